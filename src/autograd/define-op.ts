@@ -1,0 +1,64 @@
+/**
+ * `defineOp`: every differentiable op is declared once with its forward and its backward together
+ * (engine-style.md rule 1), in the shape of JAX's custom_vjp:
+ *
+ *   forward(inputs, attrs)            -> { output, save? }      (runs without recording)
+ *   backward(gradOutput, ctx)         -> one gradient (or null) per input
+ *
+ * `save` lists the tensors backward needs (inputs or the output, declared, like tfjs's
+ * inputsToSave/outputsToSave); their storage versions are recorded and checked before backward, so
+ * an in-place write to a saved tensor raises a clear error instead of a silently wrong gradient.
+ * Gradients returned by backward may have a broadcast shape: the engine sums them back to each
+ * input's shape in one place (`sumToShape`).
+ */
+import { Tensor } from '../tensor/tensor.js';
+import { GraphNode } from './engine.js';
+import { isGradEnabled } from './grad-mode.js';
+
+export interface ForwardResult {
+  output: Tensor;
+  /** Tensors needed by backward (version-checked). */
+  save?: readonly Tensor[];
+  /** Non-tensor data computed in forward and needed by backward (e.g. argmax indices). */
+  extra?: unknown;
+}
+
+export interface BackwardContext<A> {
+  /** The op's inputs (tensors as given to forward; null entries for absent optional inputs). */
+  inputs: readonly (Tensor | null)[];
+  saved: readonly Tensor[];
+  extra: unknown;
+  attrs: A;
+  /** needsGrad[i]: whether input i requires a gradient (skip the work otherwise). */
+  needsGrad: readonly boolean[];
+}
+
+export interface OpDefinition<A> {
+  name: string;
+  forward(inputs: readonly (Tensor | null)[], attrs: A): ForwardResult;
+  backward(gradOutput: Tensor, ctx: BackwardContext<A>): readonly (Tensor | null)[];
+}
+
+export type Op<A> = (inputs: readonly (Tensor | null)[], attrs: A) => Tensor;
+
+/** Registry of every defined op (by name), for the op table's completeness test. */
+export const OP_REGISTRY = new Map<string, OpDefinition<never>>();
+
+/** Declares a differentiable op; returns the function that applies it and records the graph. */
+export function defineOp<A>(definition: OpDefinition<A>): Op<A> {
+  if (OP_REGISTRY.has(definition.name)) throw new Error(`defineOp: op '${definition.name}' is already defined`);
+  OP_REGISTRY.set(definition.name, definition as OpDefinition<never>);
+  return (inputs, attrs) => {
+    const result = definition.forward(inputs, attrs);
+    let record = false;
+    if (isGradEnabled()) for (const t of inputs) if (t !== null && t.requiresGrad) record = true;
+    if (!record) return result.output;
+    // The output must be a tensor object of its own (a view may share storage, never identity).
+    const out = inputs.includes(result.output)
+      ? new Tensor(result.output.storage, result.output.shape, result.output.strides, result.output.offset, result.output.dtype)
+      : result.output;
+    out.requiresGrad = true;
+    out.gradFn = new GraphNode(definition as OpDefinition<unknown>, inputs, result.save ?? [], result.extra, attrs);
+    return out;
+  };
+}

@@ -1,0 +1,69 @@
+/**
+ * `batchNorm` — composite (NCHW or NC input), torch.nn.functional.batch_norm semantics:
+ *   training: μ, σ² = mean and biased variance over (N, H, W) per channel;
+ *             x̂ = (x − μ)/√(σ² + ε); y = γ·x̂ + β;
+ *             running ← (1 − momentum)·running + momentum·batch stat (the variance with Bessel's
+ *             correction n/(n−1)), updated in place without gradient;
+ *   eval:     the running statistics replace μ and σ².
+ * The gradient follows from the primitives (mean, variance, sub, div, sqrt, mul, add).
+ */
+import { binary } from '../../tensor/ops/elementwise.js';
+import { reduce } from '../../tensor/ops/reduce.js';
+import { shapeToString } from '../../tensor/shape.js';
+import type { Tensor } from '../../tensor/tensor.js';
+import { noGrad } from '../grad-mode.js';
+import { add } from '../ops/add.js';
+import { div } from '../ops/div.js';
+import { mean } from '../ops/mean.js';
+import { mul } from '../ops/mul.js';
+import { reshape } from '../ops/reshape.js';
+import { sqrt } from '../ops/sqrt.js';
+import { sub } from '../ops/sub.js';
+import { variance } from '../ops/variance.js';
+
+export interface BatchNormOptions {
+  training: boolean;
+  momentum?: number;
+  eps?: number;
+}
+
+export function batchNorm(
+  x: Tensor, runningMean: Tensor | null, runningVar: Tensor | null, weight: Tensor | null, bias: Tensor | null,
+  options: BatchNormOptions,
+): Tensor {
+  if (x.ndim !== 2 && x.ndim !== 4) throw new RangeError(`batchNorm: input must be [N, C] or [N, C, H, W], got ${shapeToString(x.shape)}`);
+  const c = x.shape[1]!;
+  const statShape = x.ndim === 4 ? [1, c, 1, 1] : [1, c];
+  const dims = x.ndim === 4 ? [0, 2, 3] : [0];
+  const eps = options.eps ?? 1e-5;
+  const momentum = options.momentum ?? 0.1;
+  let mu: Tensor;
+  let sigma2: Tensor;
+  if (options.training) {
+    const n = x.numel() / c;
+    if (n <= 1) throw new RangeError(`batchNorm: expected more than 1 value per channel when training, got input ${shapeToString(x.shape)}`);
+    mu = mean(x, dims, { keepDim: true });
+    sigma2 = variance(x, dims, { keepDim: true, correction: 0 });
+    if (runningMean && runningVar) {
+      noGrad(() => {
+        const batchMean = reduce('mean', x, dims);
+        const unbiased = binary('mul', reduce('var', x, dims, { correction: 0 }), n / (n - 1));
+        updateInPlace(runningMean, binary('add', binary('mul', runningMean, 1 - momentum), binary('mul', batchMean, momentum)));
+        updateInPlace(runningVar, binary('add', binary('mul', runningVar, 1 - momentum), binary('mul', unbiased, momentum)));
+      });
+    }
+  } else {
+    if (!runningMean || !runningVar) throw new Error('batchNorm: running statistics are required in eval mode');
+    mu = reshape(runningMean, statShape);
+    sigma2 = reshape(runningVar, statShape);
+  }
+  let y = div(sub(x, mu), sqrt(add(sigma2, eps)));
+  if (weight) y = mul(y, reshape(weight, statShape));
+  if (bias) y = add(y, reshape(bias, statShape));
+  return y;
+}
+
+function updateInPlace(target: Tensor, value: Tensor): void {
+  target.data.set(value.contiguousData(), target.offset);
+  target.storage.bumpVersion();
+}

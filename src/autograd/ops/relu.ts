@@ -1,0 +1,8 @@
+/**
+ * `relu` — Math: y = max(x, 0); dx = g·[x > 0] (relu′(0) = 0); NaN propagates in forward.
+ * Reference: torch.relu. @example relu(tensor([0.5])).
+ */
+import { binary } from '../../tensor/ops/elementwise.js';
+import { defineUnaryOp } from './unary-op.js';
+
+export const relu = defineUnaryOp('relu', (g, x) => binary('mul', g, binary('gt', x, 0)));

@@ -1,0 +1,8 @@
+// The public API of pqkd: an export list only.
+export { Tensor, type BackwardOptions, type NestedArray } from './tensor/tensor.js';
+export * from './tensor/dtype.js';
+export { Generator, GENERATOR_ALGORITHM, type GeneratorState } from './tensor/random.js';
+export * from './tensor/create.js';
+export { argmax, argmin } from './tensor/ops/reduce.js';
+export { oneHot, scatterAdd, indexAdd } from './tensor/ops/indexing.js';
+export * from './autograd/index.js';
