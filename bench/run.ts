@@ -1,0 +1,113 @@
+/**
+ * Runs every benchmark suite (`bench/*.bench.ts`, each exporting `suite: BenchSuite`) in one process
+ * with tinybench, prints a side-by-side table with ratios against pqkd's 1-thread result, and writes
+ * `bench/results/latest.json` (records: name, system, median_ms, gflops, samples, extras) and
+ * `bench/results/latest.md`.
+ *
+ * Usage: npm run bench [-- --filter REGEX] [--time MS]   (PQKD_BENCH_FILTER works too)
+ * Timing is measured here, never asserted in tests.
+ */
+import { mkdirSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Bench } from 'tinybench';
+import type { BenchCase, BenchRecord, BenchSuite } from './harness.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+
+function argValue(flag: string): string | undefined {
+  const i = process.argv.indexOf(flag);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+
+const filter = new RegExp(argValue('--filter') ?? process.env.PQKD_BENCH_FILTER ?? '.');
+const timeBudget = Number(argValue('--time') ?? 1500);
+
+async function runCase(c: BenchCase): Promise<BenchRecord | null> {
+  const bench = new Bench({
+    time: c.iterations === 1 ? 0 : timeBudget,
+    iterations: c.iterations ?? 5,
+    warmup: c.iterations !== 1,
+    warmupIterations: 1,
+    throws: true,
+  } as ConstructorParameters<typeof Bench>[0]);
+  bench.add(`${c.name} [${c.system}]`, c.fn as () => unknown);
+  if (c.setup) await c.setup();
+  try {
+    await bench.run();
+  } finally {
+    if (c.teardown) await c.teardown();
+  }
+  const task = bench.tasks[0]!;
+  const result = task.result as { state: string; latency?: { p50: number }; error?: unknown; runs?: number };
+  if (!result.latency) {
+    console.error(`  ${c.name} [${c.system}] failed: ${String(result.error ?? result.state)}`);
+    return null;
+  }
+  const median = result.latency.p50;
+  const record: BenchRecord = { name: c.name, system: c.system, median_ms: round(median), samples: result.runs ?? 0 };
+  if (c.flops) record.gflops = round(c.flops / (median * 1e6));
+  if (c.extra) Object.assign(record, c.extra(median));
+  return record;
+}
+
+function round(x: number): number {
+  return Number(x.toPrecision(4));
+}
+
+function table(records: BenchRecord[]): string {
+  const systems = [...new Set(records.map((r) => r.system))];
+  const names = [...new Set(records.map((r) => r.name))];
+  const header = `| workload | ${systems.map((s) => `${s} ms`).join(' | ')} | ${systems.filter((s) => s !== 'pqkd').map((s) => `pqkd / ${s}`).join(' | ')} |`;
+  const sep = `|${'---|'.repeat(1 + systems.length + systems.filter((s) => s !== 'pqkd').length)}`;
+  const rows = names.map((n) => {
+    const byS = new Map(records.filter((r) => r.name === n).map((r) => [r.system, r]));
+    const base = byS.get('pqkd');
+    const cells = systems.map((s) => {
+      const r = byS.get(s);
+      if (!r) return 'n/a';
+      return r.gflops !== undefined ? `${r.median_ms} (${r.gflops} GF/s)` : `${r.median_ms}`;
+    });
+    // Speed ratio: how many times faster pqkd (1 thread) is than the peer (>1 = pqkd faster).
+    const ratios = systems
+      .filter((s) => s !== 'pqkd')
+      .map((s) => {
+        const r = byS.get(s);
+        return base && r ? `${round(r.median_ms / base.median_ms)}×` : 'n/a';
+      });
+    return `| ${n} | ${cells.join(' | ')} | ${ratios.join(' | ')} |`;
+  });
+  return [header, sep, ...rows].join('\n');
+}
+
+async function main(): Promise<void> {
+  const files = readdirSync(here).filter((f) => f.endsWith('.bench.ts')).sort();
+  const records: BenchRecord[] = [];
+  for (const file of files) {
+    const mod = (await import(pathToFileURL(join(here, file)).href)) as { suite?: BenchSuite };
+    if (!mod.suite) continue;
+    const cases = (await mod.suite.cases()).filter((c) => filter.test(`${c.name} ${c.system}`));
+    if (cases.length === 0) continue;
+    console.log(`# ${mod.suite.name} (${file})`);
+    for (const c of cases) {
+      const r = await runCase(c);
+      if (r) {
+        records.push(r);
+        console.log(`  ${r.name} [${r.system}]: ${r.median_ms} ms${r.gflops !== undefined ? `, ${r.gflops} GFLOP/s` : ''}`);
+      }
+    }
+  }
+  const md = table(records);
+  console.log(`\n${md}\n\nRatios are peer time / pqkd (1 thread) time: above 1× means pqkd is faster.`);
+  const outDir = join(here, 'results');
+  mkdirSync(outDir, { recursive: true });
+  for (const [name, body] of [['latest.json', `${JSON.stringify(records, null, 2)}\n`], ['latest.md', `${md}\n`]] as const) {
+    const tmp = join(outDir, `${name}.tmp`);
+    writeFileSync(tmp, body);
+    renameSync(tmp, join(outDir, name));
+  }
+  console.log(`wrote ${join('bench', 'results', 'latest.json')}`);
+  process.exit(0);
+}
+
+await main();
