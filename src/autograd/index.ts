@@ -49,3 +49,4 @@ export * from './functional/dropout.js';
 export * from './functional/linear.js';
 export * from './functional/losses.js';
 export * from './functional/softmax.js';
+export * from './functional/dict-conv2d.js';

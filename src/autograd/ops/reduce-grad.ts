@@ -25,6 +25,6 @@ export function expandToInput(g: Tensor, inputShape: readonly number[], dims: Re
 /** Number of input elements that fold into each output element. */
 export function reducedCount(inputShape: readonly number[], dims: ReduceAttrs['dims']): number {
   let n = 1;
-  for (const d of normalizeDims(dims, inputShape.length, 'backward')) n *= inputShape[d]!;
+  for (const d of normalizeDims(dims, inputShape.length, 'backward')) n *= inputShape[d] ?? 1; // 0-d input: size 1
   return n;
 }

@@ -1,0 +1,191 @@
+/**
+ * The alternating PQKD trainer (pqkd-method.md §1, §5–§7). Each epoch:
+ *   1. SPSA block (from epoch `spsa.warmupEpochs` on): K updates of the source's parameters θ. The
+ *      objective is the student's cross-entropy (eval mode, no gradients) on a random minibatch of the
+ *      validation proxy, with mixing from an S-shot feature at θ (EMA bypassed). The + and −
+ *      evaluations of one update share the minibatch and the shot uniforms (common random numbers).
+ *   2. One Adam epoch on the student with the distillation loss; every step draws a fresh feature
+ *      from the stream (runSeed, "feature", step), smoothed by the EMA when enabled. Teacher logits
+ *      come from the cache (eval mode, computed once).
+ * Randomness: Generator(seed).fork('student-data') (shuffle, by epoch), .fork('feature') (draws, by
+ * step), .fork('spsa') (perturbations and CRN streams, by SPSA step), .fork('theta0'). An epoch can
+ * therefore be re-run bit for bit from the state saved at its start.
+ */
+import { distillationLoss } from '../autograd/functional/distillation.js';
+import { crossEntropy } from '../autograd/functional/losses.js';
+import { noGrad } from '../autograd/grad-mode.js';
+import { DataLoader } from '../data/loader.js';
+import { Adam } from '../nn/optim/adam.js';
+import type { OptimizerStateDict } from '../nn/optim/optimizer.js';
+import { Spsa, type SpsaState } from '../photonics/spsa.js';
+import { Generator } from '../tensor/random.js';
+import { Tensor } from '../tensor/tensor.js';
+import type { PqkdConfig } from './config.js';
+import { evaluate, TeacherLogitCache } from './evaluate.js';
+import { NonFiniteLossError, type RunHooks } from './events.js';
+import type { PqkdFeatureSource } from './feature-sources.js';
+import { FeatureStream, type FeatureStreamState } from './feature-stream.js';
+import type { PqkdNet } from './models.js';
+import type { EpochResult, SplitData } from './teacher.js';
+
+export interface DistillState {
+  epoch: number;
+  step: number;
+  optimizer: OptimizerStateDict;
+  spsa: SpsaState | null;
+  stream: FeatureStreamState;
+}
+
+export interface DistillEpochResult extends EpochResult {
+  spsaUpdates: number;
+  /** L2 distance between the stream feature and the exact feature at the current θ, when defined. */
+  featureError: number | null;
+}
+
+export class Distiller {
+  epoch = 0;
+  step = 0;
+  readonly optimizer: Adam;
+  readonly stream: FeatureStream;
+  readonly spsa: Spsa | null;
+  private readonly loader: DataLoader;
+  private readonly cache: TeacherLogitCache | null;
+  private readonly root: Generator;
+  private params: Float64Array;
+
+  constructor(
+    readonly config: PqkdConfig,
+    readonly teacher: PqkdNet,
+    readonly student: PqkdNet,
+    readonly source: PqkdFeatureSource,
+    readonly data: SplitData,
+    private readonly hooks: RunHooks = {},
+  ) {
+    this.root = new Generator(config.seed);
+    this.optimizer = new Adam(student.parameters(), { lr: config.student.lr });
+    this.loader = new DataLoader(data.dataset, {
+      batchSize: config.student.batchSize, shuffle: true, generator: this.root.fork('student-data'),
+      indices: data.train, augment: data.augment ?? false,
+    });
+    this.cache = data.augment ? null : new TeacherLogitCache(teacher, data.dataset);
+    this.stream = new FeatureStream(source, this.root, { ema: config.ema, redraw: config.photonic.redraw });
+    this.params = source.initialParams(this.root.fork('theta0'));
+    const s = config.spsa;
+    const optimise = s.enabled && source.paramCount > 0 && s.updatesPerEpoch > 0;
+    const totalSteps = Math.max(1, (config.student.epochs - s.warmupEpochs) * s.updatesPerEpoch);
+    const half = config.photonic.angleDomain === 'half' && source.periodic;
+    this.spsa = optimise
+      ? new Spsa((theta, ctx) => this.objective(theta, ctx.gen), this.params, this.root.fork('spsa'), {
+          a: s.a, c: s.c, A: s.A ?? 0.1 * totalSteps, alpha: s.alpha, gamma: s.gamma,
+          wrap: source.periodic && !half, ...(half ? { lower: 0, upper: Math.PI / 2 } : {}),
+        })
+      : null;
+  }
+
+  /** The current SPSA parameters (θ). */
+  get theta(): Float64Array {
+    return this.spsa ? this.spsa.theta : this.params;
+  }
+
+  /** SPSA objective: student CE on a validation minibatch with an S-shot feature at θ. */
+  private objective(theta: Float64Array, gen: Generator): number {
+    const val = this.data.val;
+    const size = Math.min(this.config.spsa.batchSize, val.length);
+    const pick = gen.fork('batch');
+    const chosen = new Int32Array(size);
+    const perm = pick.permutation(val.length);
+    for (let i = 0; i < size; i++) chosen[i] = val[perm[i]!]!;
+    const phi = this.source.spsaSample(theta, gen.fork('shots'));
+    this.student.setFeature(phi);
+    const wasTraining = this.student.training;
+    this.student.eval();
+    try {
+      const loader = new DataLoader(this.data.dataset, { batchSize: size, indices: chosen });
+      const { images, labels } = loader.batch(0, 0, loader.order(0));
+      return noGrad(() => crossEntropy(this.student.forward(images), labels).item());
+    } finally {
+      if (wasTraining) this.student.train();
+    }
+  }
+
+  /** Runs the SPSA block and the Adam epoch of the next epoch. */
+  runEpoch(now: () => number = Date.now): DistillEpochResult {
+    const start = now();
+    const epoch = this.epoch;
+    let spsaUpdates = 0;
+    if (this.spsa && epoch >= this.config.spsa.warmupEpochs) {
+      for (let u = 0; u < this.config.spsa.updatesPerEpoch; u++) {
+        const r = this.spsa.step();
+        spsaUpdates++;
+        this.hooks.onEvent?.({ kind: 'spsa', epoch, k: r.k, fPlus: r.fPlus, fMinus: r.fMinus, ak: r.ak, ck: r.ck, theta: Array.from(this.spsa.theta) });
+      }
+    }
+    const theta = this.theta;
+    const order = this.loader.order(epoch);
+    const batches = this.loader.length;
+    if (this.cache) this.cache.fill(order);
+    const { temperature, alpha } = this.config.distill;
+    this.student.train();
+    let lossSum = 0;
+    let seen = 0;
+    for (let b = 0; b < batches; b++) {
+      const t0 = now();
+      const { images, labels, indices } = this.loader.batch(epoch, b, order);
+      const teacherLogits = this.cache ? this.cache.batch(indices) : this.teacherForward(images);
+      this.student.setFeature(this.stream.next(theta, this.step, b === 0));
+      const loss = distillationLoss(this.student.forward(images), teacherLogits, labels, { temperature, alpha });
+      const value = loss.item();
+      if (!Number.isFinite(value)) throw new NonFiniteLossError('student', epoch, b, value);
+      loss.backward();
+      this.optimizer.step();
+      this.optimizer.zeroGrad();
+      this.step++;
+      const n = labels.shape[0]!;
+      lossSum += value * n;
+      seen += n;
+      this.hooks.onEvent?.({ kind: 'step', phase: 'student', epoch, batch: b, batches, loss: value, imagesPerSecond: (n * 1000) / Math.max(1, now() - t0) });
+    }
+    this.freezeFeature();
+    const val = evaluate(this.student, this.data.dataset, this.data.val);
+    const exact = this.source.exact(theta);
+    const current = this.stream.current();
+    const featureError = exact && current ? Math.sqrt(exact.reduce((acc, v, i) => acc + (v - current[i]!) ** 2, 0)) : null;
+    this.epoch++;
+    const result = {
+      epoch, trainLoss: lossSum / Math.max(1, seen), valLoss: val.loss, valAccuracy: val.accuracy,
+      seconds: (now() - start) / 1000, spsaUpdates, featureError,
+    };
+    this.hooks.onEvent?.({ kind: 'epoch', phase: 'student', ...result, featureError: featureError ?? undefined });
+    return result;
+  }
+
+  private teacherForward(images: Tensor): Tensor {
+    const wasTraining = this.teacher.training;
+    this.teacher.eval();
+    const out = noGrad(() => this.teacher.forward(images));
+    if (wasTraining) this.teacher.train();
+    return out;
+  }
+
+  /** Sets the student's feature to the stream's current value (the export feature φ̄_T). */
+  freezeFeature(): Float64Array {
+    const phi = this.stream.current() ?? this.source.sample(this.theta, this.root.fork('feature').fork(this.step));
+    this.student.setFeature(phi);
+    return Float64Array.from(phi);
+  }
+
+  getState(): DistillState {
+    return {
+      epoch: this.epoch, step: this.step, optimizer: this.optimizer.stateDict(),
+      spsa: this.spsa ? this.spsa.getState() : null, stream: this.stream.getState(),
+    };
+  }
+
+  setState(state: DistillState): void {
+    this.optimizer.loadStateDict(state.optimizer);
+    if (this.spsa && state.spsa) this.spsa.setState(state.spsa);
+    this.stream.setState(state.stream);
+    this.epoch = state.epoch;
+    this.step = state.step;
+  }
+}

@@ -1,0 +1,89 @@
+/**
+ * Teacher training: Adam on softmax cross-entropy over the training split, one epoch at a time,
+ * validation accuracy after each epoch. Every random choice comes from Generator(seed) forks
+ * (shuffle order: fork('teacher-data') by epoch), so an epoch can be re-run exactly after a resume.
+ */
+import { crossEntropy } from '../autograd/functional/losses.js';
+import { DataLoader } from '../data/loader.js';
+import type { Dataset } from '../data/dataset.js';
+import { Adam } from '../nn/optim/adam.js';
+import type { OptimizerStateDict } from '../nn/optim/optimizer.js';
+import { Generator } from '../tensor/random.js';
+import type { TeacherConfig } from './config.js';
+import { evaluate } from './evaluate.js';
+import { NonFiniteLossError, type RunHooks } from './events.js';
+import type { PqkdNet } from './models.js';
+
+export interface SplitData {
+  dataset: Dataset;
+  train: Int32Array;
+  val: Int32Array;
+  /** Apply CIFAR augmentation to training batches. */
+  augment?: boolean;
+}
+
+export interface EpochResult {
+  epoch: number;
+  trainLoss: number;
+  valLoss: number;
+  valAccuracy: number;
+  seconds: number;
+}
+
+export interface TeacherState {
+  epoch: number;
+  optimizer: OptimizerStateDict;
+}
+
+export class TeacherTrainer {
+  epoch = 0;
+  readonly optimizer: Adam;
+  private readonly loader: DataLoader;
+
+  constructor(readonly model: PqkdNet, readonly data: SplitData, readonly config: TeacherConfig, seed: number, private readonly hooks: RunHooks = {}) {
+    this.optimizer = new Adam(model.parameters(), { lr: config.lr });
+    this.loader = new DataLoader(data.dataset, {
+      batchSize: config.batchSize, shuffle: true, generator: new Generator(seed).fork('teacher-data'),
+      indices: data.train, augment: data.augment ?? false,
+    });
+  }
+
+  /** Trains one epoch (the next one) and evaluates on the validation split. */
+  runEpoch(now: () => number = Date.now): EpochResult {
+    const start = now();
+    const epoch = this.epoch;
+    const order = this.loader.order(epoch);
+    const batches = this.loader.length;
+    this.model.train();
+    let lossSum = 0;
+    let seen = 0;
+    for (let b = 0; b < batches; b++) {
+      const t0 = now();
+      const { images, labels } = this.loader.batch(epoch, b, order);
+      const loss = crossEntropy(this.model.forward(images), labels);
+      const value = loss.item();
+      if (!Number.isFinite(value)) throw new NonFiniteLossError('teacher', epoch, b, value);
+      loss.backward();
+      this.optimizer.step();
+      this.optimizer.zeroGrad();
+      const n = labels.shape[0]!;
+      lossSum += value * n;
+      seen += n;
+      this.hooks.onEvent?.({ kind: 'step', phase: 'teacher', epoch, batch: b, batches, loss: value, imagesPerSecond: (n * 1000) / Math.max(1, now() - t0) });
+    }
+    const val = evaluate(this.model, this.data.dataset, this.data.val);
+    this.epoch++;
+    const result = { epoch, trainLoss: lossSum / Math.max(1, seen), valLoss: val.loss, valAccuracy: val.accuracy, seconds: (now() - start) / 1000 };
+    this.hooks.onEvent?.({ kind: 'epoch', phase: 'teacher', ...result });
+    return result;
+  }
+
+  getState(): TeacherState {
+    return { epoch: this.epoch, optimizer: this.optimizer.stateDict() };
+  }
+
+  setState(state: TeacherState): void {
+    this.optimizer.loadStateDict(state.optimizer);
+    this.epoch = state.epoch;
+  }
+}
