@@ -16,9 +16,9 @@ export interface CMatrix {
  * Default tolerance of every "is this unitary?" check in `src/photonics`: max |U·U† − I| ≤ 1e-10.
  * Loose enough for matrices typed in with ~12 significant digits, tight enough to catch real mistakes.
  */
-export const UNITARY_TOLERANCE = 1e-10;
+export const DEFAULT_UNITARITY_TOLERANCE = 1e-10;
 
-/** A rows×cols zero matrix. */
+/** A rows×cols zero matrix. @example cmatrix(2, 3) */
 export function cmatrix(rows: number, cols: number): CMatrix {
   if (!Number.isInteger(rows) || rows < 0 || !Number.isInteger(cols) || cols < 0) {
     throw new RangeError(`cmatrix: rows and cols must be non-negative integers, got ${rows}×${cols}`);
@@ -26,7 +26,7 @@ export function cmatrix(rows: number, cols: number): CMatrix {
   return { rows, cols, re: new Float64Array(rows * cols), im: new Float64Array(rows * cols) };
 }
 
-/** The n×n identity. */
+/** The n×n identity. @example cidentity(4) */
 export function cidentity(n: number): CMatrix {
   const m = cmatrix(n, n);
   for (let i = 0; i < n; i++) m.re[i * n + i] = 1;
@@ -57,7 +57,11 @@ export function cclone(a: CMatrix): CMatrix {
   return { rows: a.rows, cols: a.cols, re: a.re.slice(), im: a.im.slice() };
 }
 
-/** Throws unless `x` is a CMatrix with consistent storage; `op`/`arg` name the caller in the message. */
+/**
+ * Throws unless `x` is a CMatrix with consistent storage (and square when asked); `op`/`arg` name the
+ * caller in the message.
+ * @example checkCMatrix(U, 'myOp', 'U', true)
+ */
 export function checkCMatrix(x: CMatrix, op: string, arg: string, square = false): void {
   const ok =
     x !== null &&
@@ -167,10 +171,10 @@ export function unitarityError(u: CMatrix): number {
 
 /**
  * Throws a RangeError naming `op`/`arg` unless U is square and unitary within `tol`
- * (default UNITARY_TOLERANCE = 1e-10 on max |U·U† − I|).
+ * (default DEFAULT_UNITARITY_TOLERANCE = 1e-10 on max |U·U† − I|).
  * @example assertUnitary(cidentity(3), 'myOp', 'U')
  */
-export function assertUnitary(u: CMatrix, op: string, arg: string, tol = UNITARY_TOLERANCE): void {
+export function assertUnitary(u: CMatrix, op: string, arg: string, tol = DEFAULT_UNITARITY_TOLERANCE): void {
   checkCMatrix(u, op, arg, true);
   const err = unitarityError(u);
   if (!(err <= tol)) {

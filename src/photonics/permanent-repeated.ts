@@ -1,0 +1,161 @@
+/**
+ * Permanent of a matrix with repeated rows and columns (bunched Fock states), without expanding it.
+ *
+ * Let the N×N matrix B repeat row i of the p×q matrix M μ_i times and column j ν_j times
+ * (N = Σμ = Σν). Grouping Glynn's δ vectors by how many copies r_i of row i carry δ = −1:
+ *   Per(B) = 2^{−(N−1)} Σ_r Π_i (−1)^{r_i}·C(μ′_i, r_i) · Π_j (Σ_i (μ_i − 2r_i)·M[i,j])^{ν_j},
+ * r_i ∈ 0 … μ′_i with μ′ = μ except μ′ = μ − 1 for the first non-empty row (one copy pinned to +1).
+ * That is Π(μ′_i + 1) terms instead of 2^{N−1}. The r vectors are visited in reflected mixed-radix
+ * Gray order, so each step changes one r_i by ±1 and updates the column sums in O(q)
+ * (the form used by Piquasso; photonics-algorithms.md §2). The cheaper of rows/columns is enumerated
+ * (Per(Bᵀ) = Per(B)). Cost Π(μ′+1)·(p + N); float64, fixed order.
+ */
+import { checkCMatrix, type CMatrix } from './complex-matrix.js';
+import { glynnKernel, type Complex } from './permanent.js';
+
+function checkMultiplicities(op: string, arg: string, mult: ArrayLike<number>, len: number): number {
+  if (mult.length !== len) throw new RangeError(`${op}: ${arg} must have ${len} entries, got ${mult.length}`);
+  let total = 0;
+  for (let k = 0; k < len; k++) {
+    const v = mult[k]!;
+    if (!Number.isInteger(v) || v < 0) throw new RangeError(`${op}: ${arg}[${k}] must be a non-negative integer, got ${v}`);
+    total += v;
+  }
+  return total;
+}
+
+/** Per(B) with B built from `m` by repeating row i rowMult[i] times and column j colMult[j] times. */
+function repeatedCore(
+  p: number, q: number, mRe: Float64Array, mIm: Float64Array, rowStride: number, colStride: number,
+  mu: ArrayLike<number>, nu: ArrayLike<number>, total: number,
+): Complex {
+  // Element (i, j) of M is at i·rowStride + j·colStride (lets us enumerate rows of Mᵀ without a copy).
+  const at = (i: number, j: number): number => i * rowStride + j * colStride;
+  let first = -1;
+  for (let i = 0; i < p; i++) if (mu[i]! > 0) { first = i; break; }
+  const muP = new Int32Array(p);
+  for (let i = 0; i < p; i++) muP[i] = mu[i]! - (i === first ? 1 : 0);
+  let maxMu = 0;
+  for (let i = 0; i < p; i++) maxMu = Math.max(maxMu, muP[i]!);
+  // binom[k][r] for k ≤ maxMu
+  const binom: Float64Array[] = [];
+  for (let k = 0; k <= maxMu; k++) {
+    const row = new Float64Array(k + 1);
+    row[0] = 1;
+    for (let r = 1; r <= k; r++) row[r] = (row[r - 1]! * (k - r + 1)) / r;
+    binom.push(row);
+  }
+  const vr = new Float64Array(q);
+  const vi = new Float64Array(q);
+  for (let j = 0; j < q; j++) {
+    for (let i = 0; i < p; i++) {
+      vr[j]! += mu[i]! * mRe[at(i, j)]!;
+      vi[j]! += mu[i]! * mIm[at(i, j)]!;
+    }
+  }
+  const r = new Int32Array(p);
+  const dir = new Int32Array(p).fill(1);
+  let totR = 0;
+  let totI = 0;
+  for (;;) {
+    let weight = 1;
+    for (let i = 0; i < p; i++) {
+      const ri = r[i]!;
+      if (ri === 0) continue;
+      weight *= binom[muP[i]!]![ri]! * (ri & 1 ? -1 : 1);
+    }
+    let pr = 1;
+    let pi = 0;
+    for (let j = 0; j < q; j++) {
+      const xr = vr[j]!;
+      const xi = vi[j]!;
+      for (let e = nu[j]!; e > 0; e--) {
+        const t = pr * xr - pi * xi;
+        pi = pr * xi + pi * xr;
+        pr = t;
+      }
+    }
+    totR += weight * pr;
+    totI += weight * pi;
+    // next r in reflected mixed-radix Gray order
+    let i = 0;
+    for (; i < p; i++) {
+      const nr = r[i]! + dir[i]!;
+      if (nr >= 0 && nr <= muP[i]!) break;
+      dir[i] = -dir[i]!;
+    }
+    if (i === p) break;
+    const step = dir[i]!;
+    r[i] = r[i]! + step;
+    const c = -2 * step; // (μ − 2r) changes by −2·step
+    for (let j = 0; j < q; j++) {
+      vr[j]! += c * mRe[at(i, j)]!;
+      vi[j]! += c * mIm[at(i, j)]!;
+    }
+  }
+  const scale = 2 ** -(total - 1);
+  return { re: totR * scale, im: totI * scale };
+}
+
+/**
+ * Per of the N×N matrix that repeats row i of `m` rowMult[i] times and column j colMult[j] times
+ * (Σ rowMult = Σ colMult = N; N = 0 gives 1). All multiplicities ≤ 1 falls back to plain Glynn.
+ * @example permanentRepeated(cmatrixFrom(1, 1, [1]), [3], [3]) // { re: 6, im: 0 } (= Per of the 3×3 all-ones)
+ */
+export function permanentRepeated(m: CMatrix, rowMult: ArrayLike<number>, colMult: ArrayLike<number>): Complex {
+  checkCMatrix(m, 'permanentRepeated', 'M');
+  const nRows = checkMultiplicities('permanentRepeated', 'rowMult', rowMult, m.rows);
+  const nCols = checkMultiplicities('permanentRepeated', 'colMult', colMult, m.cols);
+  if (nRows !== nCols) throw new RangeError(`permanentRepeated: Σ rowMult (${nRows}) must equal Σ colMult (${nCols})`);
+  if (nRows === 0) return { re: 1, im: 0 };
+  let rowTerms = 1;
+  let colTerms = 1;
+  let allOnes = true;
+  let firstRow = true;
+  let firstCol = true;
+  for (let i = 0; i < m.rows; i++) {
+    const v = rowMult[i]!;
+    if (v > 1) allOnes = false;
+    if (v > 0) { rowTerms *= v + (firstRow ? 0 : 1); firstRow = false; }
+  }
+  for (let j = 0; j < m.cols; j++) {
+    const v = colMult[j]!;
+    if (v > 1) allOnes = false;
+    if (v > 0) { colTerms *= v + (firstCol ? 0 : 1); firstCol = false; }
+  }
+  if (allOnes) {
+    // plain n×n submatrix of the used rows and columns
+    const n = nRows;
+    const re = new Float64Array(n * n);
+    const im = new Float64Array(n * n);
+    let r = 0;
+    for (let i = 0; i < m.rows; i++) {
+      if (rowMult[i] === 0) continue;
+      let c = 0;
+      for (let j = 0; j < m.cols; j++) {
+        if (colMult[j] === 0) continue;
+        re[r * n + c] = m.re[i * m.cols + j]!;
+        im[r * n + c] = m.im[i * m.cols + j]!;
+        c++;
+      }
+      r++;
+    }
+    const out = new Float64Array(2);
+    glynnKernel(n, re, im, new Float64Array(3 * n), out);
+    return { re: out[0]!, im: out[1]! };
+  }
+  if (rowTerms <= colTerms) return repeatedCore(m.rows, m.cols, m.re, m.im, m.cols, 1, rowMult, colMult, nRows);
+  return repeatedCore(m.cols, m.rows, m.re, m.im, 1, m.cols, colMult, rowMult, nRows);
+}
+
+/**
+ * Kernel for hot loops: Per of the expanded matrix of a p×p row-major (re, im) with the same
+ * multiplicities `mult` on rows and columns (the zero-set Gram matrices of bunched inputs).
+ * @example permanentRepeatedSquare(1, Float64Array.of(1), Float64Array.of(0), Int32Array.of(2)) // { re: 2, im: 0 }
+ */
+export function permanentRepeatedSquare(p: number, re: Float64Array, im: Float64Array, mult: Int32Array): Complex {
+  let total = 0;
+  for (let i = 0; i < p; i++) total += mult[i]!;
+  if (total === 0) return { re: 1, im: 0 };
+  return repeatedCore(p, p, re, im, p, 1, mult, mult, total);
+}
