@@ -1,0 +1,211 @@
+/**
+ * Command-line flags: one table of flags, each with a type and (for hyperparameters) the config field
+ * it sets, so `--config file.json` and flags compose the same way (flags override the file), and
+ * every error names the flag, what was expected and what came.
+ */
+import { readFileSync } from 'node:fs';
+import { ConfigError, resolveConfig, type PartialConfig, type PqkdConfig } from '../pqkd/config.js';
+import { CliError } from './errors.js';
+
+export type FlagType = 'int' | 'number' | 'string' | 'bool' | 'intList';
+
+export interface FlagSpec {
+  name: string;
+  type: FlagType;
+  help: string;
+  /** Dotted config path the flag sets (e.g. 'student.rank'). */
+  path?: string;
+  choices?: readonly string[];
+}
+
+export type FlagValues = Record<string, number | string | boolean | number[] | undefined>;
+
+export interface ParsedArgs {
+  flags: FlagValues;
+  positionals: string[];
+}
+
+export const COMMON_FLAGS: FlagSpec[] = [
+  { name: 'config', type: 'string', help: 'JSON file with config fields (flags override it)' },
+  { name: 'seed', type: 'int', path: 'seed', help: 'run seed (all randomness derives from it)' },
+  { name: 'threads', type: 'int', help: 'worker threads for kernels (default: all cores; env PQKD_THREADS)' },
+  { name: 'out', type: 'string', help: 'output directory of the run' },
+  { name: 'quiet', type: 'bool', help: 'plain, minimal output (no progress bar)' },
+  { name: 'json', type: 'bool', help: 'print machine-readable JSON lines instead of a progress bar' },
+  { name: 'help', type: 'bool', help: 'show this help' },
+];
+
+export const DATA_FLAGS: FlagSpec[] = [
+  { name: 'dataset', type: 'string', path: 'dataset', choices: ['mnist', 'fashion-mnist', 'cifar10'], help: 'dataset' },
+  { name: 'val-size', type: 'int', path: 'data.valSize', help: 'validation proxy size carved from the training set' },
+  { name: 'train-limit', type: 'int', path: 'data.trainLimit', help: 'use only the first N training images (0 = all)' },
+  { name: 'test-limit', type: 'int', path: 'data.testLimit', help: 'evaluate on the first N test images (0 = all)' },
+  { name: 'split-seed', type: 'int', path: 'splitSeed', help: 'seed of the train/validation split' },
+];
+
+export const TEACHER_FLAGS: FlagSpec[] = [
+  { name: 'width', type: 'int', path: 'teacher.width', help: 'teacher base width w (MNIST family)' },
+  { name: 'teacher-epochs', type: 'int', path: 'teacher.epochs', help: 'teacher epochs' },
+  { name: 'teacher-lr', type: 'number', path: 'teacher.lr', help: 'teacher Adam learning rate' },
+  { name: 'teacher-batch-size', type: 'int', path: 'teacher.batchSize', help: 'teacher batch size' },
+];
+
+export const STUDENT_FLAGS: FlagSpec[] = [
+  { name: 'teacher', type: 'string', help: 'teacher checkpoint (.safetensors); default: train one in this run' },
+  { name: 'rank', type: 'int', path: 'student.rank', help: 'dictionary rank R' },
+  { name: 'scope', type: 'string', path: 'student.scope', choices: ['partial', 'full'], help: 'compression scope' },
+  { name: 'dict-impl', type: 'string', path: 'student.dictConvImpl', choices: ['auto', 'two-stage', 'materialise'], help: 'dictionary conv implementation' },
+  { name: 'epochs', type: 'int', path: 'student.epochs', help: 'student epochs' },
+  { name: 'lr', type: 'number', path: 'student.lr', help: 'student Adam learning rate' },
+  { name: 'batch-size', type: 'int', path: 'student.batchSize', help: 'student batch size' },
+  { name: 'temperature', type: 'number', path: 'distill.temperature', help: 'distillation temperature T' },
+  { name: 'alpha', type: 'number', path: 'distill.alpha', help: 'weight α of the soft (teacher) term' },
+  { name: 'modes', type: 'int', path: 'photonic.modes', help: 'photonic modes (time bins)' },
+  { name: 'loops', type: 'intList', path: 'photonic.loopLengths', help: 'loop lengths, e.g. 1,2' },
+  { name: 'shots', type: 'int', path: 'photonic.shots', help: 'shots S per feature draw' },
+  { name: 'feature-source', type: 'string', path: 'photonic.featureSource', help: 'feature source',
+    choices: ['photonic', 'exact', 'fixed-random', 'matched-noise', 'distinguishable', 'bernoulli', 'learned'] },
+  { name: 'redraw', type: 'string', path: 'photonic.redraw', choices: ['step', 'epoch', 'never'], help: 'feature redraw policy' },
+  { name: 'projection-seed', type: 'int', path: 'projectionSeed', help: 'seed of the fixed projections' },
+  { name: 'ema', type: 'bool', path: 'ema.enabled', help: 'EMA smoothing of the feature (--no-ema to disable)' },
+  { name: 'ema-beta', type: 'number', path: 'ema.beta', help: 'EMA β in [0, 1)' },
+  { name: 'spsa', type: 'bool', path: 'spsa.enabled', help: 'SPSA on the photonic angles (--no-spsa to freeze θ)' },
+  { name: 'spsa-updates', type: 'int', path: 'spsa.updatesPerEpoch', help: 'SPSA updates per epoch' },
+  { name: 'spsa-a', type: 'number', path: 'spsa.a', help: 'SPSA gain a' },
+  { name: 'spsa-c', type: 'number', path: 'spsa.c', help: 'SPSA perturbation c (rad)' },
+  { name: 'spsa-batch', type: 'int', path: 'spsa.batchSize', help: 'validation minibatch of the SPSA objective' },
+];
+
+function parseValue(spec: FlagSpec, raw: string): number | string | boolean | number[] {
+  const bad = (expected: string): never => {
+    throw new CliError(`--${spec.name}: expected ${expected}, got '${raw}'`);
+  };
+  switch (spec.type) {
+    case 'int': {
+      const v = Number(raw);
+      return raw.trim() !== '' && Number.isSafeInteger(v) ? v : bad('an integer');
+    }
+    case 'number': {
+      const v = Number(raw);
+      return raw.trim() !== '' && Number.isFinite(v) ? v : bad('a number');
+    }
+    case 'intList': {
+      const parts = raw.split(',').map((p) => Number(p));
+      return raw.trim() !== '' && parts.every((v) => Number.isSafeInteger(v)) ? parts : bad('a comma-separated list of integers');
+    }
+    case 'bool':
+      if (raw === 'true') return true;
+      if (raw === 'false') return false;
+      return bad('true or false');
+    case 'string':
+      if (spec.choices && !spec.choices.includes(raw)) bad(`one of ${spec.choices.join(', ')}`);
+      return raw;
+  }
+}
+
+/** Parses `argv` against `specs`; unknown flags and bad values are CliErrors naming the flag. */
+export function parseArgs(argv: readonly string[], specs: readonly FlagSpec[], command: string): ParsedArgs {
+  const byName = new Map(specs.map((s) => [s.name, s]));
+  const flags: FlagValues = {};
+  const positionals: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (!arg.startsWith('--')) {
+      positionals.push(arg);
+      continue;
+    }
+    let name = arg.slice(2);
+    let value: string | undefined;
+    const eq = name.indexOf('=');
+    if (eq >= 0) {
+      value = name.slice(eq + 1);
+      name = name.slice(0, eq);
+    }
+    let spec = byName.get(name);
+    if (!spec && name.startsWith('no-') && byName.get(name.slice(3))?.type === 'bool') {
+      spec = byName.get(name.slice(3))!;
+      if (value !== undefined) throw new CliError(`--${name} takes no value`);
+      flags[spec.name] = false;
+      continue;
+    }
+    if (!spec) throw new CliError(`unknown flag --${name} for 'pqkd ${command}' (see 'pqkd ${command} --help')`);
+    if (spec.type === 'bool' && value === undefined) {
+      flags[spec.name] = true;
+      continue;
+    }
+    if (value === undefined) {
+      value = argv[++i];
+      if (value === undefined) throw new CliError(`--${name}: missing value`);
+    }
+    flags[spec.name] = parseValue(spec, value);
+  }
+  return { flags, positionals };
+}
+
+/** Help text of a command. */
+export function formatHelp(command: string, summary: string, specs: readonly FlagSpec[], usage = ''): string {
+  const width = Math.max(...specs.map((s) => s.name.length + (s.type === 'bool' ? 0 : 6)));
+  const lines = specs.map((s) => {
+    const left = s.type === 'bool' ? `--${s.name}` : `--${s.name} <${s.type === 'intList' ? 'list' : s.type}>`;
+    const choices = s.choices ? ` (${s.choices.join('|')})` : '';
+    return `  ${left.padEnd(width + 4)}  ${s.help}${choices}`;
+  });
+  return [`pqkd ${command}${usage ? ` ${usage}` : ''}`, '', summary, '', 'Flags:', ...lines, ''].join('\n');
+}
+
+function setPath(target: Record<string, unknown>, path: string, value: unknown): void {
+  const parts = path.split('.');
+  let node = target;
+  for (const p of parts.slice(0, -1)) {
+    node[p] ??= {};
+    node = node[p] as Record<string, unknown>;
+  }
+  node[parts[parts.length - 1]!] = value;
+}
+
+/** Reads a --config JSON file (a partial config). */
+export function readConfigFile(path: string): PartialConfig {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new CliError(`--config: cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+  }
+  try {
+    const value = JSON.parse(text) as unknown;
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new Error('the top level must be an object');
+    return value as PartialConfig;
+  } catch (error) {
+    throw new CliError(`--config: ${path} is not a valid config JSON file: ${(error as Error).message}`);
+  }
+}
+
+/** The config from (defaults ← --config file ← flags ← extra overrides), validated. */
+export function buildConfig(flags: FlagValues, specs: readonly FlagSpec[], base: PartialConfig = {}): PqkdConfig {
+  const partial = JSON.parse(JSON.stringify(base)) as Record<string, unknown>;
+  if (typeof flags.config === 'string') Object.assign(partial, mergeDeep(partial, readConfigFile(flags.config) as Record<string, unknown>));
+  for (const spec of specs) {
+    const v = flags[spec.name];
+    if (spec.path && v !== undefined) setPath(partial, spec.path, v);
+  }
+  try {
+    return resolveConfig(partial as PartialConfig);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      const flag = specs.find((s) => s.path === error.field);
+      throw new CliError(flag ? `--${flag.name}: ${error.message.replace(/^config\.[^:]+: /, '')}` : error.message);
+    }
+    throw error;
+  }
+}
+
+export function mergeDeep(a: Record<string, unknown>, b: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...a };
+  for (const [k, v] of Object.entries(b)) {
+    const prev = out[k];
+    out[k] = v && typeof v === 'object' && !Array.isArray(v) && prev && typeof prev === 'object' && !Array.isArray(prev)
+      ? mergeDeep(prev as Record<string, unknown>, v as Record<string, unknown>)
+      : v;
+  }
+  return out;
+}

@@ -1,0 +1,26 @@
+/**
+ * What every command receives, and the thread-count flag shared by the training commands.
+ */
+import { getNumThreads, setNumThreads } from '../../tensor/parallel/threads.js';
+import { kernelsMode } from '../../tensor/wasm/support.js';
+import { CliError } from '../errors.js';
+
+export interface CommandContext {
+  print(text: string): void;
+  /** The kernel path in use ('simd' or 'js'). */
+  kernels(): string;
+}
+
+export const defaultContext: CommandContext = {
+  print: (text) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
+  kernels: () => kernelsMode(),
+};
+
+/** Applies --threads (or PQKD_THREADS) and returns the thread count in effect. */
+export function applyThreads(flag: unknown): number {
+  if (flag !== undefined) {
+    if (typeof flag !== 'number' || !Number.isSafeInteger(flag) || flag < 1) throw new CliError(`--threads: expected an integer >= 1, got ${String(flag)}`);
+    setNumThreads(flag);
+  }
+  return getNumThreads();
+}

@@ -1,0 +1,151 @@
+/**
+ * The flag handling of `pqkd teacher`, `pqkd distill` and `pqkd start` (the main job), on top of
+ * `executeRun`.
+ */
+import { existsSync, mkdirSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createHash } from 'node:crypto';
+import { defaultConfig, type PartialConfig, type PqkdConfig } from '../../pqkd/config.js';
+import { formatCompressionTable } from '../../pqkd/model-spec.js';
+import { buildConfig, COMMON_FLAGS, DATA_FLAGS, formatHelp, parseArgs, STUDENT_FLAGS, TEACHER_FLAGS, type FlagSpec } from '../args.js';
+import { CliError } from '../errors.js';
+import { outputMode, Progress } from '../progress.js';
+import { RunDir } from '../run-dir.js';
+import type { RunResults } from '../run-schema.js';
+import { applyThreads, type CommandContext } from './context.js';
+import { executeRun } from './train.js';
+
+const RESUME: FlagSpec = { name: 'resume', type: 'string', help: 'continue the interrupted run in this directory (all other flags come from its manifest)' };
+export const TEACHER_COMMAND_FLAGS = [...COMMON_FLAGS, RESUME, ...DATA_FLAGS, ...TEACHER_FLAGS];
+export const DISTILL_COMMAND_FLAGS = [...COMMON_FLAGS, RESUME, ...DATA_FLAGS, ...TEACHER_FLAGS, ...STUDENT_FLAGS];
+
+function defaultOut(kind: string, c: PqkdConfig): string {
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+  return join('runs', `${kind}-${c.dataset}-s${c.seed}-${stamp}`);
+}
+
+async function trainCommand(kind: 'teacher' | 'distill', argv: string[], ctx: CommandContext): Promise<number> {
+  const specs = kind === 'teacher' ? TEACHER_COMMAND_FLAGS : DISTILL_COMMAND_FLAGS;
+  const summary = kind === 'teacher'
+    ? 'Train a teacher CNN (checkpoint every epoch; the test split is evaluated once at the end).'
+    : 'Distil a PQKD student from a teacher (--teacher CKPT, or a teacher trained in this run).';
+  const { flags } = parseArgs(argv, specs, kind);
+  if (flags.help) {
+    ctx.print(formatHelp(kind, summary, specs));
+    return 0;
+  }
+  const progress = new Progress(outputMode(flags));
+  const threads = applyThreads(flags.threads);
+  if (typeof flags.resume === 'string') {
+    const resumeDir = new RunDir(flags.resume);
+    const manifest = resumeDir.readManifest();
+    const others = Object.keys(flags).filter((f) => !['resume', 'quiet', 'json', 'threads'].includes(f));
+    if (others.length > 0) throw new CliError(`--resume: the run's settings come from its manifest; remove --${others.join(', --')}`);
+    if (manifest.command !== kind) throw new CliError(`--resume: ${flags.resume} is a '${manifest.command}' run, not '${kind}'`);
+    const results = await executeRun({ command: kind, config: manifest.config, out: flags.resume, resume: true, teacherCheckpoint: manifest.teacherCheckpoint, threads, kernels: ctx.kernels(), progress });
+    printSummary(progress, flags.resume, results);
+    return 0;
+  }
+  const config = buildConfig(flags, specs);
+  const teacherCheckpoint = typeof flags.teacher === 'string' ? resolve(flags.teacher) : null;
+  if (teacherCheckpoint && !existsSync(teacherCheckpoint)) throw new CliError(`--teacher: ${teacherCheckpoint} does not exist`);
+  const out = typeof flags.out === 'string' ? flags.out : defaultOut(kind, config);
+  const results = await executeRun({ command: kind, config, out, resume: false, teacherCheckpoint, threads, kernels: ctx.kernels(), progress });
+  printSummary(progress, out, results);
+  return 0;
+}
+
+export const teacherCommand = (argv: string[], ctx: CommandContext): Promise<number> => trainCommand('teacher', argv, ctx);
+export const distillCommand = (argv: string[], ctx: CommandContext): Promise<number> => trainCommand('distill', argv, ctx);
+
+function pct(x: number | null | undefined): string {
+  return x === null || x === undefined ? 'n/a' : `${(100 * x).toFixed(2)}%`;
+}
+
+/** The final table of a run. */
+export function summaryTable(dir: string, r: RunResults): string {
+  const rows: [string, string][] = [
+    ['dataset', r.datasetLabel],
+    ['teacher test accuracy', pct(r.teacher.testAccuracy)],
+  ];
+  if (r.student) {
+    rows.push(
+      ['student test accuracy', pct(r.student.testAccuracy)],
+      ['student (exact feature) test accuracy', pct(r.student.exactFeatureTestAccuracy)],
+      ['student (compiled dense) test accuracy', pct(r.student.compiledTestAccuracy)],
+    );
+  }
+  if (r.accounting) {
+    rows.push(
+      ['teacher parameters', r.accounting.teacherTotal.toLocaleString('en-US')],
+      ['student trainable parameters (incl. θ)', r.accounting.studentTrainable.toLocaleString('en-US')],
+      ['fixed projection entries', r.accounting.fixedProjection.toLocaleString('en-US')],
+      ['compression (conv blocks + θ)', `${r.accounting.compression.toFixed(1)}×`],
+    );
+  } else {
+    rows.push(['teacher parameters', r.teacher.parameters.toLocaleString('en-US')]);
+  }
+  if (r.command === 'distill') {
+    rows.push(['feature source', r.featureSource], ['shots', String(r.shots)], ['EMA', r.ema ? `on (β = ${r.emaBeta})` : 'off']);
+  }
+  rows.push(['wall time', `${r.wallSeconds.toFixed(1)} s`], ['weights SHA-256', r.weightsSha256.slice(0, 16)], ['report', join(resolve(dir), 'report.html')]);
+  const w = Math.max(...rows.map(([k]) => k.length));
+  return rows.map(([k, v]) => `  ${k.padEnd(w)}  ${v}`).join('\n');
+}
+
+function printSummary(progress: Progress, dir: string, r: RunResults): void {
+  if (progress.mode === 'json') {
+    console.log(JSON.stringify({ kind: 'results', dir: resolve(dir), ...r, exportFeature: undefined, exactFeature: undefined }));
+    return;
+  }
+  progress.log(`\n${summaryTable(dir, r)}`);
+  if (r.accounting) progress.log(`\n${formatCompressionTable(r.accounting)}`);
+}
+
+/** The embedded default of the main job: a short but real PQKD run on MNIST. */
+export function mainJobConfig(): PartialConfig {
+  const d = defaultConfig('mnist');
+  return {
+    dataset: 'mnist',
+    teacher: { ...d.teacher, width: 32, epochs: 2, batchSize: 64 },
+    student: { ...d.student, rank: 4, scope: 'partial', epochs: 3, batchSize: 64 },
+    photonic: { ...d.photonic, shots: 200 },
+    spsa: { ...d.spsa, updatesPerEpoch: 10, batchSize: 256 },
+    data: { valSize: 5000, trainLimit: 12000, testLimit: 0 },
+  };
+}
+
+function cacheDir(): string {
+  return process.env.PQKD_CACHE_DIR ?? join(homedir(), '.cache', 'pqkd');
+}
+
+/** `pqkd start`: the main job (teacher from the cache or trained, then a photonic student). */
+export async function startCommand(argv: string[], ctx: CommandContext): Promise<number> {
+  const specs = [...COMMON_FLAGS];
+  const { flags } = parseArgs(argv, specs, 'start');
+  if (flags.help) {
+    ctx.print(formatHelp('start', 'The main job: a short, real PQKD run on MNIST with the default photonic circuit and 200 shots.', specs));
+    return 0;
+  }
+  const progress = new Progress(outputMode(flags));
+  const threads = applyThreads(flags.threads);
+  const config = buildConfig(flags, specs, mainJobConfig());
+  const teacherConfig = { dataset: config.dataset, seed: config.seed, splitSeed: config.splitSeed, teacher: config.teacher, data: config.data };
+  const key = createHash('sha256').update(JSON.stringify(teacherConfig)).digest('hex').slice(0, 16);
+  const teacherDir = join(cacheDir(), 'teachers', `${config.dataset}-w${config.teacher.width}-${key}`);
+  const teacherFile = join(teacherDir, 'checkpoint.safetensors');
+  const teacherRun = new RunDir(teacherDir);
+  if (!existsSync(join(teacherDir, 'results.json'))) {
+    mkdirSync(join(cacheDir(), 'teachers'), { recursive: true });
+    const resume = existsSync(join(teacherDir, 'manifest.json'));
+    progress.log(resume ? `resuming the cached teacher in ${teacherDir}` : `training the teacher (cached in ${teacherDir})`);
+    await executeRun({ command: 'teacher', config, out: teacherDir, resume, teacherCheckpoint: null, threads, kernels: ctx.kernels(), progress, report: false });
+  } else {
+    progress.log(`using the cached teacher ${teacherFile} (${(100 * (teacherRun.readResults()?.teacher.testAccuracy ?? NaN)).toFixed(2)}% test accuracy)`);
+  }
+  const out = typeof flags.out === 'string' ? flags.out : defaultOut('main', config);
+  const results = await executeRun({ command: 'distill', config, out, resume: false, teacherCheckpoint: teacherFile, threads, kernels: ctx.kernels(), progress });
+  printSummary(progress, out, results);
+  return 0;
+}

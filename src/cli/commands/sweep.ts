@@ -1,0 +1,121 @@
+/**
+ * `pqkd sweep`: a grid of distill runs as independent jobs in <out>/jobs/<id>/, sharing one teacher
+ * per distinct teacher configuration (<out>/teachers/<key>/). Rerunning the same command skips
+ * finished jobs and resumes interrupted ones; sweep.json collects every job's results.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { PqkdConfig } from '../../pqkd/config.js';
+import { buildConfig, formatHelp, mergeDeep, parseArgs, type FlagSpec } from '../args.js';
+import { CliError } from '../errors.js';
+import { writeJsonAtomic } from '../fs-atomic.js';
+import { outputMode, Progress } from '../progress.js';
+import type { SweepJob, SweepResults } from '../run-schema.js';
+import { applyThreads, type CommandContext } from './context.js';
+import { DISTILL_COMMAND_FLAGS } from './run-commands.js';
+import { executeRun, writeRunReport } from './train.js';
+
+const GRID: FlagSpec = { name: 'grid', type: 'string', help: 'JSON object of config paths to value lists, e.g. {"student.rank":[2,4],"photonic.shots":[16,200]}' };
+const SWEEP_FLAGS = [...DISTILL_COMMAND_FLAGS.filter((f) => f.name !== 'resume' && f.name !== 'teacher'), GRID];
+
+function parseGrid(raw: unknown): Record<string, unknown[]> {
+  if (typeof raw !== 'string') throw new CliError('--grid: required, e.g. --grid \'{"student.rank":[2,4]}\'');
+  let grid: unknown;
+  try {
+    grid = JSON.parse(raw);
+  } catch (error) {
+    throw new CliError(`--grid: not valid JSON: ${(error as Error).message}`);
+  }
+  if (grid === null || typeof grid !== 'object' || Array.isArray(grid)) throw new CliError('--grid: expected a JSON object of path → list of values');
+  const out: Record<string, unknown[]> = {};
+  for (const [path, values] of Object.entries(grid)) {
+    if (!Array.isArray(values) || values.length === 0) throw new CliError(`--grid: "${path}" must map to a non-empty list of values`);
+    out[path] = values;
+  }
+  if (Object.keys(out).length === 0) throw new CliError('--grid: give at least one axis');
+  return out;
+}
+
+function cartesian(axes: Record<string, unknown[]>): Record<string, unknown>[] {
+  let jobs: Record<string, unknown>[] = [{}];
+  for (const [path, values] of Object.entries(axes)) jobs = jobs.flatMap((j) => values.map((v) => ({ ...j, [path]: v })));
+  return jobs;
+}
+
+function nest(overrides: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [path, v] of Object.entries(overrides)) {
+    const parts = path.split('.');
+    let node = out;
+    for (const p of parts.slice(0, -1)) node = (node[p] ??= {}) as Record<string, unknown>;
+    node[parts[parts.length - 1]!] = v;
+  }
+  return out;
+}
+
+function jobId(overrides: Record<string, unknown>): string {
+  return Object.entries(overrides).map(([k, v]) => `${k.split('.').pop()}=${Array.isArray(v) ? v.join('-') : String(v)}`).join(',').replace(/[^A-Za-z0-9=,._-]/g, '_');
+}
+
+export async function sweepCommand(argv: string[], ctx: CommandContext): Promise<number> {
+  const { flags } = parseArgs(argv, SWEEP_FLAGS, 'sweep');
+  if (flags.help) {
+    ctx.print(formatHelp('sweep', 'Run a grid of distill jobs (other flags set the base config); finished jobs are skipped on rerun.', SWEEP_FLAGS));
+    return 0;
+  }
+  const axes = parseGrid(flags.grid);
+  const progress = new Progress(outputMode(flags));
+  const threads = applyThreads(flags.threads);
+  const base = buildConfig(flags, SWEEP_FLAGS);
+  const out = typeof flags.out === 'string' ? flags.out : join('runs', `sweep-${base.dataset}`);
+  mkdirSync(join(out, 'jobs'), { recursive: true });
+  const configs = cartesian(axes).map((overrides) => {
+    let config: PqkdConfig;
+    try {
+      config = buildConfig({}, [], mergeDeep(base as unknown as Record<string, unknown>, nest(overrides)) as never);
+    } catch (error) {
+      throw new CliError(`--grid: job ${JSON.stringify(overrides)}: ${(error as Error).message}`);
+    }
+    return { overrides, config, id: jobId(overrides) };
+  });
+  const results: SweepResults = { axes, jobs: configs.map(({ id, overrides }) => ({ id, overrides, status: 'pending', results: null })) };
+  const save = (): void => writeJsonAtomic(join(out, 'sweep.json'), results);
+  save();
+  for (const [i, { id, config }] of configs.entries()) {
+    const job = results.jobs[i] as SweepJob;
+    const dir = join(out, 'jobs', id);
+    const teacherKey = createHash('sha256')
+      .update(JSON.stringify({ d: config.dataset, s: config.seed, sp: config.splitSeed, t: config.teacher, data: config.data }))
+      .digest('hex').slice(0, 16);
+    const teacherDir = join(out, 'teachers', `${config.dataset}-w${config.teacher.width}-${teacherKey}`);
+    try {
+      if (!existsSync(join(teacherDir, 'results.json'))) {
+        mkdirSync(join(out, 'teachers'), { recursive: true });
+        progress.log(`sweep: teacher ${teacherDir}`);
+        await executeRun({ command: 'teacher', config, out: teacherDir, resume: existsSync(join(teacherDir, 'manifest.json')), teacherCheckpoint: null, threads, kernels: ctx.kernels(), progress, report: false });
+      }
+      if (existsSync(join(dir, 'results.json'))) {
+        progress.log(`sweep: job ${i + 1}/${configs.length} ${id} already finished, skipped`);
+        job.results = JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8')) as SweepJob['results'];
+      } else {
+        progress.log(`sweep: job ${i + 1}/${configs.length} ${id}`);
+        job.results = await executeRun({
+          command: 'distill', config, out: dir, resume: existsSync(join(dir, 'manifest.json')),
+          teacherCheckpoint: join(teacherDir, 'checkpoint.safetensors'), threads, kernels: ctx.kernels(), progress, report: false,
+        });
+      }
+      job.status = 'finished';
+    } catch (error) {
+      if ((error as Error).name === 'InterruptedError') throw error;
+      job.status = 'failed';
+      job.error = (error as Error).message;
+      progress.log(`sweep: job ${id} failed: ${job.error}`);
+    }
+    save();
+  }
+  const table = results.jobs.map((j) => `  ${j.id.padEnd(40)} ${j.status === 'finished' && j.results?.student ? `${(100 * j.results.student.testAccuracy).toFixed(2)}%  ${j.results.accounting?.compression.toFixed(1)}×` : j.status}`);
+  progress.log(`\nsweep results (student test accuracy, compression):\n${table.join('\n')}`);
+  await writeRunReport(out, progress);
+  return results.jobs.every((j) => j.status === 'finished') ? 0 : 1;
+}

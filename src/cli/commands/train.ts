@@ -1,0 +1,153 @@
+/**
+ * `pqkd teacher` and `pqkd distill` (and, through `executeRun`, the main job and sweep jobs): set up
+ * or resume a run directory, run the stages, evaluate on the test split once at the end, and write
+ * results.json and the report.
+ */
+import { saveCheckpoint } from '../../nn/checkpoint.js';
+import type { PqkdConfig } from '../../pqkd/config.js';
+import { evaluate } from '../../pqkd/evaluate.js';
+import { compressionTable, studentSpec, teacherSpec } from '../../pqkd/model-spec.js';
+import type { PqkdNet } from '../../pqkd/models.js';
+import type { Progress } from '../progress.js';
+import { loadTrainSplit, openTestSplit, RunDir, sha256Hex } from '../run-dir.js';
+import type { MetricLine, RunCommand, RunManifest, RunResults } from '../run-schema.js';
+import { loadTeacherFile, runHooks, runStudentStage, runTeacherStage, type StudentExtra, type TeacherExtra } from '../stages.js';
+import { loadCheckpointExtra } from './checkpoint-info.js';
+
+export interface RunOptions {
+  command: RunCommand;
+  config: PqkdConfig;
+  out: string;
+  resume: boolean;
+  teacherCheckpoint: string | null;
+  threads: number;
+  kernels: string;
+  progress: Progress;
+  /** Write report.html at the end (default true). */
+  report?: boolean;
+}
+
+/** Drops metric lines of epochs that the checkpoints do not cover (they will be re-run). */
+function truncateForResume(run: RunDir): void {
+  const teacher = loadCheckpointExtra(run.file('teacher.safetensors')) as TeacherExtra | null;
+  const student = loadCheckpointExtra(run.file('checkpoint.safetensors')) as StudentExtra | TeacherExtra | null;
+  const teacherEpochs = student?.kind === 'pqkd-teacher' ? student.state.epoch : (teacher?.state.epoch ?? 0);
+  const studentEpochs = student?.kind === 'pqkd-student' ? student.state.epoch : 0;
+  run.truncateMetrics((l: MetricLine) => {
+    if (l.kind === 'eval') return false;
+    if (l.kind === 'spsa') return l.epoch < studentEpochs;
+    if (l.kind === 'epoch') return l.phase === 'teacher' ? l.epoch < teacherEpochs : l.epoch < studentEpochs;
+    return false;
+  });
+}
+
+function weightsHash(model: PqkdNet): string {
+  return sha256Hex(saveCheckpoint({ model }));
+}
+
+/** Runs (or resumes) a teacher or distill run; returns its results. */
+export async function executeRun(o: RunOptions): Promise<RunResults> {
+  const started = Date.now();
+  const run = new RunDir(o.out);
+  let manifest: RunManifest;
+  if (o.resume) {
+    manifest = run.readManifest();
+    if (manifest.status === 'finished' && run.readResults()) {
+      o.progress.log(`${run.path}: already finished`);
+      return run.readResults()!;
+    }
+    truncateForResume(run);
+    manifest.status = 'running';
+    run.writeManifest(manifest);
+  } else {
+    run.create();
+    manifest = run.newManifest(o.command, o.config, { teacherCheckpoint: o.teacherCheckpoint, threads: o.threads, kernels: o.kernels });
+  }
+  const config = manifest.config;
+  const hooks = runHooks(run, (e) => o.progress.event(e));
+  try {
+    const data = loadTrainSplit(config, manifest);
+    run.writeManifest(manifest);
+    let results: RunResults;
+    if (manifest.command === 'teacher') {
+      const teacher = runTeacherStage(run, config, data, hooks, 'checkpoint.safetensors');
+      const val = evaluate(teacher, data.dataset, data.val);
+      const test = openTestSplit(config, manifest);
+      const t = evaluate(teacher, test.dataset, test.indices);
+      run.appendMetric({ kind: 'eval', phase: 'teacher', split: 'test', ...t });
+      results = {
+        command: 'teacher', dataset: config.dataset, datasetLabel: data.dataset.label,
+        teacher: { valAccuracy: val.accuracy, testAccuracy: t.accuracy, parameters: teacher.parameters().reduce((a, p) => a + p.numel(), 0) },
+        student: null, accounting: null, shots: config.photonic.shots, ema: config.ema.enabled, emaBeta: config.ema.beta,
+        featureSource: config.photonic.featureSource, theta: [], exportFeature: [], exactFeature: null, featureRmsError: null,
+        weightsSha256: weightsHash(teacher), wallSeconds: (Date.now() - started) / 1000,
+      };
+    } else {
+      const teacher: PqkdNet = manifest.teacherCheckpoint
+        ? loadTeacherFile(manifest.teacherCheckpoint, config)
+        : runTeacherStage(run, config, data, hooks);
+      const teacherVal = evaluate(teacher, data.dataset, data.val);
+      const { student, distiller } = runStudentStage(run, config, teacher, data, hooks);
+      const exportFeature = Float64Array.from(student.feature!);
+      const studentVal = evaluate(student, data.dataset, data.val);
+      const test = openTestSplit(config, manifest);
+      const tTest = evaluate(teacher, test.dataset, test.indices);
+      const sTest = evaluate(student, test.dataset, test.indices);
+      run.appendMetric({ kind: 'eval', phase: 'teacher', split: 'test', ...tTest });
+      run.appendMetric({ kind: 'eval', phase: 'student', split: 'test', ...sTest });
+      const exact = distiller.source.exact(distiller.theta);
+      let exactAcc: number | null = null;
+      if (exact) {
+        student.setFeature(exact);
+        const e = evaluate(student, test.dataset, test.indices);
+        run.appendMetric({ kind: 'eval', phase: 'student-exact-feature', split: 'test', ...e });
+        exactAcc = e.accuracy;
+        student.setFeature(exportFeature);
+      }
+      const compiled = student.compile();
+      compiled.eval();
+      const cTest = evaluate(compiled, test.dataset, test.indices);
+      run.appendMetric({ kind: 'eval', phase: 'student-compiled', split: 'test', ...cTest });
+      const tSpec = teacherSpec(config.dataset, config.teacher.width);
+      const accounting = compressionTable(tSpec, studentSpec(tSpec, config.student.scope, config.student.rank), distiller.source.paramCount, distiller.source.dim);
+      const rms = exact ? Math.sqrt(exact.reduce((a, v, i) => a + (v - exportFeature[i]!) ** 2, 0) / exact.length) : null;
+      results = {
+        command: 'distill', dataset: config.dataset, datasetLabel: data.dataset.label,
+        teacher: { valAccuracy: teacherVal.accuracy, testAccuracy: tTest.accuracy, parameters: accounting.teacherTotal },
+        student: { valAccuracy: studentVal.accuracy, testAccuracy: sTest.accuracy, exactFeatureTestAccuracy: exactAcc, compiledTestAccuracy: cTest.accuracy },
+        accounting, shots: config.photonic.shots, ema: config.ema.enabled, emaBeta: config.ema.beta,
+        featureSource: config.photonic.featureSource, theta: Array.from(distiller.theta), exportFeature: Array.from(exportFeature),
+        exactFeature: exact ? Array.from(exact) : null, featureRmsError: rms,
+        weightsSha256: weightsHash(student), wallSeconds: (Date.now() - started) / 1000,
+      };
+    }
+    run.writeResults(results);
+    manifest.status = 'finished';
+    manifest.finishedAt = new Date().toISOString();
+    run.writeManifest(manifest);
+    if (o.report !== false) await writeRunReport(run.path, o.progress);
+    return results;
+  } catch (error) {
+    const name = (error as Error).name;
+    if (!o.resume && (name === 'CliError' || name === 'DatasetError' || name === 'ConfigError') && !run.hasCheckpoints()) {
+      // Bad input found before any training: leave nothing behind.
+      run.remove();
+    } else {
+      manifest.status = name === 'InterruptedError' ? 'interrupted' : 'failed';
+      run.writeManifest(manifest);
+    }
+    throw error;
+  }
+}
+
+/** Writes report.html (the report layer is optional at runtime: a failure is reported, not fatal). */
+export async function writeRunReport(dir: string, progress: Progress): Promise<string | null> {
+  try {
+    const { writeReport } = await import('../report/io.js');
+    const path = await writeReport(dir);
+    return path;
+  } catch (error) {
+    progress.log(`report: could not write report.html: ${(error as Error).message}`);
+    return null;
+  }
+}

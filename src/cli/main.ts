@@ -1,0 +1,97 @@
+/**
+ * The `pqkd` command. `pqkd <command> [flags]`; every command has --help. Bad input (flags, files,
+ * configs, datasets) is reported as one line on stderr with exit code 2; an interrupted run exits
+ * with 130 after marking its manifest; a loss that becomes NaN/Inf exits with 3.
+ */
+import { ConfigError } from '../pqkd/config.js';
+import { NonFiniteLossError } from '../pqkd/events.js';
+import { DatasetError } from '../data/errors.js';
+import { circuitCommand } from './commands/circuit.js';
+import { defaultContext, type CommandContext } from './commands/context.js';
+import { reportCommand } from './commands/report.js';
+import { distillCommand, startCommand, teacherCommand } from './commands/run-commands.js';
+import { sweepCommand } from './commands/sweep.js';
+import { verifyCommand } from './commands/verify.js';
+import { CliError } from './errors.js';
+import { interruption } from './stages.js';
+
+type Command = (argv: string[], ctx: CommandContext) => Promise<number>;
+
+const COMMANDS: Record<string, [Command, string]> = {
+  start: [startCommand, 'the main job: a short, real PQKD run on MNIST (what `npm start` runs)'],
+  teacher: [teacherCommand, 'train a teacher CNN'],
+  distill: [distillCommand, 'distil a photonic-conditioned PQKD student from a teacher'],
+  sweep: [sweepCommand, 'run a grid of distill jobs (rank × scope × width, shots × EMA × seed, …)'],
+  report: [reportCommand, 'rebuild the HTML report of a run directory'],
+  verify: [verifyCommand, 'rerun a finished run and check it is bit-identical'],
+  circuit: [circuitCommand, 'simulate a photonic circuit and print its click statistics'],
+};
+
+export function usage(): string {
+  const w = Math.max(...Object.keys(COMMANDS).map((k) => k.length));
+  return [
+    'pqkd — Photonic Quantum-Enhanced Knowledge Distillation',
+    '',
+    'Usage: pqkd <command> [flags]    (pqkd <command> --help for its flags)',
+    '',
+    'Commands:',
+    ...Object.entries(COMMANDS).map(([k, [, help]]) => `  ${k.padEnd(w)}  ${help}`),
+    '',
+  ].join('\n');
+}
+
+export async function main(argv: string[], ctx: CommandContext = defaultContext): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    ctx.print(usage());
+    return name === undefined ? 2 : 0;
+  }
+  const entry = COMMANDS[name];
+  if (!entry) {
+    process.stderr.write(`pqkd: unknown command '${name}' (commands: ${Object.keys(COMMANDS).join(', ')})\n`);
+    return 2;
+  }
+  try {
+    return await entry[0](rest, ctx);
+  } catch (error) {
+    if (error instanceof CliError || error instanceof ConfigError || error instanceof DatasetError) {
+      process.stderr.write(`pqkd ${name}: ${(error as Error).message}\n`);
+      return 2;
+    }
+    if ((error as Error).name === 'InterruptedError') {
+      process.stderr.write(`pqkd ${name}: ${(error as Error).message}\n`);
+      return 130;
+    }
+    if (error instanceof NonFiniteLossError) {
+      process.stderr.write(`pqkd ${name}: ${error.message}\n`);
+      return 3;
+    }
+    throw error;
+  }
+}
+
+function installSignalHandlers(): void {
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(signal, () => {
+      if (interruption.requested) process.exit(130);
+      interruption.requested = true;
+      interruption.signal = signal;
+    });
+  }
+}
+
+const invokedDirectly = (() => {
+  const entry = process.argv[1] ?? '';
+  return /(?:^|[\\/])(?:main\.ts|pqkd\.mjs|pqkd)$/.test(entry);
+})();
+
+if (invokedDirectly) {
+  installSignalHandlers();
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (error: unknown) => {
+      process.stderr.write(`pqkd: internal error: ${(error as Error)?.stack ?? String(error)}\n`);
+      process.exit(1);
+    },
+  );
+}

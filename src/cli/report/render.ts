@@ -1,0 +1,72 @@
+/**
+ * Vega-Lite → SVG in Node (no browser, no canvas): compile the Vega-Lite spec to Vega, run a
+ * headless View and serialise its scenegraph. Plus the two post-processing steps that make many SVGs
+ * safe to inline in one HTML page: scoping element ids per chart (Vega restarts its clip-path ids
+ * at every render, so two charts would both define `#clip1`) and dropping the namespace attributes
+ * (an HTML5 parser places inline <svg> in the SVG namespace by itself).
+ */
+import * as vega from 'vega';
+import { compile, type TopLevelSpec } from 'vega-lite';
+
+/** The common look of every chart (white background, readable fonts, no chart border). */
+export const CHART_CONFIG = {
+  background: 'white',
+  font: 'sans-serif',
+  view: { stroke: '#ddd' },
+  axis: { labelFontSize: 11, titleFontSize: 12, gridColor: '#eee' },
+  legend: { labelFontSize: 11, titleFontSize: 12, labelLimit: 360 },
+  title: { fontSize: 14, anchor: 'start' },
+} as const;
+
+/**
+ * Renders a Vega-Lite spec to a standalone SVG string (with xmlns, usable as a .svg file).
+ * Every id in the SVG is prefixed with `idPrefix` (and references to it updated), so several SVGs
+ * can share one HTML document.
+ *
+ * @example
+ * const svg = await renderSvg({ data: { values: [{ x: 1, y: 2 }] }, mark: 'point',
+ *   encoding: { x: { field: 'x', type: 'quantitative' }, y: { field: 'y', type: 'quantitative' } } }, 'demo');
+ */
+export async function renderSvg(spec: TopLevelSpec, idPrefix: string): Promise<string> {
+  if (!/^[A-Za-z][\w-]*$/.test(idPrefix)) {
+    throw new RangeError(`renderSvg: idPrefix: expected letters, digits, '-' or '_' starting with a letter, got ${JSON.stringify(idPrefix)}`);
+  }
+  const withConfig = { ...spec, config: { ...CHART_CONFIG, ...(spec.config ?? {}) } } as TopLevelSpec;
+  const view = new vega.View(vega.parse(compile(withConfig).spec), { renderer: 'none' });
+  try {
+    const svg = await view.toSVG();
+    return scopeSvgIds(svg, idPrefix);
+  } finally {
+    view.finalize();
+  }
+}
+
+/**
+ * Prefixes every `id="X"` in an SVG with `prefix-` and rewrites the references `url(#X)` and
+ * `href="#X"` (also `xlink:href`) to match.
+ *
+ * @example
+ * scopeSvgIds('<clipPath id="clip1"/><g clip-path="url(#clip1)"/>', 'loss');
+ * // '<clipPath id="loss-clip1"/><g clip-path="url(#loss-clip1)"/>'
+ */
+export function scopeSvgIds(svg: string, prefix: string): string {
+  const ids = new Set<string>();
+  for (const m of svg.matchAll(/\sid="([^"]+)"/g)) ids.add(m[1]!);
+  if (ids.size === 0) return svg;
+  const scoped = (id: string): string => (ids.has(id) ? `${prefix}-${id}` : id);
+  return svg
+    .replace(/(\sid=")([^"]+)"/g, (_, head: string, id: string) => `${head}${scoped(id)}"`)
+    .replace(/url\(#([^)]+)\)/g, (_, id: string) => `url(#${scoped(id)})`)
+    .replace(/(href=")#([^"]+)"/g, (_, head: string, id: string) => `${head}#${scoped(id)}"`);
+}
+
+/**
+ * The SVG as it is inlined in HTML: the `xmlns` / `xmlns:xlink` declarations removed (the HTML
+ * parser supplies the SVG namespace), so the page holds no URL at all.
+ *
+ * @example
+ * svgForHtml('<svg xmlns="http://www.w3.org/2000/svg" width="1"></svg>'); // '<svg width="1"></svg>'
+ */
+export function svgForHtml(svg: string): string {
+  return svg.replace(/\sxmlns(:\w+)?="[^"]*"/g, '');
+}

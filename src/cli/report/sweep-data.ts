@@ -1,0 +1,171 @@
+/**
+ * Tables derived from sweep.json for the sweep charts: the compression–accuracy frontier
+ * (pqkd-method.md §11 claim 3) and accuracy / feature error against shots with the fit
+ * δ(S) = δ∞ − k/√S per EMA setting (§10, §11 claims 4–5). Pure functions of parsed data.
+ */
+import type { PqkdConfig } from '../../pqkd/config.js';
+import { fitShotCurve, groupBySeeds, type ShotFit, type ShotGroup } from '../../pqkd/shot-fit.js';
+import type { RunResults, SweepResults } from '../run-schema.js';
+import { mean } from './chart-types.js';
+
+/** A finished sweep job with results. */
+interface DoneJob {
+  id: string;
+  overrides: Record<string, unknown>;
+  results: RunResults;
+}
+
+function doneJobs(sweep: SweepResults | null | undefined): DoneJob[] {
+  if (!sweep || !Array.isArray(sweep.jobs)) return [];
+  return sweep.jobs.filter((j): j is DoneJob => j.status === 'finished' && j.results !== null && typeof j.results === 'object')
+    .map((j) => ({ id: j.id, overrides: j.overrides ?? {}, results: j.results }));
+}
+
+/** The value of a dotted config key: the job's override, else the base config's value, else null. */
+function setting(job: DoneJob, key: string, base: PqkdConfig | null | undefined): unknown {
+  if (key in job.overrides) return job.overrides[key];
+  let node: unknown = base;
+  for (const part of key.split('.')) {
+    if (node === null || typeof node !== 'object') return null;
+    node = (node as Record<string, unknown>)[part];
+  }
+  return node ?? null;
+}
+
+function show(v: unknown): string {
+  return Array.isArray(v) ? `[${v.join(',')}]` : String(v);
+}
+
+function sampleStd(values: readonly number[]): number {
+  if (values.length < 2) return 0;
+  const m = mean(values);
+  return Math.sqrt(values.reduce((acc, v) => acc + (v - m) * (v - m), 0) / (values.length - 1));
+}
+
+/** One student configuration of the frontier (seed-averaged). */
+export interface FrontierPoint {
+  scope: string;
+  rank: string;
+  width: string;
+  loops: string;
+  /** Short point label, e.g. "R4" or "R4 w32" when the width varies. */
+  label: string;
+  /** Conv-block compression (teacher conv-block ÷ (student conv-block + |θ|)). */
+  compression: number;
+  /** Mean student test accuracy in percent, its sample std across seeds (0 for one seed) and count. */
+  accuracy: number;
+  std: number;
+  n: number;
+  /** On the Pareto frontier (no other point has both higher compression and higher accuracy). */
+  pareto: boolean;
+}
+
+/** Mean teacher test accuracy (percent) per teacher width, for the reference rule(s). */
+export interface TeacherReference {
+  width: string;
+  accuracy: number;
+}
+
+/**
+ * Seed-averaged frontier points from a sweep: finished jobs with a student and an accounting,
+ * grouped by (scope, rank, teacher width, loop lengths); settings absent from a job's overrides
+ * come from `base` (the sweep's config), else show as "?".
+ *
+ * @example
+ * const { points, teachers } = frontierPoints(sweep, manifest?.config);
+ */
+export function frontierPoints(sweep: SweepResults | null | undefined, base?: PqkdConfig | null): { points: FrontierPoint[]; teachers: TeacherReference[] } {
+  const groups = new Map<string, { key: Omit<FrontierPoint, 'label' | 'compression' | 'accuracy' | 'std' | 'n' | 'pareto'>; acc: number[]; comp: number[] }>();
+  const teacherAcc = new Map<string, number[]>();
+  for (const job of doneJobs(sweep)) {
+    const r = job.results;
+    const key = {
+      scope: show(setting(job, 'student.scope', base) ?? '?'),
+      rank: show(setting(job, 'student.rank', base) ?? '?'),
+      width: show(setting(job, 'teacher.width', base) ?? '?'),
+      loops: show(setting(job, 'photonic.loopLengths', base) ?? '?'),
+    };
+    if (r.teacher?.testAccuracy !== null && r.teacher?.testAccuracy !== undefined && Number.isFinite(r.teacher.testAccuracy)) {
+      const list = teacherAcc.get(key.width) ?? [];
+      list.push(100 * r.teacher.testAccuracy);
+      teacherAcc.set(key.width, list);
+    }
+    if (!r.student || !r.accounting || !Number.isFinite(r.student.testAccuracy) || !(r.accounting.compression > 0)) continue;
+    const id = JSON.stringify(key);
+    const g = groups.get(id) ?? { key, acc: [], comp: [] };
+    g.acc.push(100 * r.student.testAccuracy);
+    g.comp.push(r.accounting.compression);
+    groups.set(id, g);
+  }
+  const widths = new Set([...groups.values()].map((g) => g.key.width));
+  const loops = new Set([...groups.values()].map((g) => g.key.loops));
+  const points: FrontierPoint[] = [...groups.values()].map((g) => ({
+    ...g.key,
+    label: `R${g.key.rank}${widths.size > 1 ? ` w${g.key.width}` : ''}${loops.size > 1 ? ` L${g.key.loops}` : ''}`,
+    compression: mean(g.comp), accuracy: mean(g.acc), std: sampleStd(g.acc), n: g.acc.length, pareto: false,
+  }));
+  let best = -Infinity;
+  for (const p of [...points].sort((a, b) => b.compression - a.compression || b.accuracy - a.accuracy)) {
+    if (p.accuracy > best) {
+      p.pareto = true;
+      best = p.accuracy;
+    }
+  }
+  points.sort((a, b) => a.compression - b.compression);
+  const teachers = [...teacherAcc.entries()].map(([width, acc]) => ({ width, accuracy: mean(acc) }));
+  return { points, teachers };
+}
+
+export type ShotMetric = 'accuracy' | 'featureRmsError';
+
+/** One EMA setting's seed statistics per shot count and its fit. */
+export interface ShotSeries {
+  /** "EMA on (β=0.9)" or "EMA off". */
+  label: string;
+  ema: boolean;
+  groups: ShotGroup[];
+  /** Fit over all shot counts including S = ∞ (x = 0) when present; null when it cannot be fitted. */
+  fit: ShotFit | null;
+  /** Why there is no fit (e.g. a single shot count). */
+  fitError: string | null;
+}
+
+/**
+ * Per-EMA-setting statistics of `metric` against shots over the finished jobs of a sweep: the
+ * student's test accuracy (percent) or the export feature's RMS error, grouped by shot count
+ * across seeds (and across any other axis, listed in `otherAxes`), with the weighted fit
+ * δ(S) = δ∞ − k/√S (weights 1/var across seeds; equal weights when a variance is unknown).
+ * Jobs whose feature source is 'exact' count as S = ∞.
+ *
+ * @example
+ * const { series } = shotScaling(sweep, 'accuracy'); // series[i].fit?.weightedR2
+ */
+export function shotScaling(sweep: SweepResults | null | undefined, metric: ShotMetric): { series: ShotSeries[]; otherAxes: string[] } {
+  const bySetting = new Map<string, { ema: boolean; points: { shots: number; y: number }[] }>();
+  for (const job of doneJobs(sweep)) {
+    const r = job.results;
+    const shots = r.featureSource === 'exact' ? Infinity : r.shots;
+    if (typeof shots !== 'number' || !(shots > 0)) continue;
+    const y = metric === 'accuracy' ? (r.student ? 100 * r.student.testAccuracy : NaN) : (r.featureRmsError ?? NaN);
+    if (!Number.isFinite(y)) continue;
+    const label = r.ema ? `EMA on (β=${r.emaBeta})` : 'EMA off';
+    const entry = bySetting.get(label) ?? { ema: r.ema, points: [] };
+    entry.points.push({ shots, y });
+    bySetting.set(label, entry);
+  }
+  const series = [...bySetting.entries()]
+    .sort((a, b) => Number(a[1].ema) - Number(b[1].ema) || a[0].localeCompare(b[0]))
+    .map(([label, { ema, points }]): ShotSeries => {
+      const groups = groupBySeeds(points);
+      try {
+        return { label, ema, groups, fit: fitShotCurve(groups, { includeInfinite: true }), fitError: null };
+      } catch (error) {
+        return { label, ema, groups, fit: null, fitError: (error as Error).message };
+      }
+    });
+  const averagedOver = new Set(['seed', 'photonic.shots', 'ema.enabled', 'ema.beta', 'photonic.featureSource']);
+  const otherAxes = Object.entries(sweep?.axes ?? {})
+    .filter(([key, values]) => !averagedOver.has(key) && Array.isArray(values) && values.length > 1)
+    .map(([key]) => key);
+  return { series, otherAxes };
+}

@@ -1,0 +1,139 @@
+/**
+ * The two training stages of a run, with a checkpoint written atomically after every epoch and an
+ * exact resume from the last one (every random choice of an epoch derives from the run seed and the
+ * epoch/step numbers, so re-running an epoch from its start state reproduces it bit for bit).
+ *
+ * Checkpoint files (safetensors, src/nn/checkpoint.ts): teacher stage → `teacher.safetensors`,
+ * student stage → `checkpoint.safetensors`; `extra` holds { kind, stage state, complete }.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { loadCheckpoint, saveCheckpoint } from '../nn/checkpoint.js';
+import type { PqkdConfig } from '../pqkd/config.js';
+import { Distiller, type DistillState } from '../pqkd/distill.js';
+import type { RunHooks, TrainEvent } from '../pqkd/events.js';
+import { createFeatureSource } from '../pqkd/feature-sources.js';
+import { studentSpec, teacherSpec } from '../pqkd/model-spec.js';
+import { buildModel, type PqkdNet } from '../pqkd/models.js';
+import { TeacherTrainer, type SplitData, type TeacherState } from '../pqkd/teacher.js';
+import { Generator } from '../tensor/random.js';
+import { CliError } from './errors.js';
+import type { RunDir } from './run-dir.js';
+import { loadCheckpointExtra } from './commands/checkpoint-info.js';
+
+export interface TeacherExtra {
+  kind: 'pqkd-teacher';
+  dataset: string;
+  width: number;
+  config: PqkdConfig;
+  state: TeacherState;
+  complete: boolean;
+}
+
+export interface StudentExtra {
+  kind: 'pqkd-student';
+  dataset: string;
+  config: PqkdConfig;
+  state: DistillState;
+  complete: boolean;
+}
+
+/** Set by SIGINT/SIGTERM; the trainers stop at the next step and the run is marked interrupted. */
+export const interruption = { requested: false, signal: '' };
+
+export class InterruptedError extends Error {
+  constructor(signal: string) {
+    super(`interrupted by ${signal}; the last epoch checkpoint is kept (resume with --resume)`);
+    this.name = 'InterruptedError';
+  }
+}
+
+/** Hooks that forward events, append metrics (epochs, SPSA updates) and honour interruptions. */
+export function runHooks(run: RunDir, onEvent: (e: TrainEvent) => void): RunHooks {
+  return {
+    onEvent: (e) => {
+      if (e.kind !== 'step') run.appendMetric(e);
+      onEvent(e);
+      if (interruption.requested) throw new InterruptedError(interruption.signal);
+    },
+  };
+}
+
+export function newTeacher(config: PqkdConfig): PqkdNet {
+  return buildModel(teacherSpec(config.dataset, config.teacher.width), { generator: new Generator(config.seed).fork('teacher-init') });
+}
+
+/** Reads a teacher checkpoint file and checks it is a finished teacher for this dataset and width. */
+export function loadTeacherFile(path: string, config: PqkdConfig): PqkdNet {
+  if (!existsSync(path)) throw new CliError(`--teacher: ${path} does not exist`);
+  const e = loadCheckpointExtra(path) as Partial<TeacherExtra> | null;
+  if (!e || e.kind !== 'pqkd-teacher') throw new CliError(`--teacher: ${path} is a ${String(e?.kind ?? 'unknown')} checkpoint, expected a teacher (pqkd-teacher)`);
+  if (e.dataset !== config.dataset) throw new CliError(`--teacher: ${path} was trained on ${e.dataset}, this run uses ${config.dataset} (--dataset)`);
+  if (e.width !== config.teacher.width) throw new CliError(`--teacher: ${path} has width ${e.width}, this run expects --width ${config.teacher.width}`);
+  if (!e.complete) throw new CliError(`--teacher: ${path} is an unfinished teacher (resume its run first)`);
+  const teacher = newTeacher(config);
+  try {
+    loadCheckpoint(new Uint8Array(readFileSync(path)), { model: teacher });
+  } catch (error) {
+    throw new CliError(`--teacher: ${path} does not match the ${config.dataset} width-${config.teacher.width} teacher: ${(error as Error).message.replace(/\s+/g, ' ')}`);
+  }
+  teacher.eval();
+  return teacher;
+}
+
+/** Trains (or resumes) the teacher stage into `file` of the run directory. */
+export function runTeacherStage(run: RunDir, config: PqkdConfig, data: SplitData, hooks: RunHooks, file = 'teacher.safetensors'): PqkdNet {
+  const teacher = newTeacher(config);
+  const trainer = new TeacherTrainer(teacher, data, config.teacher, config.seed, hooks);
+  const saved = run.readCheckpoint(file);
+  if (saved) {
+    const extra = loadCheckpoint(saved, { model: teacher, optimizer: trainer.optimizer }).extra as TeacherExtra;
+    trainer.setState(extra.state);
+  }
+  while (trainer.epoch < config.teacher.epochs) {
+    trainer.runEpoch();
+    const extra: TeacherExtra = {
+      kind: 'pqkd-teacher', dataset: config.dataset, width: config.teacher.width, config, state: trainer.getState(),
+      complete: trainer.epoch >= config.teacher.epochs,
+    };
+    run.writeCheckpoint(file, saveCheckpoint({ model: teacher, optimizer: trainer.optimizer, extra }));
+  }
+  if (config.teacher.epochs === 0 && !saved) {
+    const extra: TeacherExtra = { kind: 'pqkd-teacher', dataset: config.dataset, width: config.teacher.width, config, state: trainer.getState(), complete: true };
+    run.writeCheckpoint(file, saveCheckpoint({ model: teacher, optimizer: trainer.optimizer, extra }));
+  }
+  teacher.eval();
+  return teacher;
+}
+
+export interface StudentStage {
+  student: PqkdNet;
+  distiller: Distiller;
+}
+
+/** Distils (or resumes) the student stage into `checkpoint.safetensors`. */
+export function runStudentStage(run: RunDir, config: PqkdConfig, teacher: PqkdNet, data: SplitData, hooks: RunHooks): StudentStage {
+  const source = createFeatureSource(config.photonic, config.seed);
+  const spec = studentSpec(teacherSpec(config.dataset, config.teacher.width), config.student.scope, config.student.rank);
+  const student = buildModel(spec, {
+    generator: new Generator(config.seed).fork('student-init'), projectionSeed: config.projectionSeed,
+    featureBins: source.bins, dictConvImpl: config.student.dictConvImpl,
+  });
+  const distiller = new Distiller(config, teacher, student, source, data, hooks);
+  const saved = run.readCheckpoint('checkpoint.safetensors');
+  if (saved) {
+    const extra = loadCheckpoint(saved, { model: student, optimizer: distiller.optimizer }).extra as StudentExtra;
+    distiller.setState(extra.state);
+    distiller.freezeFeature();
+  }
+  while (distiller.epoch < config.student.epochs) {
+    distiller.runEpoch();
+    const extra: StudentExtra = {
+      kind: 'pqkd-student', dataset: config.dataset, config, state: distiller.getState(),
+      complete: distiller.epoch >= config.student.epochs,
+    };
+    run.writeCheckpoint('checkpoint.safetensors', saveCheckpoint({ model: student, optimizer: distiller.optimizer, extra }));
+  }
+  distiller.freezeFeature();
+  student.eval();
+  return { student, distiller };
+}
