@@ -41,7 +41,7 @@ export interface GradcheckReport {
 }
 
 function toFloat64Leaf(t: Tensor, i: number): Tensor {
-  for (let d = 0; d < t.ndim; d++) {
+  for (let d = 0; d < t.ndim && t.numel() > 0; d++) {
     if (t.strides[d] === 0 && t.shape[d]! > 1) {
       throw new RangeError(`gradcheck: input ${i} (shape ${shapeToString(t.shape)}) has overlapping memory (stride 0 on dim ${d}); pass a contiguous copy`);
     }

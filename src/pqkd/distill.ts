@@ -16,7 +16,6 @@ import { crossEntropy } from '../autograd/functional/losses.js';
 import { noGrad } from '../autograd/grad-mode.js';
 import { DataLoader } from '../data/loader.js';
 import { Adam } from '../nn/optim/adam.js';
-import type { OptimizerStateDict } from '../nn/optim/optimizer.js';
 import { Spsa, type SpsaState } from '../photonics/spsa.js';
 import { Generator } from '../tensor/random.js';
 import { Tensor } from '../tensor/tensor.js';
@@ -28,10 +27,10 @@ import { FeatureStream, type FeatureStreamState } from './feature-stream.js';
 import type { PqkdNet } from './models.js';
 import type { EpochResult, SplitData } from './teacher.js';
 
+/** The trainer's own state (the student and `optimizer` are checkpointed alongside it). */
 export interface DistillState {
   epoch: number;
   step: number;
-  optimizer: OptimizerStateDict;
   spsa: SpsaState | null;
   stream: FeatureStreamState;
 }
@@ -101,7 +100,7 @@ export class Distiller {
     this.student.eval();
     try {
       const loader = new DataLoader(this.data.dataset, { batchSize: size, indices: chosen });
-      const { images, labels } = loader.batch(0, 0, loader.order(0));
+      const { images, labels } = loader.batch(0, 0);
       return noGrad(() => crossEntropy(this.student.forward(images), labels).item());
     } finally {
       if (wasTraining) this.student.train();
@@ -130,7 +129,7 @@ export class Distiller {
     let seen = 0;
     for (let b = 0; b < batches; b++) {
       const t0 = now();
-      const { images, labels, indices } = this.loader.batch(epoch, b, order);
+      const { images, labels, indices } = this.loader.batch(epoch, b);
       const teacherLogits = this.cache ? this.cache.batch(indices) : this.teacherForward(images);
       this.student.setFeature(this.stream.next(theta, this.step, b === 0));
       const loss = distillationLoss(this.student.forward(images), teacherLogits, labels, { temperature, alpha });
@@ -176,13 +175,12 @@ export class Distiller {
 
   getState(): DistillState {
     return {
-      epoch: this.epoch, step: this.step, optimizer: this.optimizer.stateDict(),
+      epoch: this.epoch, step: this.step,
       spsa: this.spsa ? this.spsa.getState() : null, stream: this.stream.getState(),
     };
   }
 
   setState(state: DistillState): void {
-    this.optimizer.loadStateDict(state.optimizer);
     if (this.spsa && state.spsa) this.spsa.setState(state.spsa);
     this.stream.setState(state.stream);
     this.epoch = state.epoch;

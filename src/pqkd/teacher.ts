@@ -7,7 +7,6 @@ import { crossEntropy } from '../autograd/functional/losses.js';
 import { DataLoader } from '../data/loader.js';
 import type { Dataset } from '../data/dataset.js';
 import { Adam } from '../nn/optim/adam.js';
-import type { OptimizerStateDict } from '../nn/optim/optimizer.js';
 import { Generator } from '../tensor/random.js';
 import type { TeacherConfig } from './config.js';
 import { evaluate } from './evaluate.js';
@@ -30,9 +29,9 @@ export interface EpochResult {
   seconds: number;
 }
 
+/** The trainer's own state (the model and `optimizer` are checkpointed alongside it). */
 export interface TeacherState {
   epoch: number;
-  optimizer: OptimizerStateDict;
 }
 
 export class TeacherTrainer {
@@ -52,14 +51,13 @@ export class TeacherTrainer {
   runEpoch(now: () => number = Date.now): EpochResult {
     const start = now();
     const epoch = this.epoch;
-    const order = this.loader.order(epoch);
     const batches = this.loader.length;
     this.model.train();
     let lossSum = 0;
     let seen = 0;
     for (let b = 0; b < batches; b++) {
       const t0 = now();
-      const { images, labels } = this.loader.batch(epoch, b, order);
+      const { images, labels } = this.loader.batch(epoch, b);
       const loss = crossEntropy(this.model.forward(images), labels);
       const value = loss.item();
       if (!Number.isFinite(value)) throw new NonFiniteLossError('teacher', epoch, b, value);
@@ -79,11 +77,10 @@ export class TeacherTrainer {
   }
 
   getState(): TeacherState {
-    return { epoch: this.epoch, optimizer: this.optimizer.stateDict() };
+    return { epoch: this.epoch };
   }
 
   setState(state: TeacherState): void {
-    this.optimizer.loadStateDict(state.optimizer);
     this.epoch = state.epoch;
   }
 }

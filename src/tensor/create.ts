@@ -29,7 +29,7 @@ function dtypeOption(opts: CreateOptions | undefined, fallback: DType, op: strin
   return opts?.dtype === undefined ? fallback : checkDType(opts.dtype, op, 'options.dtype');
 }
 
-function inferNested(data: NestedArray, op: string): { shape: number[]; flat: number[]; sawBool: boolean } {
+function inferNested(data: NestedArray, op: string): { shape: number[]; flat: number[]; allBool: boolean } {
   const shape: number[] = [];
   let probe: NestedArray = data;
   while (Array.isArray(probe)) {
@@ -39,12 +39,16 @@ function inferNested(data: NestedArray, op: string): { shape: number[]; flat: nu
   }
   const flat: number[] = [];
   let sawBool = false;
+  let sawNumber = false;
   const walk = (x: NestedArray, dim: number, path: string): void => {
     if (dim === shape.length) {
       if (typeof x === 'boolean') {
         sawBool = true;
         flat.push(x ? 1 : 0);
-      } else if (typeof x === 'number') flat.push(x);
+      } else if (typeof x === 'number') {
+        sawNumber = true;
+        flat.push(x);
+      }
       else throw new TypeError(`${op}: expected a number at ${path}, got ${describe(x)}`);
       return;
     }
@@ -54,7 +58,8 @@ function inferNested(data: NestedArray, op: string): { shape: number[]; flat: nu
     for (let i = 0; i < x.length; i++) walk(x[i]!, dim + 1, `${path}[${i}]`);
   };
   walk(data, 0, 'data');
-  return { shape, flat, sawBool };
+  // Only all-boolean data is bool; booleans mixed with numbers read as 0/1 numbers (no lossy cast).
+  return { shape, flat, allBool: sawBool && !sawNumber };
 }
 
 function fromFlat(values: ArrayLike<number>, shape: readonly number[], dtype: DType): Tensor {
@@ -83,8 +88,8 @@ function tensorFromTyped(data: TypedArray | ArrayLike<number>, opts: TensorOptio
 }
 
 function tensorFromNested(data: NestedArray, opts: TensorOptions | undefined): Tensor {
-  const { shape, flat, sawBool } = inferNested(data, 'tensor');
-  const t = fromFlat(flat, shape, dtypeOption(opts, sawBool ? 'bool' : DEFAULT_DTYPE, 'tensor'));
+  const { shape, flat, allBool } = inferNested(data, 'tensor');
+  const t = fromFlat(flat, shape, dtypeOption(opts, allBool ? 'bool' : DEFAULT_DTYPE, 'tensor'));
   return shape.length === 1 ? reshapeFlat(t, opts, 'tensor') : t;
 }
 

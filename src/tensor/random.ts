@@ -75,6 +75,9 @@ export class Generator {
     if (!Number.isSafeInteger(state.position) || state.position < 0) {
       throw new RangeError(`Generator.setState: position must be a non-negative integer, got ${state.position}`);
     }
+    if (!Number.isSafeInteger(state.splits) || state.splits < 0) {
+      throw new RangeError(`Generator.setState: splits must be a non-negative integer, got ${state.splits}`);
+    }
     this.k0 = k0;
     this.k1 = k1;
     this.position = state.position;

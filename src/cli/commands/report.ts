@@ -19,7 +19,7 @@ export async function reportCommand(argv: string[], ctx: CommandContext): Promis
     throw new CliError(`report: ${dir} is not a run or sweep directory (no manifest.json or sweep.json)`);
   }
   const { writeReport } = await import('../report/io.js');
-  const path = await writeReport(dir);
-  ctx.print(`wrote ${path}`);
+  const written = await writeReport(dir);
+  ctx.print(`wrote ${written.htmlPath}${written.skipped.length ? ` (skipped: ${written.skipped.map((s) => `${s.name}: ${s.reason}`).join('; ')})` : ''}`);
   return 0;
 }

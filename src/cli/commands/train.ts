@@ -144,8 +144,7 @@ export async function executeRun(o: RunOptions): Promise<RunResults> {
 export async function writeRunReport(dir: string, progress: Progress): Promise<string | null> {
   try {
     const { writeReport } = await import('../report/io.js');
-    const path = await writeReport(dir);
-    return path;
+    return (await writeReport(dir)).htmlPath;
   } catch (error) {
     progress.log(`report: could not write report.html: ${(error as Error).message}`);
     return null;

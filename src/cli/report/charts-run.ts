@@ -46,11 +46,11 @@ export function trainingCurvesChart(metrics: readonly MetricLine[]): ChartResult
         title: 'Loss per epoch',
         width: 320, height: 220,
         data: { values: lossRows },
-        mark: { type: 'line', point: true },
+        mark: { type: 'line', strokeWidth: 1.8 },
         encoding: {
           x, color,
           y: { field: 'loss', type: 'quantitative', title: 'loss', scale: { zero: false } },
-          strokeDash: { field: 'split', type: 'nominal', title: 'split', scale: { domain: ['train', 'validation'], range: [[1, 0], [5, 3]] } },
+          strokeDash: { field: 'split', type: 'nominal', title: 'split', scale: { domain: ['train', 'validation'], range: [[1, 0], [5, 3]] } } as const,
         },
       },
       {
@@ -94,7 +94,7 @@ export function spsaTraceChart(metrics: readonly MetricLine[]): ChartResult {
     mark: { type: 'line', point: updates.length <= 200, strokeWidth: 1.2 },
     encoding: {
       x: { field: 'update', type: 'quantitative', title: 'SPSA update', axis: { tickMinStep: 1, format: 'd' } },
-      y: { field: 'value', type: 'quantitative', title: 'objective (validation loss)', scale: { zero: false } },
+      y: { field: 'value', type: 'quantitative', title: 'objective (student CE, val. minibatch)', scale: { zero: false } },
       color: { field: 'series', type: 'nominal', title: 'evaluation', scale: { range: ['#f58518', '#54a24b'] } },
       tooltip: [{ field: 'epoch' }, { field: 'value' }],
     },
@@ -102,7 +102,7 @@ export function spsaTraceChart(metrics: readonly MetricLine[]): ChartResult {
   return {
     name, title, spec,
     caption: `The SPSA objective at θ + cₖΔₖ and θ − cₖΔₖ for each of the ${updates.length} updates of θ` +
-      `${averaged ? ' (mean over the perturbations of each update)' : ''}; their difference drives the gradient estimate.`,
+      `${averaged ? ' (mean over the perturbations of each update)' : ''}; the objective is the student's cross-entropy on a validation minibatch with an S-shot feature at the perturbed θ; the difference drives the gradient estimate.`,
   };
 }
 
@@ -143,7 +143,7 @@ export function clickHistogramChart(results: RunResults | null, groups?: readonl
       rows.push({ bin: b, binEnd: b + 1, center: b + 0.5, value: exported[start + b]!, source: exportLabel });
       if (exact) rows.push({ bin: b, binEnd: b + 1, center: b + 0.5, value: exact[start + b]!, source: exactLabel });
     }
-    const x = { field: 'bin', type: 'quantitative', title: `bin (click pattern of ${p.label})`, scale: { domain: [0, p.size] } } as const;
+    const x = { field: 'bin', type: 'quantitative', title: 'bin (click pattern, first mode = least significant bit)', scale: { domain: [0, p.size] } } as const;
     return {
       title: p.label,
       width: 620, height: 170,
@@ -162,7 +162,7 @@ export function clickHistogramChart(results: RunResults | null, groups?: readonl
       ],
     };
   });
-  const spec = { $schema: VEGA_LITE_SCHEMA, vconcat } as TopLevelSpec;
+  const spec = { $schema: VEGA_LITE_SCHEMA, vconcat } as unknown as TopLevelSpec;
   return {
     name, title, spec,
     caption: `The frozen export feature (${exported.length} values) used at evaluation` +

@@ -14,25 +14,48 @@ export const CHART_CONFIG = {
   font: 'sans-serif',
   view: { stroke: '#ddd' },
   axis: { labelFontSize: 11, titleFontSize: 12, gridColor: '#eee' },
-  legend: { labelFontSize: 11, titleFontSize: 12, labelLimit: 360 },
+  legend: { labelFontSize: 11, titleFontSize: 12, labelLimit: 360, titleLimit: 360 },
   title: { fontSize: 14, anchor: 'start' },
 } as const;
+
+export interface RenderOptions {
+  /** Receives Vega-Lite compiler and Vega runtime warnings and errors (default: ignored). */
+  onWarning?: (message: string) => void;
+}
+
+/** A Vega logger that forwards warnings and errors as one string each and drops info/debug. */
+function warningLogger(onWarning: (message: string) => void): vega.LoggerInterface {
+  let level = vega.Warn;
+  const logger = {
+    level(value?: number) {
+      if (value === undefined) return level;
+      level = value;
+      return logger;
+    },
+    error(...args: unknown[]) { onWarning(`error: ${args.map(String).join(' ')}`); return logger; },
+    warn(...args: unknown[]) { onWarning(args.map(String).join(' ')); return logger; },
+    info() { return logger; },
+    debug() { return logger; },
+  };
+  return logger as vega.LoggerInterface;
+}
 
 /**
  * Renders a Vega-Lite spec to a standalone SVG string (with xmlns, usable as a .svg file).
  * Every id in the SVG is prefixed with `idPrefix` (and references to it updated), so several SVGs
- * can share one HTML document.
+ * can share one HTML document. `options.onWarning` sees compiler/runtime warnings (tests assert none).
  *
  * @example
  * const svg = await renderSvg({ data: { values: [{ x: 1, y: 2 }] }, mark: 'point',
  *   encoding: { x: { field: 'x', type: 'quantitative' }, y: { field: 'y', type: 'quantitative' } } }, 'demo');
  */
-export async function renderSvg(spec: TopLevelSpec, idPrefix: string): Promise<string> {
+export async function renderSvg(spec: TopLevelSpec, idPrefix: string, options: RenderOptions = {}): Promise<string> {
   if (!/^[A-Za-z][\w-]*$/.test(idPrefix)) {
     throw new RangeError(`renderSvg: idPrefix: expected letters, digits, '-' or '_' starting with a letter, got ${JSON.stringify(idPrefix)}`);
   }
   const withConfig = { ...spec, config: { ...CHART_CONFIG, ...(spec.config ?? {}) } } as TopLevelSpec;
-  const view = new vega.View(vega.parse(compile(withConfig).spec), { renderer: 'none' });
+  const logger = warningLogger(options.onWarning ?? (() => {}));
+  const view = new vega.View(vega.parse(compile(withConfig, { logger }).spec), { renderer: 'none', logger, logLevel: vega.Warn });
   try {
     const svg = await view.toSVG();
     return scopeSvgIds(svg, idPrefix);

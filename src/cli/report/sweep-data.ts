@@ -17,8 +17,9 @@ interface DoneJob {
 
 function doneJobs(sweep: SweepResults | null | undefined): DoneJob[] {
   if (!sweep || !Array.isArray(sweep.jobs)) return [];
-  return sweep.jobs.filter((j): j is DoneJob => j.status === 'finished' && j.results !== null && typeof j.results === 'object')
-    .map((j) => ({ id: j.id, overrides: j.overrides ?? {}, results: j.results }));
+  return sweep.jobs.flatMap((j) => (j.status === 'finished' && j.results !== null && typeof j.results === 'object'
+    ? [{ id: j.id, overrides: j.overrides ?? {}, results: j.results }]
+    : []));
 }
 
 /** The value of a dotted config key: the job's override, else the base config's value, else null. */

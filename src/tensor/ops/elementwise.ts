@@ -76,9 +76,10 @@ export function binary(op: BinaryOp, a: Tensor | number, b: Tensor | number): Te
 /** cond ? a : b with broadcasting of all three; cond is read as truthy/non-zero. */
 export function where(cond: Tensor, a: Tensor | number, b: Tensor | number): Tensor {
   checkTensor(cond, 'where', 'condition');
-  const dtA = typeof a === 'number' ? undefined : a.dtype;
-  const dtB = typeof b === 'number' ? undefined : b.dtype;
-  const dtype = dtA && dtB ? promoteTypes(dtA, dtB) : dtA ?? dtB ?? 'float32';
+  // A number operand follows the scalar rule against the tensor operand (dtype.ts promoteWithScalar).
+  const dtA = typeof a === 'number' ? (typeof b === 'number' ? 'float32' : promoteWithScalar(b.dtype, a)) : a.dtype;
+  const dtB = typeof b === 'number' ? (typeof a === 'number' ? 'float32' : promoteWithScalar(a.dtype, b)) : b.dtype;
+  const dtype = promoteTypes(dtA, dtB);
   const ta = typeof a === 'number' ? scalarTensor(a, dtype) : a;
   const tb = typeof b === 'number' ? scalarTensor(b, dtype) : b;
   const shape = broadcastShapes(broadcastShapes(cond.shape, ta.shape, 'where'), tb.shape, 'where');

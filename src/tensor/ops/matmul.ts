@@ -73,7 +73,7 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
       transA: la.trans, transB: lb.trans, m, n, k, alpha: 1,
       a: la.source.data as Float32Array, aOffset: aOff, lda: la.ld,
       b: lb.source.data as Float32Array, bOffset: bOff, ldb: lb.ld,
-      beta: 0, c: out.data as Float32Array, cOffset: t * m * n, ldc: n,
+      beta: 0, c: out.data as Float32Array, cOffset: t * m * n, ldc: Math.max(n, 1), // gemm needs ld >= 1 even for n = 0
     });
     for (let d = batch.length - 1; d >= 0; d--) {
       idx[d]!++;

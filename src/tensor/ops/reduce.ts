@@ -40,7 +40,7 @@ export function reduce(op: ReduceOp, x: Tensor, dims?: number | readonly number[
   let outer = 1;
   for (const d of kept) outer *= x.shape[d]!;
   let size = 1;
-  for (const d of reduced) size *= x.shape[d]!;
+  for (const d of reduced) size *= x.shape[d] ?? 1; // dim 0 of a 0-d tensor has size 1 (torch)
   if (size === 0 && (op === 'max' || op === 'min' || op === 'argmax' || op === 'argmin')) {
     throw new RangeError(`${op}: cannot reduce an empty dimension (input shape [${x.shape.join(',')}])`);
   }

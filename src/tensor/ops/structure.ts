@@ -29,6 +29,7 @@ function checkList(tensors: readonly Tensor[], op: string): void {
 export function concat(tensors: readonly Tensor[], dim = 0): Tensor {
   checkList(tensors, 'concat');
   const first = tensors[0]!;
+  if (first.ndim === 0) throw new RangeError('concat: zero-dimensional tensors cannot be concatenated (use stack)');
   const d = normalizeDim(dim, first.ndim, 'concat');
   let total = 0;
   let dtype: DType = first.dtype;

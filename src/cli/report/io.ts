@@ -1,0 +1,107 @@
+/**
+ * Reading a run (or sweep) directory for the report, and writing report.html and plots/<name>.svg
+ * atomically (temp file + rename, via fs-atomic), so a reader never sees half a report.
+ */
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { CliError } from '../errors.js';
+import { writeFileAtomic } from '../fs-atomic.js';
+import type { MetricLine, RunManifest, RunResults, SweepResults } from '../run-schema.js';
+import { reportCharts, buildReport, type ReportInput } from './html.js';
+
+function readJson<T>(path: string): T | null {
+  if (!existsSync(path)) return null;
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as T;
+  } catch (error) {
+    throw new CliError(`${path}: expected a JSON file, could not parse it: ${(error as Error).message}`);
+  }
+}
+
+function readMetrics(path: string): MetricLine[] {
+  if (!existsSync(path)) return [];
+  const lines = readFileSync(path, 'utf8').split('\n');
+  const out: MetricLine[] = [];
+  lines.forEach((line, i) => {
+    if (line.trim() === '') return;
+    try {
+      out.push(JSON.parse(line) as MetricLine);
+    } catch {
+      // A crash can leave the last line half-appended; anything else is corruption.
+      if (i < lines.length - 1 && lines.slice(i + 1).some((l) => l.trim() !== '')) {
+        throw new CliError(`${path}: line ${i + 1}: expected one JSON object per line, got ${JSON.stringify(line.slice(0, 60))}`);
+      }
+    }
+  });
+  return out;
+}
+
+/**
+ * Reads what the report needs from a run or sweep directory: manifest.json, metrics.jsonl (missing
+ * = no lines), results.json (missing = null) and sweep.json (missing = null). A directory with
+ * neither manifest.json nor sweep.json is an error (CliError, exit code 2).
+ *
+ * @example
+ * const input = loadRunDir('runs/main'); // { manifest, metrics, results, sweep }
+ */
+export function loadRunDir(dir: string): ReportInput & { sweep: SweepResults | null } {
+  const path = resolve(dir);
+  if (!existsSync(path) || !statSync(path).isDirectory()) throw new CliError(`report: ${path}: expected a run directory, got ${existsSync(path) ? 'a file' : 'nothing (it does not exist)'}`);
+  const manifest = readJson<RunManifest>(join(path, 'manifest.json'));
+  const sweep = readJson<SweepResults>(join(path, 'sweep.json'));
+  if (!manifest && !sweep) throw new CliError(`report: ${path}: not a run directory (expected manifest.json or sweep.json)`);
+  if (sweep && !Array.isArray(sweep.jobs)) throw new CliError(`${join(path, 'sweep.json')}: expected { axes, jobs: [...] }, got no jobs array`);
+  return {
+    manifest,
+    metrics: readMetrics(join(path, 'metrics.jsonl')),
+    results: readJson<RunResults>(join(path, 'results.json')),
+    sweep,
+  };
+}
+
+export interface WrittenReport {
+  /** Absolute path of report.html. */
+  htmlPath: string;
+  /** Absolute path of each written plots/<name>.svg, by chart name. */
+  plots: Record<string, string>;
+  /** Charts that did not apply, with the reason. */
+  skipped: { name: string; title: string; reason: string }[];
+}
+
+function write(path: string, data: string): void {
+  try {
+    writeFileAtomic(path, data);
+  } catch (error) {
+    throw new CliError(`report: cannot write ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+}
+
+/**
+ * Builds the report of a run or sweep directory and writes plots/<name>.svg then report.html, each
+ * atomically. Plots of charts that no longer apply are removed, so plots/ matches the report.
+ *
+ * @example
+ * const { htmlPath } = await writeReport('runs/main');
+ */
+export async function writeReport(dir: string): Promise<WrittenReport> {
+  const path = resolve(dir);
+  const input = loadRunDir(path);
+  const report = await buildReport(input);
+  const plotsDir = join(path, 'plots');
+  try {
+    mkdirSync(plotsDir, { recursive: true });
+  } catch (error) {
+    throw new CliError(`report: cannot create ${plotsDir}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+  const plots: Record<string, string> = {};
+  for (const [name, svg] of Object.entries(report.svgs)) {
+    plots[name] = join(plotsDir, `${name}.svg`);
+    write(plots[name], svg);
+  }
+  for (const chart of reportCharts(input)) {
+    if (!(chart.name in report.svgs)) rmSync(join(plotsDir, `${chart.name}.svg`), { force: true });
+  }
+  const htmlPath = join(path, 'report.html');
+  write(htmlPath, report.html);
+  return { htmlPath, plots, skipped: report.skipped };
+}

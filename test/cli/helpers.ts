@@ -1,0 +1,43 @@
+import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { MetricLine, RunResults } from '../../src/cli/run-schema.js';
+import { deterministicPart } from '../../src/cli/commands/verify.js';
+
+export const ROOT = resolve(import.meta.dirname, '..', '..');
+export const MAIN = join(ROOT, 'src', 'cli', 'main.ts');
+
+/** Flags of a tiny but real distill run on MNIST (seconds, not minutes). */
+export const TINY = [
+  '--width', '8', '--teacher-epochs', '1', '--epochs', '2', '--train-limit', '600', '--val-size', '300',
+  '--test-limit', '300', '--spsa-updates', '2', '--spsa-batch', '64', '--batch-size', '50', '--teacher-batch-size', '50',
+  '--threads', '1', '--quiet',
+];
+
+export function pqkd(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): SpawnSyncReturns<string> {
+  return spawnSync(process.execPath, ['--import', 'tsx', MAIN, ...args], {
+    cwd: options.cwd ?? ROOT, encoding: 'utf8', env: { ...process.env, ...options.env }, timeout: 300_000,
+  });
+}
+
+/** Starts pqkd in the background (for the kill test). */
+export function pqkdAsync(args: string[]) {
+  return spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], { cwd: ROOT, stdio: 'ignore' });
+}
+
+export function tempDir(prefix: string): string {
+  return mkdtempSync(join(tmpdir(), `pqkd-${prefix}-`));
+}
+
+export function cleanup(dir: string): void {
+  rmSync(dir, { recursive: true, force: true });
+}
+
+export function readResults(dir: string): RunResults {
+  return JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8')) as RunResults;
+}
+
+export function deterministicMetrics(dir: string): string[] {
+  return readFileSync(join(dir, 'metrics.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => deterministicPart(JSON.parse(l) as MetricLine));
+}
