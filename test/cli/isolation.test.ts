@@ -1,0 +1,46 @@
+// Test isolation (pqkd-method.md §11.9): the test split is opened once, by the final evaluation,
+// after every training and SPSA step.
+import { join } from 'node:path';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { cleanup, tempDir } from './helpers.js';
+
+const log: string[] = [];
+
+vi.mock('../../src/data/registry.js', async (importOriginal) => {
+  const original = await importOriginal<typeof import('../../src/data/registry.js')>();
+  return {
+    ...original,
+    loadDataset: (name: Parameters<typeof original.loadDataset>[0], options: Parameters<typeof original.loadDataset>[1]) => {
+      log.push(`load:${name}:${options.split}`);
+      return original.loadDataset(name, options);
+    },
+  };
+});
+
+const { executeRun } = await import('../../src/cli/commands/train.js');
+const { Progress } = await import('../../src/cli/progress.js');
+const { resolveConfig } = await import('../../src/pqkd/config.js');
+
+const root = tempDir('isolation');
+afterAll(() => cleanup(root));
+
+describe('test split isolation', () => {
+  it('only the final evaluation opens the test split', async () => {
+    const progress = new Progress('quiet');
+    const original = progress.event.bind(progress);
+    progress.event = (e) => {
+      log.push(`${e.kind}:${'phase' in e ? e.phase : 'spsa'}`);
+      original(e);
+    };
+    const config = resolveConfig({
+      teacher: { width: 8, epochs: 1, batchSize: 50 }, student: { epochs: 1, batchSize: 50 },
+      spsa: { updatesPerEpoch: 2, batchSize: 64 }, data: { valSize: 200, trainLimit: 300, testLimit: 100 },
+    });
+    await executeRun({ command: 'distill', config, out: join(root, 'run'), resume: false, teacherCheckpoint: null, threads: 1, kernels: 'js', progress, report: false });
+    const testLoads = log.filter((l) => l === 'load:mnist:test');
+    expect(testLoads).toHaveLength(1);
+    const lastTraining = Math.max(...log.map((l, i) => (l.startsWith('step') || l.startsWith('epoch') || l.startsWith('spsa') ? i : -1)));
+    expect(log.indexOf('load:mnist:test')).toBeGreaterThan(lastTraining);
+    expect(log[0]).toBe('load:mnist:train');
+  });
+});

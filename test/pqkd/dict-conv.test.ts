@@ -1,0 +1,107 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { dictConv2d, dictKernel } from '../../src/autograd/functional/dict-conv2d.js';
+import { gradcheck } from '../../src/autograd/gradcheck.js';
+import { conv2d } from '../../src/autograd/ops/conv2d.js';
+import { DictConv2d } from '../../src/pqkd/dict-conv.js';
+import { centreFeature, FixedProjection, projectionRow, standardiseMixing } from '../../src/pqkd/projection.js';
+import { randn } from '../../src/tensor/create.js';
+import { Generator } from '../../src/tensor/random.js';
+import { Tensor } from '../../src/tensor/tensor.js';
+
+function maxAbsDiff(a: Tensor, b: Tensor): number {
+  const x = a.contiguousData();
+  const y = b.contiguousData();
+  let m = 0;
+  for (let i = 0; i < x.length; i++) m = Math.max(m, Math.abs(x[i]! - y[i]!));
+  return m;
+}
+
+describe('dictConv2d', () => {
+  it('two-stage and materialised forms equal the dense conv with W = M ×_r D (float64, random geometry)', () => {
+    fc.assert(
+      fc.property(
+        fc.record({
+          n: fc.integer({ min: 1, max: 2 }), cin: fc.integer({ min: 1, max: 4 }), cout: fc.integer({ min: 1, max: 5 }),
+          rank: fc.integer({ min: 1, max: 4 }), k: fc.constantFrom(1, 3), size: fc.integer({ min: 3, max: 7 }),
+          stride: fc.integer({ min: 1, max: 2 }), padding: fc.integer({ min: 0, max: 1 }), seed: fc.nat(),
+        }),
+        ({ n, cin, cout, rank, k, size, stride, padding, seed }) => {
+          const g = new Generator(seed);
+          const x = randn([n, cin, size, size], { generator: g, dtype: 'float64' });
+          const D = randn([rank, k, k], { generator: g, dtype: 'float64' });
+          const M = randn([cout, cin, rank], { generator: g, dtype: 'float64' });
+          const b = randn([cout], { generator: g, dtype: 'float64' });
+          const dense = conv2d(x, dictKernel(D, M), b, { stride, padding });
+          for (const impl of ['two-stage', 'materialise'] as const) {
+            expect(maxAbsDiff(dictConv2d(x, D, M, b, { stride, padding, impl }), dense)).toBeLessThan(1e-12);
+          }
+        },
+      ),
+      { numRuns: 60, seed: 7 },
+    );
+  });
+
+  it('passes gradcheck with respect to the input, the basis and the bias in both forms', () => {
+    const g = new Generator(3);
+    const x = randn([2, 3, 6, 6], { generator: g, dtype: 'float64' });
+    const D = randn([4, 3, 3], { generator: g, dtype: 'float64' });
+    const M = randn([5, 3, 4], { generator: g, dtype: 'float64' });
+    const b = randn([5], { generator: g, dtype: 'float64' });
+    for (const t of [x, D, b]) t.requiresGrad = true;
+    for (const impl of ['two-stage', 'materialise'] as const) {
+      const report = gradcheck((xx, dd, bb) => dictConv2d(xx, dd, M, bb, { padding: 1, stride: 2, impl }), [x, D, b], { mode: 'full', maxFullEntries: 1e9 });
+      expect(report.ok).toBe(true);
+    }
+  });
+});
+
+describe('fixed projection', () => {
+  it('is a pure function of (seed, layer, row): materialised and streamed give the same M bit for bit', () => {
+    const v = centreFeature(new Generator(1).uniformArray(512), [256, 256]);
+    const a = new FixedProjection(2603, 'features.4', 96, 512).apply(v);
+    const b = new FixedProjection(2603, 'features.4', 96, 512, { stream: true }).apply(v);
+    expect(Array.from(b)).toEqual(Array.from(a));
+    const row = new Float32Array(512);
+    projectionRow(2603, 'features.4', 95, row);
+    let acc = 0;
+    for (let c = 0; c < 512; c++) acc += row[c]! * v[c]!;
+    expect(a[95]).toBe(acc);
+    // Different layer or seed: a different matrix.
+    expect(new FixedProjection(2603, 'features.0', 96, 512).apply(v)[0]).not.toBe(a[0]);
+    expect(new FixedProjection(1, 'features.4', 96, 512).apply(v)[0]).not.toBe(a[0]);
+  });
+
+  it('has entries with variance 1/D', () => {
+    const row = new Float64Array(512 * 64);
+    for (let r = 0; r < 64; r++) projectionRow(9, 'l', r, row.subarray(r * 512, (r + 1) * 512));
+    const mean = row.reduce((s, x) => s + x, 0) / row.length;
+    const variance = row.reduce((s, x) => s + (x - mean) ** 2, 0) / row.length;
+    // 32768 draws: the sample variance has relative standard error √(2/n) ≈ 0.8%; allow 5 of them.
+    expect(Math.abs(variance * 512 - 1)).toBeLessThan(5 * Math.sqrt(2 / row.length));
+  });
+
+  it('standardises M to mean 0 and std γ = √(2/(C_in·R)), and centres each histogram half', () => {
+    const m = new Generator(4).normalArray(1000, 3, 7);
+    const M = standardiseMixing(m, 10, 4);
+    const mean = M.reduce((s, x) => s + x, 0) / M.length;
+    const std = Math.sqrt(M.reduce((s, x) => s + (x - mean) ** 2, 0) / M.length);
+    expect(Math.abs(mean)).toBeLessThan(1e-12);
+    expect(std).toBeCloseTo(Math.sqrt(2 / 40), 6);
+    const uniform = new Float64Array(512).fill(1 / 256);
+    expect(Array.from(centreFeature(uniform, [256, 256])).every((x) => Math.abs(x) < 1e-15)).toBe(true);
+    expect(() => centreFeature(uniform, [256, 255])).toThrow(/group bins sum to 511, feature has 512/);
+  });
+});
+
+describe('DictConv2d module', () => {
+  it('only the basis is a parameter; compiling to Conv2d computes the same function', () => {
+    const layer = new DictConv2d(3, 8, { rank: 4, kernelSize: 3, padding: 1, layerName: 'l', projectionSeed: 5, featureDim: 512, generator: new Generator(2) });
+    expect(layer.namedParameters().map(([n]) => n)).toEqual(['basis']);
+    expect(() => layer.forward(randn([1, 3, 5, 5], { generator: new Generator(1) }))).toThrow(/call setFeature/);
+    layer.setFeature(centreFeature(new Generator(8).uniformArray(512), [256, 256]));
+    const x = randn([2, 3, 9, 9], { generator: new Generator(6) });
+    const conv = layer.toConv2d(new Generator(0));
+    expect(maxAbsDiff(layer.forward(x), conv.forward(x))).toBeLessThan(1e-5);
+  });
+});
