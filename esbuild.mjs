@@ -1,6 +1,24 @@
 // Builds the two self-contained ESM bundles (engine-style.md rule 14): no external imports at all in
 // the library bundle; only `node:` built-ins in the CLI bundle.
+import { builtinModules } from 'node:module';
 import { build } from 'esbuild';
+
+// Dependencies of the CLI (vega's loader) import Node built-ins without the `node:` prefix; rewrite
+// them so the bundle names only `node:` built-ins.
+const nodePrefix = {
+  name: 'node-prefix',
+  setup(b) {
+    const names = new Set(builtinModules.filter((m) => !m.startsWith('_')));
+    // Optional packages that vega and node-fetch try to require inside try/catch (node-canvas for PNG
+    // output, encoding for legacy charsets): bundle a stub that throws, as if they were not installed.
+    b.onResolve({ filter: /^(canvas|encoding)$/ }, (args) => ({ path: args.path, namespace: 'absent-optional' }));
+    b.onLoad({ filter: /.*/, namespace: 'absent-optional' }, (args) => ({
+      contents: `throw new Error(${JSON.stringify(`optional dependency ${args.path} is not bundled`)});`,
+      loader: 'js',
+    }));
+    b.onResolve({ filter: /^[a-z_/]+$/ }, (args) => (names.has(args.path) ? { path: `node:${args.path}`, external: true } : undefined));
+  },
+};
 
 const common = { bundle: true, format: 'esm', mainFields: ['module', 'main'], sourcemap: false, legalComments: 'eof' };
 
@@ -13,6 +31,7 @@ try {
     outfile: 'dist/pqkd.mjs',
     platform: 'node',
     target: 'node20',
+    plugins: [nodePrefix],
     banner: { js: "#!/usr/bin/env node\nimport { createRequire as __pqkdCreateRequire } from 'node:module'; const require = __pqkdCreateRequire(import.meta.url);" },
   });
 } catch (error) {

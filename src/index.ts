@@ -6,3 +6,7 @@ export * from './tensor/create.js';
 export { argmax, argmin } from './tensor/ops/reduce.js';
 export { oneHot, scatterAdd, indexAdd } from './tensor/ops/indexing.js';
 export * from './autograd/index.js';
+export * from './nn/index.js';
+export * from './io/index.js';
+export * as photonics from './photonics/index.js';
+export * as pqkd from './pqkd/index.js';

@@ -1,0 +1,76 @@
+/**
+ * Training-step benchmarks (issue #3, item 7) on the reference MNIST CNN at batch 64:
+ *   conv(1→32, 3×3, pad 1)–ReLU–maxpool2–conv(32→64, 3×3, pad 1)–ReLU–maxpool2–flatten(3136)–
+ *   linear(128)–ReLU–linear(10), softmax cross-entropy.
+ * Cases: `cnn_forward_b64` (inference forward under noGrad), `train_step_sgd` (SGD lr 0.01) and
+ * `train_step_adam` (Adam lr 1e-3): zeroGrad, forward, loss, backward, optimiser step. Input is a
+ * fixed N(0, 1) batch with fixed labels (the cost does not depend on the values).
+ * Systems: 'pqkd' = 1 engine thread, 'pqkd-2t' = 2 threads (same results, bit for bit).
+ * flops = 2·MACs: forward 2·(c1 + c2 + f1 + f2) with c1 = 64·32·28²·9, c2 = 64·64·14²·32·9,
+ * f1 = 64·3136·128, f2 = 64·128·10; a training step adds 2·c1 (weight grad only: the input needs
+ * none) + 4·(c2 + f1 + f2) (input and weight grads). Pointwise ops, pools and the loss are not counted.
+ */
+import { crossEntropy } from '../src/autograd/functional/losses.js';
+import { noGrad } from '../src/autograd/grad-mode.js';
+import { Adam, Conv2d, Flatten, Linear, MaxPool2d, ReLU, SGD, Sequential, type Optimizer } from '../src/nn/index.js';
+import { randint, randn } from '../src/tensor/create.js';
+import { warmUpThreads } from '../src/tensor/parallel/pool.js';
+import { setNumThreads } from '../src/tensor/parallel/threads.js';
+import { Generator } from '../src/tensor/random.js';
+import type { BenchCase, BenchSuite } from './harness.js';
+
+const BATCH = 64;
+const C1 = BATCH * 32 * 28 * 28 * 9;
+const C2 = BATCH * 64 * 14 * 14 * 32 * 9;
+const F1 = BATCH * 3136 * 128;
+const F2 = BATCH * 128 * 10;
+const FORWARD_FLOPS = 2 * (C1 + C2 + F1 + F2);
+const STEP_FLOPS = FORWARD_FLOPS + 2 * C1 + 4 * (C2 + F1 + F2);
+
+/** The reference MNIST CNN with PyTorch's default initialisation from `seed`. */
+export function referenceMnistCnn(seed: number): Sequential {
+  const g = new Generator(seed);
+  return new Sequential(
+    new Conv2d(1, 32, 3, { padding: 1, generator: g }), new ReLU(), new MaxPool2d(2),
+    new Conv2d(32, 64, 3, { padding: 1, generator: g }), new ReLU(), new MaxPool2d(2),
+    new Flatten(), new Linear(3136, 128, { generator: g }), new ReLU(), new Linear(128, 10, { generator: g }),
+  );
+}
+
+const imagesPerSecond = (ms: number): Record<string, number> => ({ images_per_s: Math.round((BATCH / ms) * 1000) });
+
+function cases(threads: number): BenchCase[] {
+  const system = threads === 1 ? 'pqkd' : `pqkd-${threads}t`;
+  const g = new Generator(2024);
+  const x = randn([BATCH, 1, 28, 28], { generator: g });
+  const y = randint(0, 10, [BATCH], { generator: g });
+  const setup = async (): Promise<void> => {
+    setNumThreads(threads);
+    await warmUpThreads();
+  };
+  const trainCase = (name: string, makeOptimizer: (m: Sequential) => Optimizer): BenchCase => {
+    const model = referenceMnistCnn(1);
+    const optimizer = makeOptimizer(model);
+    return {
+      name, system, flops: STEP_FLOPS, iterations: 10, setup, extra: imagesPerSecond,
+      fn: () => {
+        optimizer.zeroGrad();
+        const loss = crossEntropy(model.forward(x), y);
+        loss.backward();
+        optimizer.step();
+        return loss.item();
+      },
+    };
+  };
+  const forwardModel = referenceMnistCnn(1).eval();
+  return [
+    { name: 'cnn_forward_b64', system, flops: FORWARD_FLOPS, iterations: 10, setup, extra: imagesPerSecond, fn: () => noGrad(() => forwardModel.forward(x)) },
+    trainCase('train_step_sgd', (m) => new SGD(m.parameters(), { lr: 0.01 })),
+    trainCase('train_step_adam', (m) => new Adam(m.parameters(), { lr: 1e-3 })),
+  ];
+}
+
+export const suite: BenchSuite = {
+  name: 'train',
+  cases: () => [1, 2].flatMap(cases),
+};

@@ -1,0 +1,107 @@
+/**
+ * `Adam` (torch.optim.Adam, single-tensor path) and the core it shares with `AdamW`. At step t:
+ *   g = g + λ·p                                  (Adam: L2 penalty in the gradient, when λ ≠ 0)
+ *   p = p·(1 − lr·λ)                             (AdamW: decoupled decay, instead of the line above)
+ *   m = lerp(m, g, 1 − β1)                       (torch.lerp: m + w·(g − m) for w < 0.5, else g − (g − m)·(1 − w))
+ *   v = β2·v + (1 − β2)·g²
+ *   v̂max = max(v̂max, v)                          (AMSGrad only; then v̂max replaces v below)
+ *   p = p − (lr / (1 − β1^t)) · m / (√v / √(1 − β2^t) + ε)
+ * m, v (and v̂max) start at 0 and are stored in the parameter's dtype; each stored value is rounded
+ * once and the stored (rounded) m and v feed the parameter update, as in PyTorch.
+ */
+import type { FloatArray } from '../../tensor/dtype.js';
+import type { Tensor } from '../../tensor/tensor.js';
+import { checkHyper, Optimizer, type Hyperparameters, type ParamState } from './optimizer.js';
+
+/** Options of `new Adam` / `new AdamW` (PyTorch defaults; weightDecay default 0 for Adam, 0.01 for AdamW). */
+export interface AdamOptions {
+  /** Default 1e-3. */
+  lr?: number;
+  /** (β1, β2), default [0.9, 0.999]. */
+  betas?: [number, number];
+  /** Default 1e-8. */
+  eps?: number;
+  /** λ. */
+  weightDecay?: number;
+  /** Use the maximum of past second moments (default false). */
+  amsgrad?: boolean;
+}
+
+/** Adam or AdamW, chosen by `decoupledWeightDecay`. */
+abstract class AdamCore extends Optimizer {
+  readonly beta1: number;
+  readonly beta2: number;
+  readonly eps: number;
+  readonly weightDecay: number;
+  readonly amsgrad: boolean;
+
+  protected constructor(params: Iterable<Tensor>, options: AdamOptions, defaultWeightDecay: number, private readonly decoupled: boolean) {
+    super(params, options.lr ?? 1e-3);
+    const op = this.constructor.name;
+    const betas = options.betas ?? [0.9, 0.999];
+    if (!Array.isArray(betas) || betas.length !== 2) throw new RangeError(`${op}: betas must be a pair [beta1, beta2], got ${JSON.stringify(betas)}`);
+    this.beta1 = checkHyper(op, 'betas[0]', betas[0], 0, 1);
+    this.beta2 = checkHyper(op, 'betas[1]', betas[1], 0, 1);
+    if (this.beta1 >= 1 || this.beta2 >= 1) throw new RangeError(`${op}: betas must be in [0, 1), got [${betas.join(', ')}]`);
+    this.eps = checkHyper(op, 'eps', options.eps ?? 1e-8, 0);
+    this.weightDecay = checkHyper(op, 'weightDecay', options.weightDecay ?? defaultWeightDecay, 0);
+    this.amsgrad = options.amsgrad ?? false;
+  }
+
+  protected extraHyperparameters(): Hyperparameters {
+    return { beta1: this.beta1, beta2: this.beta2, eps: this.eps, weightDecay: this.weightDecay, amsgrad: this.amsgrad };
+  }
+
+  protected bufferNames(): string[] {
+    return this.amsgrad ? ['expAvg', 'expAvgSq', 'maxExpAvgSq'] : ['expAvg', 'expAvgSq'];
+  }
+
+  protected update(p: FloatArray, g: FloatArray, state: ParamState): void {
+    const { beta1, beta2, eps, weightDecay: wd, decoupled } = this;
+    const lr = this.lr;
+    const m = state.buffers.expAvg!.data as FloatArray;
+    const v = state.buffers.expAvgSq!.data as FloatArray;
+    const vMax = this.amsgrad ? (state.buffers.maxExpAvgSq!.data as FloatArray) : null;
+    const t = state.step;
+    const stepSize = lr / (1 - beta1 ** t);
+    const bc2Sqrt = Math.sqrt(1 - beta2 ** t);
+    const w = 1 - beta1;
+    const decay = 1 - lr * wd;
+    for (let i = 0; i < p.length; i++) {
+      let gi = g[i]!;
+      if (wd !== 0) {
+        if (decoupled) p[i] = p[i]! * decay;
+        else gi += wd * p[i]!;
+      }
+      const mi = m[i]!;
+      m[i] = w < 0.5 ? mi + w * (gi - mi) : gi - (gi - mi) * (1 - w);
+      v[i] = beta2 * v[i]! + (1 - beta2) * gi * gi;
+      let second = v[i]!;
+      if (vMax !== null) {
+        if (second > vMax[i]!) vMax[i] = second;
+        second = vMax[i]!;
+      }
+      p[i] = p[i]! - stepSize * (m[i]! / (Math.sqrt(second) / bc2Sqrt + eps));
+    }
+  }
+}
+
+/**
+ * Adam with L2 weight decay folded into the gradient.
+ * @example const opt = new Adam(model.parameters(), { lr: 1e-3 });
+ */
+export class Adam extends AdamCore {
+  constructor(params: Iterable<Tensor>, options: AdamOptions = {}) {
+    super(params, options, 0, false);
+  }
+}
+
+/**
+ * AdamW: Adam with decoupled weight decay p ← p·(1 − lr·λ) (torch.optim.AdamW, λ default 0.01).
+ * @example const opt = new AdamW(model.parameters(), { lr: 1e-3, weightDecay: 0.05 });
+ */
+export class AdamW extends AdamCore {
+  constructor(params: Iterable<Tensor>, options: AdamOptions = {}) {
+    super(params, options, 0.01, true);
+  }
+}

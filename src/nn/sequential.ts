@@ -1,0 +1,51 @@
+/**
+ * `Sequential`: applies its modules in order (torch.nn.Sequential). Children are named "0", "1", …,
+ * so parameters read "0.weight", "3.bias", … as in PyTorch.
+ */
+import { describe } from '../tensor/shape.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { Module } from './module.js';
+
+/**
+ * A chain of modules.
+ * @example
+ * const g = new Generator(0);
+ * const mlp = new Sequential(new Linear(4, 8, { generator: g }), new ReLU(), new Linear(8, 2, { generator: g }));
+ * mlp.at(0); // the first Linear; mlp.namedParameters()[0][0] === '0.weight'
+ */
+export class Sequential extends Module {
+  constructor(...modules: Module[]) {
+    super();
+    for (const m of modules) this.append(m);
+  }
+
+  /** Number of modules. */
+  get length(): number {
+    return this.children().length;
+  }
+
+  /** The module at `index` (negative counts from the end). */
+  at(index: number): Module {
+    const all = this.children();
+    const i = Number.isSafeInteger(index) && index < 0 ? index + all.length : index;
+    const m = Number.isSafeInteger(i) ? all[i] : undefined;
+    if (m === undefined) throw new RangeError(`Sequential.at: index must be an integer in [${-all.length}, ${all.length}), got ${describe(index)}`);
+    return m;
+  }
+
+  /** Adds a module at the end (named by its position); returns this. */
+  append(module: Module): this {
+    this.registerModule(String(this.length), module);
+    return this;
+  }
+
+  [Symbol.iterator](): Iterator<Module> {
+    return this.children()[Symbol.iterator]();
+  }
+
+  forward(input: Tensor): Tensor {
+    let x = input;
+    for (const m of this.children()) x = m.forward(x);
+    return x;
+  }
+}
