@@ -20,15 +20,18 @@ const nodePrefix = {
   },
 };
 
+const outIndex = process.argv.indexOf('--outdir');
+const outdir = outIndex >= 0 ? process.argv[outIndex + 1] : 'dist';
+
 const common = { bundle: true, format: 'esm', mainFields: ['module', 'main'], sourcemap: false, legalComments: 'eof' };
 
-await build({ ...common, entryPoints: ['src/index.ts'], outfile: 'dist/index.mjs', platform: 'neutral' });
+await build({ ...common, entryPoints: ['src/index.ts'], outfile: `${outdir}/index.mjs`, platform: 'neutral' });
 if (process.argv.includes('--lib-only')) process.exit(0);
 try {
   await build({
     ...common,
     entryPoints: ['src/cli/main.ts'],
-    outfile: 'dist/pqkd.mjs',
+    outfile: `${outdir}/pqkd.mjs`,
     platform: 'node',
     target: 'node20',
     plugins: [nodePrefix],
