@@ -121,15 +121,21 @@ export function slice(x: Tensor, dim: number, start = 0, end?: number, step = 1)
   return makeView(x, shape, strides, x.offset + s * x.strides[d]!);
 }
 
-/** `length` elements from `start` along `dim` (`torch.narrow`); out-of-range is an error. */
-export function narrow(x: Tensor, dim: number, start: number, length: number): Tensor {
+/** The checked [dim, start, end) of `narrow(x, dim, start, length)` (negative start counts from the end). */
+export function narrowRange(x: Tensor, dim: number, start: number, length: number): [number, number, number] {
   const d = normalizeDim(dim, x.ndim, 'narrow');
   const size = x.shape[d]!;
   const s = start < 0 ? start + size : start;
   if (!Number.isInteger(s) || !Number.isInteger(length) || s < 0 || length < 0 || s + length > size) {
     throw new RangeError(`narrow: start ${start} + length ${length} exceeds dimension ${d} of size ${size} (shape ${shapeToString(x.shape)})`);
   }
-  return slice(x, d, s, s + length);
+  return [d, s, s + length];
+}
+
+/** `length` elements from `start` along `dim` (`torch.narrow`); out-of-range is an error. */
+export function narrow(x: Tensor, dim: number, start: number, length: number): Tensor {
+  const [d, s, e] = narrowRange(x, dim, start, length);
+  return slice(x, d, s, e);
 }
 
 /** Removes size-1 dims (all, or the given one if it has size 1), like `torch.squeeze`. */

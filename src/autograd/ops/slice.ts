@@ -4,9 +4,8 @@
  * Reference: Python/PyTorch slicing, torch.narrow. @example slice(x, 1, 0, 4, 2)
  */
 import { assignInto } from '../../tensor/ops/structure.js';
-import { normalizeDim, shapeToString } from '../../tensor/shape.js';
 import { Tensor } from '../../tensor/tensor.js';
-import { slice as sliceRaw } from '../../tensor/views.js';
+import { narrowRange, slice as sliceRaw } from '../../tensor/views.js';
 import { defineOp } from '../define-op.js';
 
 interface SliceAttrs {
@@ -32,11 +31,6 @@ export function slice(x: Tensor, dim: number, start = 0, end?: number, step = 1)
 }
 
 export function narrow(x: Tensor, dim: number, start: number, length: number): Tensor {
-  const d = normalizeDim(dim, x.ndim, 'narrow');
-  const size = x.shape[d]!;
-  const s = start < 0 ? start + size : start;
-  if (!Number.isInteger(s) || !Number.isInteger(length) || s < 0 || length < 0 || s + length > size) {
-    throw new RangeError(`narrow: start ${start} + length ${length} exceeds dimension ${d} of size ${size} (shape ${shapeToString(x.shape)})`);
-  }
-  return slice(x, d, s, s + length);
+  const [d, s, e] = narrowRange(x, dim, start, length);
+  return slice(x, d, s, e);
 }
