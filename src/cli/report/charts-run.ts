@@ -38,7 +38,9 @@ export function trainingCurvesChart(metrics: readonly MetricLine[]): ChartResult
   ]).filter((r) => Number.isFinite(r.loss));
   const accRows = epochs.filter((e) => Number.isFinite(e.valAccuracy)).map((e) => ({ phase: e.phase, epoch: e.epoch, accuracy: 100 * e.valAccuracy }));
   const color = { field: 'phase', type: 'nominal', title: 'model', scale: { domain: ['teacher', 'student'], range: ['#4c78a8', '#e45756'] } } as const;
-  const x = { field: 'epoch', type: 'quantitative', title: 'epoch', axis: { tickMinStep: 1, format: 'd' } } as const;
+  // Vega ignores tickMinStep with its default tick count, so integer epochs get explicit tick values.
+  const epochTicks = [...new Set(epochs.map((e) => e.epoch))].sort((a, b) => a - b);
+  const x = { field: 'epoch', type: 'quantitative', title: 'epoch', axis: { format: 'd', ...(epochTicks.length <= 30 ? { values: epochTicks } : {}) } } as const;
   const spec: TopLevelSpec = {
     $schema: VEGA_LITE_SCHEMA,
     hconcat: [
@@ -93,7 +95,7 @@ export function spsaTraceChart(metrics: readonly MetricLine[]): ChartResult {
     data: { values: rows },
     mark: { type: 'line', point: updates.length <= 200, strokeWidth: 1.2 },
     encoding: {
-      x: { field: 'update', type: 'quantitative', title: 'SPSA update', axis: { tickMinStep: 1, format: 'd' } },
+      x: { field: 'update', type: 'quantitative', title: 'SPSA update', axis: { format: 'd', ...(updates.length <= 30 ? { values: updates.map((_, i) => i + 1) } : {}) } },
       y: { field: 'value', type: 'quantitative', title: 'objective (student CE, val. minibatch)', scale: { zero: false } },
       color: { field: 'series', type: 'nominal', title: 'evaluation', scale: { range: ['#f58518', '#54a24b'] } },
       tooltip: [{ field: 'epoch' }, { field: 'value' }],

@@ -54,6 +54,26 @@ function seconds(s: number | null | undefined): string {
   return m < 60 ? `${m} min ${Math.round(s - 60 * m)} s` : `${Math.floor(m / 60)} h ${m % 60} min`;
 }
 
+/**
+ * Pretty JSON with arrays of numbers/strings/booleans/null kept on one line (configs hold mode
+ * groups and loop lengths that would otherwise take a line per element).
+ *
+ * @example
+ * prettyJson({ a: [1, 2], b: { c: 'x' } }); // '{\n  "a": [1, 2],\n  "b": {\n    "c": "x"\n  }\n}'
+ */
+export function prettyJson(value: unknown, indent = ''): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+  const inner = `${indent}  `;
+  if (Array.isArray(value)) {
+    if (value.length === 0) return '[]';
+    if (value.every((v) => v === null || typeof v !== 'object')) return `[${value.map((v) => JSON.stringify(v) ?? 'null').join(', ')}]`;
+    return `[\n${value.map((v) => `${inner}${prettyJson(v, inner)}`).join(',\n')}\n${indent}]`;
+  }
+  const entries = Object.entries(value).filter(([, v]) => v !== undefined);
+  if (entries.length === 0) return '{}';
+  return `{\n${entries.map(([k, v]) => `${inner}${JSON.stringify(k)}: ${prettyJson(v, inner)}`).join(',\n')}\n${indent}}`;
+}
+
 /** A two-column table; values are escaped here. */
 function keyValueTable(rows: [string, unknown][], cls = 'kv'): string {
   const body = rows.map(([k, v]) => `<tr><th scope="row">${escapeHtml(k)}</th><td>${escapeHtml(v)}</td></tr>`).join('\n');
@@ -117,6 +137,7 @@ function sweepSection(sweep: SweepResults): string {
     return [
       j.id, Object.entries(j.overrides ?? {}).map(([k, v]) => `${k}=${fmt(v)}`).join(' '), j.status,
       pct(r?.teacher.testAccuracy), pct(r?.student?.testAccuracy), r?.accounting ? `${r.accounting.compression.toFixed(1)}×` : DASH,
+      int(r?.accounting?.studentTrainable), int(r?.accounting?.fixedProjection),
       r ? (r.featureSource === 'exact' ? '∞' : r.shots) : DASH, r ? (r.ema ? 'on' : 'off') : DASH, j.error ?? '',
     ];
   });
@@ -129,7 +150,7 @@ function sweepSection(sweep: SweepResults): string {
   return [
     `<p>${finished} of ${sweep.jobs.length} jobs finished.</p>`,
     '<h3>Axes</h3>', keyValueTable(axes),
-    '<h3>Jobs</h3>', gridTable(['job', 'overrides', 'status', 'teacher test', 'student test', 'compression', 'shots', 'EMA', 'error'], jobs),
+    '<h3>Jobs</h3>', gridTable(['job', 'overrides', 'status', 'teacher test', 'student test', 'compression', 'trainable (incl. θ)', 'fixed P entries', 'shots', 'EMA', 'error'], jobs),
     ...(fitRows.length ? ['<h3>Shot-noise fits δ(S) = δ∞ − k/√S</h3>',
       gridTable(['quantity', 'setting', 'shot counts', 'δ∞', 'k', 'weighted R²', 'weights'], fitRows)] : []),
   ].join('\n');
@@ -196,7 +217,7 @@ export async function buildReport(input: ReportInput): Promise<Report> {
     `<section id="summary">\n<h2>Summary</h2>\n${keyValueTable(summaryRows(manifest, results))}\n</section>`,
     `<section id="plots">\n<h2>Plots</h2>\n${figures.join('\n') || '<p class="note">No chart has data for this run.</p>'}\n${notPlotted}\n</section>`,
     ...(sweep ? [`<section id="sweep">\n<h2>Sweep</h2>\n${sweepSection(sweep)}\n</section>`] : []),
-    `<section id="config">\n<h2>Config</h2>\n${manifest ? `<pre>${escapeHtml(JSON.stringify(manifest.config, null, 2))}</pre>` : '<p class="note">No manifest.json: config unknown.</p>'}\n</section>`,
+    `<section id="config">\n<h2>Config</h2>\n${manifest ? `<pre>${escapeHtml(prettyJson(manifest.config))}</pre>` : '<p class="note">No manifest.json: config unknown.</p>'}\n</section>`,
     `<section id="provenance">\n<h2>Provenance</h2>\n${provenance(manifest)}\n</section>`,
   ];
   const html = `<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<meta name="viewport" content="width=device-width, initial-scale=1">\n` +

@@ -1,8 +1,9 @@
 /**
  * Vega-Lite → SVG in Node (no browser, no canvas): compile the Vega-Lite spec to Vega, run a
  * headless View and serialise its scenegraph. Plus the two post-processing steps that make many SVGs
- * safe to inline in one HTML page: scoping element ids per chart (Vega restarts its clip-path ids
- * at every render, so two charts would both define `#clip1`) and dropping the namespace attributes
+ * safe to inline in one HTML page: scoping element ids per chart (Vega numbers its clip paths from a
+ * process-global counter, reset at some renders: two charts can both define `#clip1`, and the numbers
+ * depend on what was rendered before) and dropping the namespace attributes
  * (an HTML5 parser places inline <svg> in the SVG namespace by itself).
  */
 import * as vega from 'vega';
@@ -65,18 +66,36 @@ export async function renderSvg(spec: TopLevelSpec, idPrefix: string, options: R
 }
 
 /**
- * Prefixes every `id="X"` in an SVG with `prefix-` and rewrites the references `url(#X)` and
- * `href="#X"` (also `xlink:href`) to match.
+ * Makes the ids of one SVG unique on a page and independent of process history: every `id="X"` is
+ * renamed to `prefix-X'`, where X' renumbers X's trailing digits per stem in order of appearance
+ * (Vega's clip-path and gradient counters are process-global, so the raw ids depend on what was
+ * rendered before); the references `url(#X)` and `href="#X"` (also `xlink:href`) follow.
  *
  * @example
- * scopeSvgIds('<clipPath id="clip1"/><g clip-path="url(#clip1)"/>', 'loss');
+ * scopeSvgIds('<clipPath id="clip7"/><g clip-path="url(#clip7)"/>', 'loss');
  * // '<clipPath id="loss-clip1"/><g clip-path="url(#loss-clip1)"/>'
  */
 export function scopeSvgIds(svg: string, prefix: string): string {
-  const ids = new Set<string>();
-  for (const m of svg.matchAll(/\sid="([^"]+)"/g)) ids.add(m[1]!);
-  if (ids.size === 0) return svg;
-  const scoped = (id: string): string => (ids.has(id) ? `${prefix}-${id}` : id);
+  const renamed = new Map<string, string>();
+  const used = new Set<string>();
+  const perStem = new Map<string, number>();
+  for (const m of svg.matchAll(/\sid="([^"]+)"/g)) {
+    const id = m[1]!;
+    if (renamed.has(id)) continue;
+    const numbered = /^(.*?)(\d+)$/.exec(id);
+    let name = id;
+    if (numbered) {
+      const stem = numbered[1]!;
+      const n = (perStem.get(stem) ?? 0) + 1;
+      perStem.set(stem, n);
+      name = `${stem}${n}`;
+    }
+    while (used.has(name)) name = `${name}_`;
+    used.add(name);
+    renamed.set(id, `${prefix}-${name}`);
+  }
+  if (renamed.size === 0) return svg;
+  const scoped = (id: string): string => renamed.get(id) ?? id;
   return svg
     .replace(/(\sid=")([^"]+)"/g, (_, head: string, id: string) => `${head}${scoped(id)}"`)
     .replace(/url\(#([^)]+)\)/g, (_, id: string) => `url(#${scoped(id)})`)
