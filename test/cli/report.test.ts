@@ -199,7 +199,8 @@ describe('chart builders', () => {
   }
 
   it('training curves keep the last line of an epoch logged twice (resumed run)', () => {
-    const metrics: MetricLine[] = [...fakeMetrics(2, 0), { kind: 'epoch', phase: 'student', epoch: 2, trainLoss: 9, valLoss: 9, valAccuracy: 0.5, seconds: 1 }];
+    // metrics.jsonl counts epochs from 0; the chart shows them from 1.
+    const metrics: MetricLine[] = [...fakeMetrics(2, 0), { kind: 'epoch', phase: 'student', epoch: 1, trainLoss: 9, valLoss: 9, valAccuracy: 0.5, seconds: 1 }];
     const chart = trainingCurvesChart(metrics);
     if (!isChart(chart)) throw new Error(chart.skipped);
     const [loss, acc] = (chart.spec as unknown as { hconcat: { data: { values: { phase: string; epoch: number; loss?: number; accuracy?: number }[] } }[] }).hconcat;

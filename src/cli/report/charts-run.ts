@@ -33,13 +33,14 @@ export function trainingCurvesChart(metrics: readonly MetricLine[]): ChartResult
   const epochs = epochLines(metrics);
   if (epochs.length === 0) return { name, title, skipped: 'metrics.jsonl has no epoch lines (no training epoch finished in this run)' };
   const lossRows = epochs.flatMap((e) => [
-    { phase: e.phase, epoch: e.epoch, split: 'train', loss: e.trainLoss },
-    { phase: e.phase, epoch: e.epoch, split: 'validation', loss: e.valLoss },
+    { phase: e.phase, epoch: e.epoch + 1, split: 'train', loss: e.trainLoss },
+    { phase: e.phase, epoch: e.epoch + 1, split: 'validation', loss: e.valLoss },
   ]).filter((r) => Number.isFinite(r.loss));
-  const accRows = epochs.filter((e) => Number.isFinite(e.valAccuracy)).map((e) => ({ phase: e.phase, epoch: e.epoch, accuracy: 100 * e.valAccuracy }));
+  const accRows = epochs.filter((e) => Number.isFinite(e.valAccuracy)).map((e) => ({ phase: e.phase, epoch: e.epoch + 1, accuracy: 100 * e.valAccuracy }));
   const color = { field: 'phase', type: 'nominal', title: 'model', scale: { domain: ['teacher', 'student'], range: ['#4c78a8', '#e45756'] } } as const;
   // Vega ignores tickMinStep with its default tick count, so integer epochs get explicit tick values.
-  const epochTicks = [...new Set(epochs.map((e) => e.epoch))].sort((a, b) => a - b);
+  // Epochs are shown 1-based (metrics.jsonl counts from 0).
+  const epochTicks = [...new Set(epochs.map((e) => e.epoch + 1))].sort((a, b) => a - b);
   const x = { field: 'epoch', type: 'quantitative', title: 'epoch', axis: { format: 'd', ...(epochTicks.length <= 30 ? { values: epochTicks } : {}) } } as const;
   const spec: TopLevelSpec = {
     $schema: VEGA_LITE_SCHEMA,
@@ -48,7 +49,7 @@ export function trainingCurvesChart(metrics: readonly MetricLine[]): ChartResult
         title: 'Loss per epoch',
         width: 320, height: 220,
         data: { values: lossRows },
-        mark: { type: 'line', strokeWidth: 1.8 },
+        mark: { type: 'line', strokeWidth: 1.8, point: true },
         encoding: {
           x, color,
           y: { field: 'loss', type: 'quantitative', title: 'loss', scale: { zero: false } },
