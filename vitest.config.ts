@@ -6,5 +6,8 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // Test files run two at a time on two cores: kernels stay single-threaded unless a test sets
+    // the thread count itself (the thread-identity tests do).
+    env: { PQKD_THREADS: '1' },
   },
 });

@@ -14,6 +14,7 @@ import { sweepCommand } from './commands/sweep.js';
 import { verifyCommand } from './commands/verify.js';
 import { CliError } from './errors.js';
 import { interruption } from './stages.js';
+import { isKernelWorkerThread } from '../tensor/parallel/node-builtins.js';
 
 type Command = (argv: string[], ctx: CommandContext) => Promise<number>;
 
@@ -85,7 +86,8 @@ const invokedDirectly = (() => {
   return /(?:^|[\\/])(?:main\.ts|pqkd\.mjs|pqkd)$/.test(entry);
 })();
 
-if (invokedDirectly) {
+// Kernel workers load this same file (the bundle); they must not start the CLI.
+if (invokedDirectly && !isKernelWorkerThread()) {
   installSignalHandlers();
   main(process.argv.slice(2)).then(
     (code) => process.exit(code),

@@ -62,7 +62,9 @@ export class PqkdNet extends Module {
         if (l.pool) features.append(new MaxPool2d(2));
       } else if (l.kind === 'flatten' || l.kind === 'globalAvgPool') {
         inHead = true;
-        classifier.append(l.kind === 'flatten' ? new Flatten() : new GlobalAvgPool2d());
+        // Global average pooling keeps [N, C, 1, 1] (like AdaptiveAvgPool2d(1)); flatten it for the head.
+        if (l.kind === 'globalAvgPool') classifier.append(new GlobalAvgPool2d());
+        classifier.append(new Flatten());
       } else {
         inHead = true;
         classifier.append(new Linear(l.inFeatures, l.outFeatures, { generator: layerGen }));

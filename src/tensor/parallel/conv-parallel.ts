@@ -1,0 +1,81 @@
+/**
+ * conv2d over threads: forward and input-gradient kernels split the batch into contiguous image
+ * ranges, the weight-gradient kernel splits the columns of dW (output channels for depthwise), so
+ * each entry's batch sum stays in one thread, in ascending n. Every output element is computed by one thread with the serial
+ * arithmetic, so results are bit-identical to one thread. Unshared operands are copied into shared
+ * scratch and outputs copied back.
+ */
+import type { FloatArray } from '../dtype.js';
+import { conv2dSizes, type Conv2dGeometry } from '../kernels/conv2d-geometry.js';
+import { backwardWeightUnits } from '../kernels/conv2d-parts.js';
+import { getParallelMinMacs } from './gemm-parallel.js';
+import { runTasks } from './pool.js';
+import { shareRange, type SharedOperand } from './share.js';
+import type { KernelTask } from './tasks.js';
+import { getNumThreads, threadsSupported } from './threads.js';
+
+export type ConvJob =
+  | { kind: 'conv2dForward'; g: Conv2dGeometry; x: FloatArray; w: FloatArray; bias: FloatArray | null; out: FloatArray }
+  | { kind: 'conv2dBackwardInput'; g: Conv2dGeometry; gradOut: FloatArray; w: FloatArray; gradInput: FloatArray }
+  | { kind: 'conv2dBackwardWeight'; g: Conv2dGeometry; x: FloatArray; gradOut: FloatArray; gradWeight: FloatArray };
+
+const convMacs = (g: Conv2dGeometry): number =>
+  g.batch * g.outChannels * g.outHeight * g.outWidth * (g.inChannels / g.groups) * g.kernelHeight * g.kernelWidth;
+
+/**
+ * Whether a conv2d kernel should run on several threads.
+ *
+ * @example
+ * shouldParallelizeConv(g, 'forward');
+ */
+export function shouldParallelizeConv(g: Conv2dGeometry, which: 'forward' | 'backwardInput' | 'backwardWeight'): boolean {
+  const units = which === 'backwardWeight' ? backwardWeightUnits(g) : g.batch;
+  return getNumThreads() > 1 && units >= 2 && convMacs(g) >= getParallelMinMacs() && threadsSupported();
+}
+
+/** Contiguous [start, end) ranges splitting `total` units into at most `parts` near-equal pieces. */
+function splitRange(total: number, parts: number): [number, number][] {
+  const count = Math.max(1, Math.min(parts, total));
+  const ranges: [number, number][] = [];
+  for (let i = 0; i < count; i++) ranges.push([Math.floor((i * total) / count), Math.floor(((i + 1) * total) / count)]);
+  return ranges;
+}
+
+/**
+ * Runs one conv2d kernel over `getNumThreads()` threads.
+ *
+ * @example
+ * convParallel({ kind: 'conv2dForward', g, x, w, bias: null, out });
+ */
+export function convParallel(job: ConvJob): void {
+  const sizes = conv2dSizes(job.g);
+  const shared: SharedOperand[] = [];
+  const share = (a: FloatArray, length: number): FloatArray => {
+    const s = shareRange(a, 0, length);
+    shared.push(s);
+    return s.array;
+  };
+  try {
+    const tasks: KernelTask[] = [];
+    const threads = getNumThreads();
+    if (job.kind === 'conv2dForward') {
+      const x = share(job.x, sizes.input), w = share(job.w, sizes.weight);
+      const bias = job.bias === null ? null : share(job.bias, job.g.outChannels);
+      const out = share(job.out, sizes.output);
+      for (const [start, end] of splitRange(job.g.batch, threads)) tasks.push({ kind: job.kind, g: job.g, x, w, bias, out, start, end });
+    } else if (job.kind === 'conv2dBackwardInput') {
+      const gradOut = share(job.gradOut, sizes.output), w = share(job.w, sizes.weight);
+      const gradInput = share(job.gradInput, sizes.input);
+      for (const [start, end] of splitRange(job.g.batch, threads)) tasks.push({ kind: job.kind, g: job.g, gradOut, w, gradInput, start, end });
+    } else {
+      const x = share(job.x, sizes.input), gradOut = share(job.gradOut, sizes.output);
+      const gradWeight = share(job.gradWeight, sizes.weight);
+      for (const [start, end] of splitRange(backwardWeightUnits(job.g), threads)) tasks.push({ kind: job.kind, g: job.g, x, gradOut, gradWeight, start, end });
+    }
+    runTasks(tasks);
+    // The output is the last operand shared.
+    shared[shared.length - 1]!.copyBack();
+  } finally {
+    for (const s of shared) s.release();
+  }
+}

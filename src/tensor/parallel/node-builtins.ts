@@ -1,0 +1,71 @@
+/**
+ * Synchronous, import-free access to Node built-ins for the thread pool.
+ *
+ * `src/tensor` must load in a browser and bundle with no import specifiers (engine-style §14), so
+ * the pool reaches `worker_threads`, `os` and `module` through `process.getBuiltinModule` (Node
+ * ≥ 20.16) instead of `import`. Everywhere else these return undefined and the engine stays on one
+ * thread.
+ */
+import type * as WorkerThreads from 'node:worker_threads';
+import type * as Os from 'node:os';
+import type * as NodeModule from 'node:module';
+import type * as Url from 'node:url';
+
+interface ProcessLike {
+  env?: Record<string, string | undefined>;
+  execArgv?: string[];
+  getBuiltinModule?: (id: string) => unknown;
+  on?: (event: 'exit', listener: () => void) => unknown;
+}
+
+/** The Node `process` object, or undefined outside Node. */
+export function nodeProcess(): ProcessLike | undefined {
+  return (globalThis as { process?: ProcessLike }).process;
+}
+
+function builtin<T>(id: string): T | undefined {
+  const proc = nodeProcess();
+  if (typeof proc?.getBuiltinModule !== 'function') return undefined;
+  try {
+    return proc.getBuiltinModule(id) as T | undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** `node:worker_threads`, or undefined. */
+export function workerThreadsModule(): typeof WorkerThreads | undefined {
+  return builtin<typeof WorkerThreads>('node:worker_threads');
+}
+
+/** `node:os`, or undefined. */
+export function osModule(): typeof Os | undefined {
+  return builtin<typeof Os>('node:os');
+}
+
+/** `node:module`, or undefined. */
+export function moduleModule(): typeof NodeModule | undefined {
+  return builtin<typeof NodeModule>('node:module');
+}
+
+/** `node:url`, or undefined. */
+export function urlModule(): typeof Url | undefined {
+  return builtin<typeof Url>('node:url');
+}
+
+/** workerData key that marks a kernel worker thread. */
+export const KERNEL_WORKER_FLAG = 'pqkdKernelWorker';
+
+/**
+ * True inside a kernel worker thread. A bundled application whose entry point runs code at top
+ * level (e.g. a CLI `main()`) must skip it when this is true: workers load the same bundle.
+ *
+ * @example
+ * if (!isKernelWorkerThread()) await main(process.argv);
+ */
+export function isKernelWorkerThread(): boolean {
+  const wt = workerThreadsModule();
+  if (wt === undefined || wt.isMainThread) return false;
+  const data = wt.workerData as { [KERNEL_WORKER_FLAG]?: unknown } | null | undefined;
+  return data?.[KERNEL_WORKER_FLAG] === true;
+}

@@ -1,0 +1,65 @@
+/** Shared helpers of the kernel tests: seeded random arrays and tolerance-aware comparison. */
+import { Generator } from '../../../src/tensor/random.js';
+import type { FloatArray } from '../../../src/tensor/dtype.js';
+import { SUM_ABS_RTOL, rtolFor } from '../../tolerances.js';
+
+export type FloatDTypeName = 'float32' | 'float64';
+export const DTYPES: readonly FloatDTypeName[] = ['float32', 'float64'];
+
+/** n uniforms in [lo, hi) from a seeded generator, stored in the dtype's array (float32 rounds). */
+export function randomArray(gen: Generator, dtype: FloatDTypeName, n: number, lo = -1, hi = 1): FloatArray {
+  const values = gen.uniformArray(n, lo, hi);
+  return dtype === 'float32' ? Float32Array.from(values) : values;
+}
+
+export function makeArray(dtype: FloatDTypeName, n: number): FloatArray {
+  return dtype === 'float32' ? new Float32Array(n) : new Float64Array(n);
+}
+
+export function absOf(a: ArrayLike<number>): Float64Array {
+  return Float64Array.from(a as ArrayLike<number>, Math.abs);
+}
+
+/**
+ * Asserts |actual − expected| ≤ rtol·|expected| + SUM_ABS_RTOL·magnitude + atol elementwise
+ * (magnitude = Σ|terms| of each element, atol = an explicit per-element absolute bound; both default
+ * to 0), naming the first failing index. Equal infinities
+ * and NaN-with-NaN count as equal.
+ */
+export function expectAllClose(
+  actual: ArrayLike<number>, expected: ArrayLike<number>, dtype: FloatDTypeName,
+  options: { magnitude?: ArrayLike<number>; atol?: ArrayLike<number>; rtol?: number; what?: string } = {},
+): void {
+  const rtol = options.rtol ?? rtolFor(dtype);
+  if (actual.length < expected.length) throw new Error(`${options.what ?? 'result'}: length ${actual.length} < ${expected.length}`);
+  for (let i = 0; i < expected.length; i++) {
+    const a = actual[i]!, e = expected[i]!;
+    if (Object.is(a, e) || a === e || (Number.isNaN(a) && Number.isNaN(e))) continue;
+    const tol = rtol * Math.abs(e) + SUM_ABS_RTOL * (options.magnitude?.[i] ?? 0) + (options.atol?.[i] ?? 0);
+    if (!(Math.abs(a - e) <= tol)) {
+      throw new Error(`${options.what ?? 'result'}[${i}] = ${a}, expected ${e} (|diff| ${Math.abs(a - e)} > tol ${tol})`);
+    }
+  }
+}
+
+/** Asserts exact (bitwise for numbers, NaN = NaN) equality, naming the first differing index. */
+export function expectExactlyEqual(actual: ArrayLike<number>, expected: ArrayLike<number>, what = 'result'): void {
+  if (actual.length !== expected.length) throw new Error(`${what}: length ${actual.length} !== ${expected.length}`);
+  for (let i = 0; i < expected.length; i++) {
+    if (!Object.is(actual[i], expected[i])) throw new Error(`${what}[${i}] = ${actual[i]}, expected exactly ${expected[i]}`);
+  }
+}
+
+/** float64 inner product Σ a_i·b_i in index order. */
+export function dot(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!;
+  return s;
+}
+
+/** Rounds a float64 reference to the dtype (what a single rounding on store gives). */
+export function roundTo(dtype: FloatDTypeName, a: Float64Array): FloatArray {
+  return dtype === 'float32' ? Float32Array.from(a) : a;
+}
+
+export { Generator };

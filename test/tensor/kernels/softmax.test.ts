@@ -1,0 +1,68 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { logSoftmaxBackward, logSoftmaxForward } from '../../../src/tensor/kernels/softmax.js';
+import { naiveLogSoftmax, naiveLogSoftmaxBackward } from '../../reference/naive-log-softmax.js';
+import { FLOAT32_RTOL, TRANSCENDENTAL_RTOL } from '../../tolerances.js';
+import { DTYPES, Generator, expectAllClose, makeArray, randomArray } from './helpers.js';
+
+const caseArb = fc.record({
+  dtype: fc.constantFrom(...DTYPES), outer: fc.integer({ min: 1, max: 4 }), size: fc.integer({ min: 1, max: 12 }),
+  inner: fc.integer({ min: 1, max: 4 }), scale: fc.constantFrom(1, 5, 20), seed: fc.nat(),
+});
+
+describe('logSoftmax', () => {
+  it('forward matches log(exp(x)/Σexp) and backward matches the explicit Jacobian', () => {
+    fc.assert(fc.property(caseArb, ({ dtype, outer, size, inner, scale, seed }) => {
+      const gen = new Generator(seed);
+      const n = outer * size * inner;
+      const x = randomArray(gen, dtype, n, -scale, scale);
+      const out = makeArray(dtype, n).fill(NaN);
+      logSoftmaxForward(x, out, outer, size, inner);
+      const expected = naiveLogSoftmax(x, outer, size, inner);
+      // y = x − logZ cancels: float64 error is a few ulps of |x| + |logZ| ≤ 2|x| + log(size) + 1.
+      const rtol = dtype === 'float32' ? FLOAT32_RTOL : TRANSCENDENTAL_RTOL;
+      const atol = Float64Array.from(x, (v) => 4 * TRANSCENDENTAL_RTOL * (2 * Math.abs(v) + Math.log(size) + 1));
+      expectAllClose(out, expected, dtype, { atol, rtol, what: 'logSoftmaxForward' });
+      const dy = randomArray(gen, dtype, n);
+      const dx = makeArray(dtype, n).fill(NaN);
+      logSoftmaxBackward(dy, out, dx, outer, size, inner);
+      const expectedDx = naiveLogSoftmaxBackward(dy, x, outer, size, inner);
+      // dx_s = dy_s − exp(y_s)·Σdy (|dy| ≤ 1). In float32, y_s was rounded with absolute error
+      // ≤ 2^-24·|y_s|, so exp(y_s) is off by that relative amount: atol ∝ (|y_s| + 1)·size.
+      const unit = dtype === 'float32' ? FLOAT32_RTOL : TRANSCENDENTAL_RTOL;
+      const dxAtol = Float64Array.from(out, (y) => 4 * unit * (Math.abs(y) + 1) * size);
+      expectAllClose(dx, expectedDx, dtype, { atol: dxAtol, rtol, what: 'logSoftmaxBackward' });
+    }), { numRuns: 300, seed: 707 });
+  });
+
+  it('is shift invariant and stable for huge inputs (max subtraction)', () => {
+    const x = new Float64Array([1000, 1001, 1002]);
+    const out = new Float64Array(3);
+    logSoftmaxForward(x, out, 1, 3, 1);
+    const small = new Float64Array(3);
+    logSoftmaxForward(new Float64Array([0, 1, 2]), small, 1, 3, 1);
+    for (let i = 0; i < 3; i++) expect(out[i]).toBeCloseTo(small[i]!, 12);
+    expect(Number.isFinite(out[0]!)).toBe(true);
+  });
+
+  it('follows PyTorch on special values', () => {
+    const out = new Float64Array(3);
+    logSoftmaxForward(new Float64Array([0, -Infinity, 0]), out, 1, 3, 1);
+    expect(out[0]).toBeCloseTo(-Math.LN2, 15);
+    expect(out[1]).toBe(-Infinity);
+    logSoftmaxForward(new Float64Array([0, NaN, 0]), out, 1, 3, 1);
+    expect([...out].every(Number.isNaN)).toBe(true);
+    logSoftmaxForward(new Float64Array([0, Infinity, 0]), out, 1, 3, 1);
+    expect([...out].every(Number.isNaN)).toBe(true);
+  });
+
+  it('works in place and rejects short buffers', () => {
+    const x = new Float32Array([1, 2, 3, 4]);
+    const copy = new Float32Array(4);
+    logSoftmaxForward(x, copy, 2, 2, 1);
+    logSoftmaxForward(x, x, 2, 2, 1);
+    expect([...x]).toEqual([...copy]);
+    expect(() => logSoftmaxForward(new Float32Array(3), new Float32Array(4), 2, 2, 1))
+      .toThrow('logSoftmaxForward: x has 3 elements, [outer=2, size=2, inner=1] needs 4');
+  });
+});

@@ -1,0 +1,175 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { conv2dBackwardInput, conv2dBackwardWeight, conv2dForward, conv2dGeometry } from '../../../src/tensor/kernels/conv2d.js';
+import { resetScratchStats, scratchStats } from '../../../src/tensor/kernels/scratch.js';
+import { gemm, type GemmArgs } from '../../../src/tensor/kernels/matmul.js';
+import { DEFAULT_PARALLEL_MIN_MACS, setParallelMinMacs } from '../../../src/tensor/parallel/gemm-parallel.js';
+import { runTasks, shutdownThreads, threadPoolStats, warmUpThreads } from '../../../src/tensor/parallel/pool.js';
+import { createSharedArray } from '../../../src/tensor/parallel/share.js';
+import { defaultNumThreads, getNumThreads, setNumThreads } from '../../../src/tensor/parallel/threads.js';
+import { build, convCaseArb } from '../kernels/conv-cases.js';
+import { DTYPES, Generator, expectExactlyEqual, makeArray, randomArray } from '../kernels/helpers.js';
+import type { FloatArray } from '../../../src/tensor/dtype.js';
+
+const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
+
+/** Runs `fn` with each thread count and asserts every result is bit-identical to the 1-thread one. */
+function sameForThreadCounts(what: string, fn: () => FloatArray): void {
+  setNumThreads(1);
+  const reference = fn();
+  for (const threads of [2, 3]) {
+    setNumThreads(threads);
+    expectExactlyEqual(fn(), reference, `${what} with ${threads} threads`);
+  }
+}
+
+describe('thread pool', () => {
+  beforeAll(async () => {
+    setParallelMinMacs(0);
+    setNumThreads(3);
+    await warmUpThreads();
+  });
+  afterAll(async () => {
+    setParallelMinMacs(DEFAULT_PARALLEL_MIN_MACS);
+    setNumThreads(defaultNumThreads());
+    await shutdownThreads();
+  });
+
+  it('gemm is bit-identical for 1, 2 and 3 threads over random shapes, transposes, offsets (workers really run)', () => {
+    const before = threadPoolStats().dispatched;
+    fc.assert(fc.property(
+      fc.record({
+        dtype: fc.constantFrom(...DTYPES), transA: fc.boolean(), transB: fc.boolean(),
+        m: fc.integer({ min: 8, max: 40 }), n: fc.integer({ min: 1, max: 40 }), k: fc.integer({ min: 1, max: 40 }),
+        beta: fc.constantFrom(0, 1, -0.5), cOffset: fc.integer({ min: 0, max: 3 }), seed: fc.nat(),
+      }),
+      ({ dtype, transA, transB, m, n, k, beta, cOffset, seed }) => {
+        const gen = new Generator(seed);
+        const a = randomArray(gen, dtype, m * k), b = randomArray(gen, dtype, k * n), c0 = randomArray(gen, dtype, cOffset + m * n);
+        sameForThreadCounts('gemm', () => {
+          const c = c0.slice();
+          const args: GemmArgs = { transA, transB, m, n, k, alpha: 1.5, a, aOffset: 0, lda: transA ? m : k, b, bOffset: 0,
+            ldb: transB ? k : n, beta, c, cOffset, ldc: n };
+          gemm(args);
+          return c;
+        });
+      }), { numRuns: 60, seed: 808 });
+    expect(threadPoolStats().dispatched).toBeGreaterThan(before);
+    expect(threadPoolStats().bootErrors).toEqual([]);
+  });
+
+  it('conv2d forward and both backward kernels are bit-identical for 1, 2 and 3 threads', () => {
+    const before = threadPoolStats().dispatched;
+    fc.assert(fc.property(convCaseArb, (cs) => {
+      const b = build(cs);
+      const outLength = b.g.batch * b.g.outChannels * b.g.outHeight * b.g.outWidth;
+      sameForThreadCounts('conv2dForward', () => { const o = makeArray(cs.dtype, outLength); conv2dForward(b.g, b.x, b.w, b.bias, o); return o; });
+      sameForThreadCounts('conv2dBackwardInput', () => { const o = makeArray(cs.dtype, b.x.length); conv2dBackwardInput(b.g, b.dy, b.w, o); return o; });
+      sameForThreadCounts('conv2dBackwardWeight', () => { const o = makeArray(cs.dtype, b.w.length); conv2dBackwardWeight(b.g, b.x, b.dy, o); return o; });
+    }), { numRuns: 60, seed: 909 });
+    expect(threadPoolStats().dispatched).toBeGreaterThan(before);
+  });
+
+  it('uses SharedArrayBuffer-backed operands in place', () => {
+    setNumThreads(2);
+    const m = 64, gen = new Generator(5);
+    const a = createSharedArray('float32', m * m), c = createSharedArray('float32', m * m);
+    a.set(randomArray(gen, 'float32', m * m));
+    gemm({ transA: false, transB: false, m, n: m, k: m, alpha: 1, a, aOffset: 0, lda: m, b: a, bOffset: 0, ldb: m, beta: 0, c, cOffset: 0, ldc: m });
+    const plain = new Float32Array(m * m);
+    setNumThreads(1);
+    gemm({ transA: false, transB: false, m, n: m, k: m, alpha: 1, a, aOffset: 0, lda: m, b: a, bOffset: 0, ldb: m, beta: 0, c: plain, cOffset: 0, ldc: m });
+    expectExactlyEqual(c, plain, 'shared gemm');
+  });
+
+  it('allocates no new scratch in steady state when copying unshared operands for the workers', () => {
+    setNumThreads(2);
+    const g = conv2dGeometry([4, 8, 10, 10], [16, 8, 3, 3], { padding: 1 });
+    const x = new Float32Array(4 * 8 * 100), w = new Float32Array(16 * 8 * 9), y = new Float32Array(4 * 16 * 100);
+    const step = (): void => {
+      conv2dForward(g, x, w, null, y);
+      conv2dBackwardInput(g, y, w, x);
+      conv2dBackwardWeight(g, x, y, w);
+    };
+    step();
+    resetScratchStats();
+    const dispatched = threadPoolStats().dispatched;
+    step();
+    step();
+    expect(scratchStats().allocations).toBe(0);
+    expect(threadPoolStats().dispatched).toBe(dispatched + 6);
+  });
+
+  it('reports a worker-side error to the caller', () => {
+    setNumThreads(2);
+    const args: GemmArgs = { transA: false, transB: false, m: 1, n: 1, k: 1, alpha: 1, a: createSharedArray('float64', 1), aOffset: 0,
+      lda: 1, b: createSharedArray('float64', 1), bOffset: 0, ldb: 1, beta: 0, c: createSharedArray('float64', 1), cOffset: 0, ldc: 1 };
+    expect(() => runTasks([{ kind: 'gemmRows', args, start: 0, end: 1 }, { kind: 'bogus' } as never]))
+      .toThrow(/kernel worker failed: .*executeTask: unknown task kind "bogus"/);
+    // The pool keeps working afterwards.
+    runTasks([{ kind: 'gemmRows', args, start: 0, end: 1 }, { kind: 'gemmRows', args, start: 0, end: 1 }]);
+  });
+});
+
+describe('thread count', () => {
+  it('validates setNumThreads and PQKD_THREADS', () => {
+    expect(() => setNumThreads(0)).toThrow('setNumThreads: n must be a positive integer, got 0');
+    expect(() => setNumThreads(1.5)).toThrow(/positive integer/);
+    const saved = process.env.PQKD_THREADS;
+    try {
+      process.env.PQKD_THREADS = '3';
+      expect(defaultNumThreads()).toBe(3);
+      process.env.PQKD_THREADS = 'many';
+      expect(() => defaultNumThreads()).toThrow('PQKD_THREADS must be a positive integer, got "many"');
+    } finally {
+      if (saved === undefined) delete process.env.PQKD_THREADS; else process.env.PQKD_THREADS = saved;
+    }
+    setNumThreads(2);
+    expect(getNumThreads()).toBe(2);
+  });
+});
+
+describe('worker pool in child processes', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'pqkd-pool-'));
+  /** A script that runs a parallel gemm; `src` is the import prefix of the sources. */
+  const script = (src: string): string => `
+    import { gemm } from '${src}/tensor/kernels/matmul.ts';
+    import { setNumThreads } from '${src}/tensor/parallel/threads.ts';
+    import { isKernelWorkerThread, warmUpThreads, threadPoolStats } from '${src}/tensor/parallel/pool.ts';
+    // Workers of a bundle load the bundle itself: the entry point's own code must not run there.
+    if (!isKernelWorkerThread()) {
+      setNumThreads(2);
+      await warmUpThreads();
+      const m = 256, a = new Float32Array(m * m).fill(0.5), c = new Float32Array(m * m);
+      gemm({ transA: false, transB: false, m, n: m, k: m, alpha: 1, a, aOffset: 0, lda: m, b: a, bOffset: 0, ldb: m, beta: 0, c, cOffset: 0, ldc: m });
+      if (c[0] !== 64 || threadPoolStats().dispatched < 1) throw new Error('parallel gemm did not run on a worker: ' + c[0]);
+      console.log('ok');
+    }
+  `;
+
+  it('from .ts sources: runs on a worker and the unref-ed pool lets the process exit', () => {
+    const file = join(dir, 'from-source.mts');
+    writeFileSync(file, script(new URL('../../../src', import.meta.url).href));
+    const run = spawnSync(process.execPath, ['--import', 'tsx', file], { cwd: repoRoot, encoding: 'utf8', timeout: 60_000 });
+    expect(run.stderr).toBe('');
+    expect(run.stdout.trim()).toBe('ok');
+    expect(run.status).toBe(0);
+  });
+
+  it('from an esbuild bundle: workers load the bundle itself', async () => {
+    const { build: esbuild } = await import('esbuild');
+    const entry = join(dir, 'bundle-entry.mts');
+    writeFileSync(entry, script(join(repoRoot, 'src')));
+    const outfile = join(dir, 'bundle.mjs');
+    await esbuild({ entryPoints: [entry], bundle: true, platform: 'node', format: 'esm', target: 'node20', outfile, logLevel: 'silent' });
+    const run = spawnSync(process.execPath, [outfile], { cwd: dir, encoding: 'utf8', timeout: 60_000 });
+    expect(run.stderr).toBe('');
+    expect(run.stdout.trim()).toBe('ok');
+    expect(run.status).toBe(0);
+  });
+});
