@@ -38,8 +38,8 @@ export const COMMON_FLAGS: FlagSpec[] = [
 export const DATA_FLAGS: FlagSpec[] = [
   { name: 'dataset', type: 'string', path: 'dataset', choices: ['mnist', 'fashion-mnist', 'cifar10'], help: 'dataset' },
   { name: 'val-size', type: 'int', path: 'data.valSize', help: 'validation proxy size carved from the training set' },
-  { name: 'train-limit', type: 'int', path: 'data.trainLimit', help: 'use only the first N training images (0 = all)' },
-  { name: 'test-limit', type: 'int', path: 'data.testLimit', help: 'evaluate on the first N test images (0 = all)' },
+  { name: 'train-limit', type: 'int', path: 'data.trainLimit', help: 'use only N training images, a seeded random subset (0 = all)' },
+  { name: 'test-limit', type: 'int', path: 'data.testLimit', help: 'evaluate on N test images, a seeded random subset (0 = all)' },
   { name: 'split-seed', type: 'int', path: 'splitSeed', help: 'seed of the train/validation split' },
 ];
 

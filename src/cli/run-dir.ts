@@ -14,6 +14,7 @@ import type { PqkdConfig } from '../pqkd/config.js';
 import type { SplitData } from '../pqkd/teacher.js';
 import { CliError } from './errors.js';
 import { writeFileAtomic, writeJsonAtomic } from './fs-atomic.js';
+import { Generator } from '../tensor/random.js';
 import type { MetricLine, RunCommand, RunManifest, RunResults } from './run-schema.js';
 
 export const PQKD_VERSION = '0.1.0';
@@ -135,14 +136,27 @@ export function loadTrainSplit(config: PqkdConfig, manifest?: RunManifest): Spli
   const dataset = loadDataset(config.dataset, { split: 'train' });
   if (manifest) manifest.datasets[`${config.dataset}/train`] = { label: dataset.label, sha256: dataset.sha256 };
   const { train, val } = trainValSplit(dataset, { valSize: config.data.valSize, seed: config.splitSeed });
-  const limited = config.data.trainLimit > 0 ? train.subarray(0, Math.min(config.data.trainLimit, train.length)) : train;
+  const limited = config.data.trainLimit > 0 ? randomSubset(train, config.data.trainLimit, new Generator(config.splitSeed).fork('train-limit')) : train;
   return { dataset, train: limited, val, augment: config.dataset === 'cifar10' };
+}
+
+/**
+ * `n` of `indices` chosen uniformly at random (seeded), in ascending order. A "first N" subset would
+ * be a single class for datasets stored class by class (the CIFAR-10 copy is in folder order).
+ */
+export function randomSubset(indices: Int32Array, n: number, gen: Generator): Int32Array {
+  if (n >= indices.length) return indices;
+  const perm = gen.permutation(indices.length);
+  const chosen = new Int32Array(n);
+  for (let i = 0; i < n; i++) chosen[i] = indices[perm[i]!]!;
+  return chosen.sort();
 }
 
 /** Opens the test split (only the final evaluation calls this). */
 export function openTestSplit(config: PqkdConfig, manifest?: RunManifest): { dataset: Dataset; indices: Int32Array } {
   const dataset = loadDataset(config.dataset, { split: 'test' });
   if (manifest) manifest.datasets[`${config.dataset}/test`] = { label: dataset.label, sha256: dataset.sha256 };
-  const indices = config.data.testLimit > 0 ? subsetFirst(dataset, Math.min(config.data.testLimit, dataset.count)) : subsetFirst(dataset, dataset.count);
+  const all = subsetFirst(dataset, dataset.count);
+  const indices = config.data.testLimit > 0 ? randomSubset(all, config.data.testLimit, new Generator(config.splitSeed).fork('test-limit')) : all;
   return { dataset, indices };
 }

@@ -66,9 +66,9 @@ export interface SpsaConfig {
 export interface DataConfig {
   /** Validation proxy carved from the training set (class-stratified, fixed split seed). */
   valSize: number;
-  /** Use only the first N training images after the split (0 = all). */
+  /** Use only N training images (a seeded random subset of the training split; 0 = all). */
   trainLimit: number;
-  /** Evaluate on the first N test images (0 = all). */
+  /** Evaluate on N test images (a seeded random subset; 0 = all). */
   testLimit: number;
 }
 
