@@ -24,6 +24,8 @@ export interface BenchCase {
 
 export interface BenchSuite {
   name: string;
+  /** Workloads a system cannot run: shown as such in the table, never timed. */
+  unsupported?: readonly { name: string; system: string; reason: string }[];
   cases: () => BenchCase[] | Promise<BenchCase[]>;
 }
 

@@ -9,8 +9,7 @@ import { gemm } from '../src/tensor/kernels/matmul.js';
 import {
   conv2dBackwardInput, conv2dBackwardWeight, conv2dForward, conv2dGeometry,
 } from '../src/tensor/kernels/conv2d.js';
-import { getNumThreads, setNumThreads } from '../src/tensor/parallel/threads.js';
-import { warmUpThreads } from '../src/tensor/parallel/pool.js';
+import { PQKD_SYSTEMS, resetSystem, useSystem, type PqkdSystem } from './systems.js';
 
 export type KernelWorkload =
   | { kind: 'matmul'; name: string; size: number }
@@ -49,26 +48,11 @@ export function benchData(n: number, seed: number): Float32Array {
 
 const product = (s: readonly number[]): number => s.reduce((p, d) => p * d, 1);
 
-let savedThreads: number | null = null;
-
-/** Sets the engine's thread count and waits until its workers are up (timing excludes start-up). */
-async function useThreads(threads: number): Promise<void> {
-  savedThreads ??= getNumThreads();
-  setNumThreads(threads);
-  await warmUpThreads();
-}
-
-/** Restores the thread count that was in force before the first case (other suites follow). */
-function restoreThreads(): void {
-  if (savedThreads !== null) setNumThreads(savedThreads);
-  savedThreads = null;
-}
-
-/** A pqkd case for one workload on `threads` threads (system 'pqkd' = 1 thread, 'pqkd-2t' = 2). */
-export function pqkdCase(wl: KernelWorkload, threads = 1): BenchCase {
-  const system = threads === 1 ? 'pqkd' : `pqkd-${threads}t`;
-  const setup = (): Promise<void> => useThreads(threads);
-  const teardown = restoreThreads;
+/** A pqkd case for one workload in one configuration (bench/systems.ts). */
+export function pqkdCase(wl: KernelWorkload, config: PqkdSystem): BenchCase {
+  const system = config.system;
+  const setup = (): Promise<void> => useSystem(config);
+  const teardown = resetSystem;
   const flops = workloadFlops(wl);
   if (wl.kind === 'matmul') {
     const n = wl.size;
@@ -90,5 +74,5 @@ export function pqkdCase(wl: KernelWorkload, threads = 1): BenchCase {
 
 export const suite: BenchSuite = {
   name: 'kernels',
-  cases: () => [1, 2].flatMap((threads) => KERNEL_WORKLOADS.map((wl) => pqkdCase(wl, threads))),
+  cases: () => PQKD_SYSTEMS.flatMap((config) => KERNEL_WORKLOADS.map((wl) => pqkdCase(wl, config))),
 };

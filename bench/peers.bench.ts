@@ -13,7 +13,7 @@ import { setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import type { BenchCase, BenchSuite } from './harness.js';
 import { KERNEL_WORKLOADS, benchData, workloadFlops, type KernelWorkload } from './kernels.bench.js';
 
-type PeerSystem = 'tfjs-cpu' | 'tfjs-wasm';
+export type PeerSystem = 'tfjs-cpu' | 'tfjs-wasm';
 
 /** Workloads a peer has no kernel for: reported as such, never timed. */
 export const UNSUPPORTED_PEER_WORKLOADS: readonly { name: string; system: PeerSystem; reason: string }[] = [
@@ -23,7 +23,8 @@ export const UNSUPPORTED_PEER_WORKLOADS: readonly { name: string; system: PeerSy
 
 let wasmConfigured = false;
 
-async function useBackend(system: PeerSystem): Promise<void> {
+/** Switches tfjs to a backend (the WASM one pinned to 1 thread). */
+export async function useBackend(system: PeerSystem): Promise<void> {
   if (system === 'tfjs-wasm' && !wasmConfigured) {
     const require = createRequire(import.meta.url);
     const dist = dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm'));
@@ -73,6 +74,7 @@ function peerCase(wl: KernelWorkload, system: PeerSystem): BenchCase | null {
 
 export const suite: BenchSuite = {
   name: 'peers',
+  unsupported: UNSUPPORTED_PEER_WORKLOADS,
   cases: () => {
     const cases: BenchCase[] = [];
     for (const system of ['tfjs-wasm', 'tfjs-cpu'] as const) {

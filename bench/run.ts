@@ -55,20 +55,22 @@ function round(x: number): number {
   return Number(x.toPrecision(4));
 }
 
-function table(records: BenchRecord[]): string {
-  const systems = [...new Set(records.map((r) => r.system))];
+type Unsupported = { name: string; system: string; reason: string };
+
+function table(records: BenchRecord[], unsupported: Unsupported[]): string {
+  const systems = [...new Set([...records.map((r) => r.system), ...unsupported.map((u) => u.system)])];
   const names = [...new Set(records.map((r) => r.name))];
-  const header = `| workload | ${systems.map((s) => `${s} ms`).join(' | ')} | ${systems.filter((s) => s !== 'pqkd').map((s) => `pqkd / ${s}`).join(' | ')} |`;
+  const header = `| workload | ${systems.map((s) => `${s} ms`).join(' | ')} | ${systems.filter((s) => s !== 'pqkd').map((s) => `${s} ÷ pqkd`).join(' | ')} |`;
   const sep = `|${'---|'.repeat(1 + systems.length + systems.filter((s) => s !== 'pqkd').length)}`;
   const rows = names.map((n) => {
     const byS = new Map(records.filter((r) => r.name === n).map((r) => [r.system, r]));
     const base = byS.get('pqkd');
     const cells = systems.map((s) => {
       const r = byS.get(s);
-      if (!r) return 'n/a';
+      if (!r) return unsupported.some((u) => u.name === n && u.system === s) ? 'unsupported¹' : 'n/a';
       return r.gflops !== undefined ? `${r.median_ms} (${r.gflops} GF/s)` : `${r.median_ms}`;
     });
-    // Speed ratio: how many times faster pqkd (1 thread) is than the peer (>1 = pqkd faster).
+    // Time ratio: the system's median over pqkd's (1 thread, default kernels); > 1 = pqkd faster.
     const ratios = systems
       .filter((s) => s !== 'pqkd')
       .map((s) => {
@@ -77,15 +79,18 @@ function table(records: BenchRecord[]): string {
       });
     return `| ${n} | ${cells.join(' | ')} | ${ratios.join(' | ')} |`;
   });
-  return [header, sep, ...rows].join('\n');
+  const notes = unsupported.filter((u) => names.includes(u.name)).map((u) => `¹ ${u.system}, ${u.name}: ${u.reason}`);
+  return [header, sep, ...rows, '', ...notes].join('\n');
 }
 
 async function main(): Promise<void> {
   const files = readdirSync(here).filter((f) => f.endsWith('.bench.ts')).sort();
   const records: BenchRecord[] = [];
+  const unsupported: Unsupported[] = [];
   for (const file of files) {
     const mod = (await import(pathToFileURL(join(here, file)).href)) as { suite?: BenchSuite };
     if (!mod.suite) continue;
+    unsupported.push(...(mod.suite.unsupported ?? []));
     const cases = (await mod.suite.cases()).filter((c) => filter.test(`${c.name} ${c.system}`));
     if (cases.length === 0) continue;
     console.log(`# ${mod.suite.name} (${file})`);
@@ -97,8 +102,8 @@ async function main(): Promise<void> {
       }
     }
   }
-  const md = table(records);
-  console.log(`\n${md}\n\nRatios are peer time / pqkd (1 thread) time: above 1× means pqkd is faster.`);
+  const md = table(records, unsupported);
+  console.log(`\n${md}\n\nRatios are a system's median time ÷ pqkd's (1 thread, default kernels): above 1× means pqkd is faster.`);
   const outDir = join(here, 'results');
   mkdirSync(outDir, { recursive: true });
   for (const [name, body] of [['latest.json', `${JSON.stringify(records, null, 2)}\n`], ['latest.md', `${md}\n`]] as const) {

@@ -14,18 +14,17 @@ import { crossEntropy } from '../src/autograd/functional/losses.js';
 import { noGrad } from '../src/autograd/grad-mode.js';
 import { Adam, Conv2d, Flatten, Linear, MaxPool2d, ReLU, SGD, Sequential, type Optimizer } from '../src/nn/index.js';
 import { randint, randn } from '../src/tensor/create.js';
-import { warmUpThreads } from '../src/tensor/parallel/pool.js';
-import { setNumThreads } from '../src/tensor/parallel/threads.js';
 import { Generator } from '../src/tensor/random.js';
 import type { BenchCase, BenchSuite } from './harness.js';
+import { PQKD_SYSTEMS, resetSystem, useSystem, type PqkdSystem } from './systems.js';
 
 const BATCH = 64;
 const C1 = BATCH * 32 * 28 * 28 * 9;
 const C2 = BATCH * 64 * 14 * 14 * 32 * 9;
 const F1 = BATCH * 3136 * 128;
 const F2 = BATCH * 128 * 10;
-const FORWARD_FLOPS = 2 * (C1 + C2 + F1 + F2);
-const STEP_FLOPS = FORWARD_FLOPS + 2 * C1 + 4 * (C2 + F1 + F2);
+export const FORWARD_FLOPS = 2 * (C1 + C2 + F1 + F2);
+export const STEP_FLOPS = FORWARD_FLOPS + 2 * C1 + 4 * (C2 + F1 + F2);
 
 /** The reference MNIST CNN with PyTorch's default initialisation from `seed`. */
 export function referenceMnistCnn(seed: number): Sequential {
@@ -39,20 +38,18 @@ export function referenceMnistCnn(seed: number): Sequential {
 
 const imagesPerSecond = (ms: number): Record<string, number> => ({ images_per_s: Math.round((BATCH / ms) * 1000) });
 
-function cases(threads: number): BenchCase[] {
-  const system = threads === 1 ? 'pqkd' : `pqkd-${threads}t`;
+function cases(config: PqkdSystem): BenchCase[] {
+  const system = config.system;
   const g = new Generator(2024);
   const x = randn([BATCH, 1, 28, 28], { generator: g });
   const y = randint(0, 10, [BATCH], { generator: g });
-  const setup = async (): Promise<void> => {
-    setNumThreads(threads);
-    await warmUpThreads();
-  };
+  const setup = (): Promise<void> => useSystem(config);
+  const teardown = resetSystem;
   const trainCase = (name: string, makeOptimizer: (m: Sequential) => Optimizer): BenchCase => {
     const model = referenceMnistCnn(1);
     const optimizer = makeOptimizer(model);
     return {
-      name, system, flops: STEP_FLOPS, iterations: 10, setup, extra: imagesPerSecond,
+      name, system, flops: STEP_FLOPS, iterations: 10, setup, teardown, extra: imagesPerSecond,
       fn: () => {
         optimizer.zeroGrad();
         const loss = crossEntropy(model.forward(x), y);
@@ -64,7 +61,7 @@ function cases(threads: number): BenchCase[] {
   };
   const forwardModel = referenceMnistCnn(1).eval();
   return [
-    { name: 'cnn_forward_b64', system, flops: FORWARD_FLOPS, iterations: 10, setup, extra: imagesPerSecond, fn: () => noGrad(() => forwardModel.forward(x)) },
+    { name: 'cnn_forward_b64', system, flops: FORWARD_FLOPS, iterations: 10, setup, teardown, extra: imagesPerSecond, fn: () => noGrad(() => forwardModel.forward(x)) },
     trainCase('train_step_sgd', (m) => new SGD(m.parameters(), { lr: 0.01 })),
     trainCase('train_step_adam', (m) => new Adam(m.parameters(), { lr: 1e-3 })),
   ];
@@ -72,5 +69,5 @@ function cases(threads: number): BenchCase[] {
 
 export const suite: BenchSuite = {
   name: 'train',
-  cases: () => [1, 2].flatMap(cases),
+  cases: () => PQKD_SYSTEMS.flatMap(cases),
 };

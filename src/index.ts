@@ -10,3 +10,5 @@ export * from './nn/index.js';
 export * from './io/index.js';
 export * as photonics from './photonics/index.js';
 export * as pqkd from './pqkd/index.js';
+export { getNumThreads, setNumThreads } from './tensor/parallel/threads.js';
+export { kernelsMode, setKernelsMode, wasmSimdSupported, type KernelsMode } from './tensor/wasm/support.js';

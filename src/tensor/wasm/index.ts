@@ -1,4 +1,4 @@
-export { wasmSimdSupported, kernelsMode, type KernelsMode } from './support.js';
+export { wasmSimdSupported, kernelsMode, setKernelsMode, type KernelsMode } from './support.js';
 export { wasmSgemm, checkGemmArgs, SGEMM_BLOCKING, type GemmArgs } from './sgemm.js';
 export { SGEMM_TILE, buildSgemmModule, type SgemmTile, type SgemmModuleOptions } from './sgemm-kernel.js';
 export { packA, packB, type StridedOperand } from './sgemm-pack.js';

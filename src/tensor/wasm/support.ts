@@ -48,6 +48,23 @@ export function wasmSimdSupported(): boolean {
   return simdSupportedCache;
 }
 
+let modeOverride: KernelsMode | null = null;
+
+/**
+ * Selects the kernel path in code, over `PQKD_KERNELS` ('simd', 'js', or null to follow the
+ * environment again). The worker pool passes the caller's mode along with every task, so workers
+ * always run the same path as the calling thread.
+ * @example
+ * setKernelsMode('js'); // the TypeScript kernels from now on
+ */
+export function setKernelsMode(mode: KernelsMode | null): void {
+  if (mode !== null && mode !== 'js' && mode !== 'simd') {
+    throw new RangeError(`setKernelsMode: mode must be 'js', 'simd' or null, got ${JSON.stringify(mode)}`);
+  }
+  if (mode === 'simd' && !wasmSimdSupported()) throw new Error("setKernelsMode: this runtime does not support WebAssembly SIMD");
+  modeOverride = mode;
+}
+
 /** The value of `PQKD_KERNELS`, or undefined outside Node or when unset. */
 function kernelsEnv(): string | undefined {
   const proc = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process;
@@ -62,6 +79,7 @@ function kernelsEnv(): string | undefined {
  * const useSimd = kernelsMode() === 'simd';
  */
 export function kernelsMode(): KernelsMode {
+  if (modeOverride !== null) return modeOverride;
   const requested = kernelsEnv();
   if (requested === 'js') return 'js';
   if (requested === 'simd') {
