@@ -29,14 +29,16 @@ function peerCases(system: PeerSystem): BenchCase[] {
   let net: tf.Sequential | null = null;
   let x: tf.Tensor4D | null = null;
   let y: tf.Tensor2D | null = null;
-  const optimizer = tf.train.sgd(0.01);
+  let optimizer: tf.Optimizer | null = null;
   const setup = async (): Promise<void> => {
     await useBackend(system);
+    optimizer = tf.train.sgd(0.01);
     net = model();
     x = tf.tensor4d(benchData(BATCH * 784, 7), [BATCH, 28, 28, 1]);
     y = tf.oneHot(tf.tensor1d(Array.from({ length: BATCH }, (_, i) => i % 10), 'int32'), 10) as tf.Tensor2D;
   };
   const teardown = (): void => {
+    optimizer?.dispose();
     net?.dispose();
     x?.dispose();
     y?.dispose();
@@ -50,7 +52,7 @@ function peerCases(system: PeerSystem): BenchCase[] {
     cases.push({
       name: 'train_step_sgd', system, flops: STEP_FLOPS, iterations: 1, setup, teardown, extra: imagesPerSecond,
       fn: () => {
-        const loss = optimizer.minimize(() => tf.losses.softmaxCrossEntropy(y!, net!.apply(x!) as tf.Tensor2D) as tf.Scalar, true);
+        const loss = optimizer!.minimize(() => tf.losses.softmaxCrossEntropy(y!, net!.apply(x!) as tf.Tensor2D) as tf.Scalar, true);
         loss?.dataSync();
         loss?.dispose();
       },

@@ -7,6 +7,10 @@
  *   forward   Y[n, gr] (Og×P) = W_gr (Og×K) · col, bias pre-stored, β = 1
  *   dx        dcol (K×P, float64) = W_grᵀ · dY[n, gr];  dx[n, gr] = col2im(dcol) (float64 plane)
  *   dw        acc[:, k] (float64) += dY[n, gr] (Og×P) · col[k, :]ᵀ over n ascending, one rounding
+ * On the SIMD path (float32 operands, kernelsMode() 'simd') the GEMMs run in float32 (wasm sgemm): dcol
+ * is float32, and dw's per-image products land in a float32 block that is added into the float64
+ * batch accumulator, still over n ascending. The path depends only on the kernel mode, never on
+ * the split over threads.
  * Depthwise-style convs (Cg = 1, ≤ 4 outputs per group) use conv2d-depthwise.ts instead.
  * Layouts: NCHW / OIHW / NCHW contiguous. Cost: see conv2d.ts. Scratch buffers are per call.
  */
@@ -17,8 +21,14 @@ import { gemmSerialRows } from './gemm-reference.js';
 import { col2imAccumulate, im2col, im2colRows } from './im2col.js';
 import type { GemmArgs } from './matmul.js';
 import { acquireScratch, releaseScratch } from './scratch.js';
+import { kernelsMode } from '../wasm/support.js';
 
 const dtypeOf = (a: FloatArray): 'float32' | 'float64' => (a instanceof Float64Array ? 'float64' : 'float32');
+
+/** Whether this call's GEMMs may run on the float32 SIMD sgemm (all operands float32, SIMD on). */
+function simdFloat32(...arrays: FloatArray[]): boolean {
+  return arrays.every((a) => a instanceof Float32Array) && kernelsMode() === 'simd';
+}
 
 /** Serial GEMM on all rows (arguments are valid by construction here). */
 function gemmAll(args: GemmArgs): void {
@@ -112,7 +122,7 @@ export function conv2dBackwardInputImages(
     }
     return;
   }
-  const dcol = acquireScratch('float64', K * P);
+  const dcol = acquireScratch(simdFloat32(gradOut, w) ? 'float32' : 'float64', K * P);
   const img = acquireScratch('float64', Cg * HW);
   try {
     for (let n = n0; n < n1; n++) {
@@ -171,18 +181,27 @@ export function conv2dBackwardWeightUnits(
   const width = end - start; // columns k ∈ [start, end) of dW
   const col = isPointwise(g) ? null : acquireScratch(dtypeOf(x), width * P);
   const acc = acquireScratch('float64', g.outChannels * width);
+  // SIMD path: each image's product in float32 (block), then added into the float64 accumulator.
+  const block = simdFloat32(x, gradOut) ? acquireScratch('float32', Og * width) : null;
   try {
     acc.fill(0, 0, g.outChannels * width);
     for (let n = 0; n < g.batch; n++) {
       for (let gr = 0; gr < g.groups; gr++) {
         if (col !== null) im2colRows(g, x, n, gr * Cg, start, end, col);
         // acc[gr's rows, :] += dY[n, gr] (Og×P) · col[start:end, :]ᵀ (for 1×1: x's channel planes).
-        gemmAll({
+        const product: GemmArgs = {
           transA: false, transB: true, m: Og, n: width, k: P, alpha: 1,
           a: gradOut, aOffset: (n * g.outChannels + gr * Og) * P, lda: P,
           b: col ?? x, bOffset: col === null ? (n * g.inChannels + gr * Cg + start) * HW : 0, ldb: P,
           beta: 1, c: acc, cOffset: gr * Og * width, ldc: width,
-        });
+        };
+        if (block === null) {
+          gemmAll(product);
+          continue;
+        }
+        gemmAll({ ...product, beta: 0, c: block, cOffset: 0 });
+        const base = gr * Og * width;
+        for (let q = 0; q < Og * width; q++) acc[base + q]! += block[q]!;
       }
     }
     for (let oc = 0; oc < g.outChannels; oc++) {
@@ -191,5 +210,6 @@ export function conv2dBackwardWeightUnits(
   } finally {
     if (col !== null) releaseScratch(col);
     releaseScratch(acc);
+    if (block !== null) releaseScratch(block);
   }
 }

@@ -1,5 +1,7 @@
 /** Shared helpers of the kernel tests: seeded random arrays and tolerance-aware comparison. */
 import { Generator } from '../../../src/tensor/random.js';
+import { kernelsMode } from '../../../src/tensor/wasm/support.js';
+import { simdGemmTolerance } from '../../tolerances.js';
 import type { FloatArray } from '../../../src/tensor/dtype.js';
 import { SUM_ABS_RTOL, rtolFor } from '../../tolerances.js';
 
@@ -63,3 +65,13 @@ export function roundTo(dtype: FloatDTypeName, a: Float64Array): FloatArray {
 }
 
 export { Generator };
+
+/**
+ * Extra per-element absolute tolerance of the float32 SIMD path (see test/tolerances.ts): null when
+ * the JavaScript kernels (float64 accumulation) run, i.e. for float64 data or PQKD_KERNELS=js.
+ * `k` is the length of the longest float32 sum the GEMMs form for one output element.
+ */
+export function simdAtol(dtype: FloatDTypeName, magnitude: ArrayLike<number>, k: number): Float64Array | undefined {
+  if (dtype !== 'float32' || kernelsMode() !== 'simd') return undefined;
+  return Float64Array.from(magnitude, (m) => simdGemmTolerance(k, m));
+}
