@@ -7,6 +7,7 @@
  * (pooling, SharedArrayBuffer for the worker pool) touches a single function.
  */
 import type { DType, DTypeToArray, TypedArray } from './dtype.js';
+import { getNumThreads, threadsSupported } from './parallel/threads.js';
 
 export class Storage {
   /** Incremented by every in-place write (`assign`, optimiser updates). */
@@ -18,15 +19,27 @@ export class Storage {
   }
 }
 
+/**
+ * Float and int32 arrays of at least this many elements live on a SharedArrayBuffer when the kernels
+ * use more than one thread, so workers read and write them (and pooling indices) without copies.
+ */
+export const SHARED_STORAGE_MIN_ELEMENTS = 4096;
+
+function floatBuffer(n: number, bytes: number): ArrayBuffer | SharedArrayBuffer {
+  return n >= SHARED_STORAGE_MIN_ELEMENTS && getNumThreads() > 1 && threadsSupported()
+    ? new SharedArrayBuffer(n * bytes)
+    : new ArrayBuffer(n * bytes);
+}
+
 /** A zero-filled typed array of `n` elements of `dtype`. */
 export function allocate<D extends DType>(dtype: D, n: number): DTypeToArray[D] {
   switch (dtype) {
     case 'float32':
-      return new Float32Array(n) as DTypeToArray[D];
+      return new Float32Array(floatBuffer(n, 4)) as DTypeToArray[D];
     case 'float64':
-      return new Float64Array(n) as DTypeToArray[D];
+      return new Float64Array(floatBuffer(n, 8)) as DTypeToArray[D];
     case 'int32':
-      return new Int32Array(n) as DTypeToArray[D];
+      return new Int32Array(floatBuffer(n, 4)) as DTypeToArray[D];
     case 'bool':
       return new Uint8Array(n) as DTypeToArray[D];
     default:

@@ -13,6 +13,7 @@ import { avgPool2dBackward, avgPool2dForward, maxPool2dBackward, maxPool2dForwar
 import { describe } from '../../tensor/shape.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { contiguous } from '../../tensor/views.js';
+import { allocate } from '../../tensor/storage.js';
 import { defineOp } from '../define-op.js';
 
 type PoolAttrs = { geometry: Pool2dGeometry };
@@ -31,7 +32,7 @@ const maxPoolOp = defineOp<PoolAttrs>({
   name: 'maxPool2d',
   forward: ([x], { geometry: g }) => {
     const out = Tensor.empty(outShape(g), x!.dtype);
-    const argmax = new Int32Array(out.numel());
+    const argmax = allocate('int32', out.numel());
     maxPool2dForward(g, floatInput(x!, 'maxPool2d'), out.data as FloatArray, argmax);
     return { output: out, extra: argmax };
   },

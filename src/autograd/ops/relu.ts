@@ -5,4 +5,4 @@
 import { binary } from '../../tensor/ops/elementwise.js';
 import { defineUnaryOp } from './unary-op.js';
 
-export const relu = defineUnaryOp('relu', (g, x) => binary('mul', g, binary('gt', x, 0)));
+export const relu = defineUnaryOp('relu', (g, x) => binary('reluGrad', g, x));

@@ -17,7 +17,7 @@ export type UnaryOp =
   | 'logicalNot' | 'isnan';
 
 export type BinaryOp =
-  | 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'maximum' | 'minimum' | 'atan2'
+  | 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'maximum' | 'minimum' | 'atan2' | 'reluGrad'
   | 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge';
 
 /** Sigmoid without overflow: for x < 0 use e^x / (1 + e^x). */
@@ -75,6 +75,8 @@ export const BINARY_FUNCTIONS: Record<BinaryOp, (a: number, b: number) => number
   maximum: maxNaN,
   minimum: minNaN,
   atan2: Math.atan2,
+  /** The ReLU VJP in one pass: a = upstream gradient, b = the ReLU's input. */
+  reluGrad: (g, x) => (x > 0 ? g : 0),
   eq: (a, b) => (a === b ? 1 : 0),
   ne: (a, b) => (a !== b ? 1 : 0),
   lt: (a, b) => (a < b ? 1 : 0),
@@ -132,6 +134,9 @@ export function binaryKernel(
         return;
       case 'div':
         for (let i = 0; i < n; i++, pa += sa, pb += sb) out[o + i] = a[pa]! / b[pb]!;
+        return;
+      case 'reluGrad':
+        for (let i = 0; i < n; i++, pa += sa, pb += sb) out[o + i] = b[pb]! > 0 ? a[pa]! : 0;
         return;
       default:
         for (let i = 0; i < n; i++, pa += sa, pb += sb) out[o + i] = f(a[pa]!, b[pb]!);

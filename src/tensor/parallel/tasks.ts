@@ -8,12 +8,23 @@ import type { Conv2dGeometry } from '../kernels/conv2d-geometry.js';
 import { conv2dBackwardInputImages, conv2dBackwardWeightUnits, conv2dForwardImages } from '../kernels/conv2d-parts.js';
 import { gemmSerialRows } from '../kernels/gemm-reference.js';
 import type { GemmArgs } from '../kernels/matmul.js';
+import { maxPool2dBackwardSerial, maxPool2dForwardSerial } from '../kernels/pool2d.js';
+import type { Pool2dGeometry } from '../kernels/pool2d-geometry.js';
 
 export type KernelTask =
   | { kind: 'gemmRows'; args: GemmArgs; start: number; end: number }
   | { kind: 'conv2dForward'; g: Conv2dGeometry; x: FloatArray; w: FloatArray; bias: FloatArray | null; out: FloatArray; start: number; end: number }
   | { kind: 'conv2dBackwardInput'; g: Conv2dGeometry; gradOut: FloatArray; w: FloatArray; gradInput: FloatArray; start: number; end: number }
-  | { kind: 'conv2dBackwardWeight'; g: Conv2dGeometry; x: FloatArray; gradOut: FloatArray; gradWeight: FloatArray; start: number; end: number };
+  | { kind: 'conv2dBackwardWeight'; g: Conv2dGeometry; x: FloatArray; gradOut: FloatArray; gradWeight: FloatArray; start: number; end: number }
+  | { kind: 'maxPool2dForward'; g: Pool2dGeometry; x: FloatArray; out: FloatArray; argmax: Int32Array; start: number; end: number }
+  | { kind: 'maxPool2dBackward'; g: Pool2dGeometry; gradOut: FloatArray; argmax: Int32Array; gradInput: FloatArray; start: number; end: number };
+
+/** The images [start, end) of a pooling job: a geometry with that batch and views of the arrays. */
+function poolImages(g: Pool2dGeometry, start: number, end: number): { g: Pool2dGeometry; input: [number, number]; output: [number, number] } {
+  const inPlane = g.channels * g.inHeight * g.inWidth;
+  const outPlane = g.channels * g.outHeight * g.outWidth;
+  return { g: { ...g, batch: end - start }, input: [start * inPlane, end * inPlane], output: [start * outPlane, end * outPlane] };
+}
 
 /**
  * Runs one work unit on the current thread.
@@ -35,6 +46,16 @@ export function executeTask(task: KernelTask): void {
     case 'conv2dBackwardWeight':
       conv2dBackwardWeightUnits(task.g, task.x, task.gradOut, task.gradWeight, task.start, task.end);
       return;
+    case 'maxPool2dForward': {
+      const p = poolImages(task.g, task.start, task.end);
+      maxPool2dForwardSerial(p.g, task.x.subarray(...p.input), task.out.subarray(...p.output), task.argmax.subarray(...p.output));
+      return;
+    }
+    case 'maxPool2dBackward': {
+      const p = poolImages(task.g, task.start, task.end);
+      maxPool2dBackwardSerial(p.g, task.gradOut.subarray(...p.output), task.argmax.subarray(...p.output), task.gradInput.subarray(...p.input));
+      return;
+    }
     default:
       throw new TypeError(`executeTask: unknown task kind ${JSON.stringify((task as { kind: unknown }).kind)}`);
   }

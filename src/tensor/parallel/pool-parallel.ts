@@ -1,0 +1,38 @@
+/**
+ * Max pooling over threads: the batch is split into contiguous image ranges, each thread running the
+ * serial kernel on its images (each output and input-gradient element belongs to one image, so the
+ * result is bit-identical to one thread). Only arrays that already live on SharedArrayBuffers are
+ * split (tensor storage does when threads are on, see storage.ts); otherwise the call stays serial.
+ */
+import type { FloatArray } from '../dtype.js';
+import type { Pool2dGeometry } from '../kernels/pool2d-geometry.js';
+import { getParallelMinMacs } from './gemm-parallel.js';
+import { runTasks } from './pool.js';
+import type { KernelTask } from './tasks.js';
+import { getNumThreads, threadsSupported } from './threads.js';
+
+export type PoolJob =
+  | { kind: 'maxPool2dForward'; g: Pool2dGeometry; x: FloatArray; out: FloatArray; argmax: Int32Array }
+  | { kind: 'maxPool2dBackward'; g: Pool2dGeometry; gradOut: FloatArray; argmax: Int32Array; gradInput: FloatArray };
+
+/** Pooling is memory-bound: split only when the window work is at least 1/8 of the GEMM threshold. */
+export function shouldParallelizePool(g: Pool2dGeometry, arrays: readonly (FloatArray | Int32Array)[]): boolean {
+  const work = g.batch * g.channels * g.outHeight * g.outWidth * g.kernelHeight * g.kernelWidth;
+  return getNumThreads() > 1 && g.batch >= 2 && work * 8 >= getParallelMinMacs() && threadsSupported() &&
+    arrays.every((a) => typeof SharedArrayBuffer !== 'undefined' && a.buffer instanceof SharedArrayBuffer);
+}
+
+/**
+ * Runs a max-pooling kernel over `getNumThreads()` threads, by image ranges.
+ * @example poolParallel({ kind: 'maxPool2dForward', g, x, out, argmax });
+ */
+export function poolParallel(job: PoolJob): void {
+  const parts = Math.min(getNumThreads(), job.g.batch);
+  const tasks: KernelTask[] = [];
+  for (let i = 0; i < parts; i++) {
+    const start = Math.floor((i * job.g.batch) / parts);
+    const end = Math.floor(((i + 1) * job.g.batch) / parts);
+    tasks.push({ ...job, start, end });
+  }
+  runTasks(tasks);
+}
