@@ -14,6 +14,7 @@
  * divisors |b| ≥ 0.2.
  */
 import fc from 'fast-check';
+import { batchNormOp } from '../src/autograd/ops/batch-norm.js';
 import * as pq from '../src/index.js';
 import { Generator, type Tensor } from '../src/index.js';
 import {
@@ -285,6 +286,20 @@ const logSoftmaxCases = shapeArb({ minRank: 1, maxRank: 3 }).chain((shape) =>
   ),
 );
 
+const batchNormCases = fc.record({
+  rank: fc.constantFrom(2, 4), n: fc.integer({ min: 2, max: 3 }), c: fc.integer({ min: 1, max: 3 }),
+  hw: fc.integer({ min: 1, max: 3 }), training: fc.boolean(), affine: fc.boolean(), seed: seedArb,
+}).map(({ rank, n, c, hw, training, affine, seed }) => {
+  const shape = rank === 4 ? [n, c, hw, hw] : [n, c];
+  const stats = new Generator(seed).fork('running');
+  const mean = Float64Array.from({ length: c }, () => stats.normal());
+  const variance = Float64Array.from({ length: c }, () => 0.5 + stats.uniform());
+  const specs: InputSpec[] = [{ shape, kind: 'any' }];
+  if (affine) specs.push({ shape: [c], kind: 'any' }, { shape: [c], kind: 'any' });
+  return makeCase(`batchNorm ${fmt(shape)} training=${training} affine=${affine}`, seed, specs, (x, w, b) =>
+    batchNormOp([x!, w ?? null, b ?? null], training ? { training: true, eps: 1e-5 } : { training: false, eps: 1e-5, mean, variance }));
+});
+
 const whereCases = fc.record({ shapes: broadcastShapesArb(3), seed: seedArb }).map(({ shapes, seed }) => {
   const [sc, sa, sb] = shapes as [number[], number[], number[]];
   const gen = new Generator(seed).fork('condition');
@@ -339,6 +354,7 @@ export const OP_DB: readonly OpInfo[] = [
   reductionEntry('logsumexp', (x, d, k) => pq.logsumexp(x, d, { keepDim: k }), 'any'),
   { name: 'var', cases: varCases },
   { name: 'logSoftmax', cases: logSoftmaxCases },
+  { name: 'batchNorm', cases: batchNormCases },
   { name: 'matmul', cases: matmulCases },
   { name: 'conv2d', cases: conv2dCases },
   { name: 'maxPool2d', cases: poolCases('maxPool2d') },

@@ -1,5 +1,7 @@
 /**
- * `batchNorm` — composite (NCHW or NC input), torch.nn.functional.batch_norm semantics:
+ * `batchNorm` (fused primitive, ops/batch-norm.ts) and `batchNormComposite` (the same function
+ * written with primitives, kept as the fused op's oracle), NCHW or NC input,
+ * torch.nn.functional.batch_norm semantics:
  *   training: μ, σ² = mean and biased variance over (N, H, W) per channel;
  *             x̂ = (x − μ)/√(σ² + ε); y = γ·x̂ + β;
  *             running ← (1 − momentum)·running + momentum·batch stat (the variance with Bessel's
@@ -20,6 +22,7 @@ import { reshape } from '../ops/reshape.js';
 import { sqrt } from '../ops/sqrt.js';
 import { sub } from '../ops/sub.js';
 import { variance } from '../ops/variance.js';
+import { batchNormOp } from '../ops/batch-norm.js';
 
 export interface BatchNormOptions {
   training: boolean;
@@ -27,7 +30,40 @@ export interface BatchNormOptions {
   eps?: number;
 }
 
+/** Batch normalisation with the fused kernels (see the file header). */
 export function batchNorm(
+  x: Tensor, runningMean: Tensor | null, runningVar: Tensor | null, weight: Tensor | null, bias: Tensor | null,
+  options: BatchNormOptions,
+): Tensor {
+  if (x.ndim !== 2 && x.ndim !== 4) throw new RangeError(`batchNorm: input must be [N, C] or [N, C, H, W], got ${shapeToString(x.shape)}`);
+  const eps = options.eps ?? 1e-5;
+  const momentum = options.momentum ?? 0.1;
+  if (options.training) {
+    const count = x.numel() / x.shape[1]!;
+    if (count <= 1) throw new RangeError(`batchNorm: expected more than 1 value per channel when training, got input ${shapeToString(x.shape)}`);
+    return batchNormOp([x, weight, bias], {
+      training: true, eps,
+      onStats: (mean, variance, m) => {
+        if (!runningMean || !runningVar) return;
+        const rm = runningMean.data;
+        const rv = runningVar.data;
+        for (let c = 0; c < mean.length; c++) {
+          rm[runningMean.offset + c] = (1 - momentum) * rm[runningMean.offset + c]! + momentum * mean[c]!;
+          rv[runningVar.offset + c] = (1 - momentum) * rv[runningVar.offset + c]! + momentum * variance[c]! * (m / (m - 1));
+        }
+        runningMean.storage.bumpVersion();
+        runningVar.storage.bumpVersion();
+      },
+    });
+  }
+  if (!runningMean || !runningVar) throw new Error('batchNorm: running statistics are required in eval mode');
+  return batchNormOp([x, weight, bias], {
+    training: false, eps, mean: Float64Array.from(runningMean.contiguousData()), variance: Float64Array.from(runningVar.contiguousData()),
+  });
+}
+
+/** The composite form of `batchNorm` (the fused op's reference in tests). */
+export function batchNormComposite(
   x: Tensor, runningMean: Tensor | null, runningVar: Tensor | null, weight: Tensor | null, bias: Tensor | null,
   options: BatchNormOptions,
 ): Tensor {
