@@ -4,7 +4,7 @@
  * (eval); gradients for x, γ and β (see the kernel file). Promoted from the composite in
  * functional/batch-norm.ts (kept as `batchNormComposite`) for speed: the composite makes ~12 full
  * passes and permuted copies per call, about half of a PQKD student's training step
- * (bench/train.bench.ts `train_step_bn`); test/autograd/batch-norm.test.ts checks that both agree
+ * (bench/pqkd.bench.ts `batchnorm_*`); test/autograd/batch-norm.test.ts checks that both agree
  * in value and gradient. Reference: torch.nn.functional.batch_norm.
  */
 import type { FloatArray } from '../../tensor/dtype.js';

@@ -109,10 +109,10 @@ export function mainJobConfig(): PartialConfig {
   return {
     dataset: 'mnist',
     teacher: { ...d.teacher, width: 32, epochs: 2, batchSize: 64 },
-    student: { ...d.student, rank: 4, scope: 'partial', epochs: 3, batchSize: 64 },
+    student: { ...d.student, rank: 4, scope: 'partial', epochs: 4, batchSize: 64 },
     photonic: { ...d.photonic, shots: 200 },
     spsa: { ...d.spsa, updatesPerEpoch: 10, batchSize: 256 },
-    data: { valSize: 5000, trainLimit: 12000, testLimit: 0 },
+    data: { valSize: 5000, trainLimit: 24000, testLimit: 0 },
   };
 }
 
