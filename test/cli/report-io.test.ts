@@ -96,3 +96,18 @@ describe('loadRunDir', () => {
     expect(existsSync(join(empty, 'report.html'))).toBe(false);
   });
 });
+
+describe('loadRunDir with a teacher from another run', () => {
+  it('adds the teacher run epoch lines for the training curves, without touching metrics.jsonl', () => {
+    const teacherDir = writeRunDir(join(root, 'teacher-run'), {
+      manifest: fakeManifest(), metrics: fakeMetrics(2, 0).filter((l) => l.kind === 'epoch' && l.phase === 'teacher'),
+    });
+    const studentMetrics = fakeMetrics(2, 1).filter((l) => !(l.kind === 'epoch' && l.phase === 'teacher'));
+    const dir = writeRunDir(join(root, 'student-run'), {
+      manifest: fakeManifest({ teacherCheckpoint: join(teacherDir, 'checkpoint.safetensors') }), metrics: studentMetrics, results: fakeResults(),
+    });
+    const input = loadRunDir(dir);
+    expect(input.metrics.filter((l) => l.kind === 'epoch' && l.phase === 'teacher')).toHaveLength(2);
+    expect(readFileSync(join(dir, 'metrics.jsonl'), 'utf8')).not.toContain('"phase":"teacher"');
+  });
+});

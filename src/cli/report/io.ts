@@ -3,7 +3,7 @@
  * atomically (temp file + rename, via fs-atomic), so a reader never sees half a report.
  */
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { CliError } from '../errors.js';
 import { writeFileAtomic } from '../fs-atomic.js';
 import type { MetricLine, RunManifest, RunResults, SweepResults } from '../run-schema.js';
@@ -53,10 +53,27 @@ export function loadRunDir(dir: string): ReportInput & { sweep: SweepResults | n
   if (sweep && !Array.isArray(sweep.jobs)) throw new CliError(`${join(path, 'sweep.json')}: expected { axes, jobs: [...] }, got no jobs array`);
   return {
     manifest,
-    metrics: readMetrics(join(path, 'metrics.jsonl')),
+    metrics: [...teacherRunMetrics(manifest), ...readMetrics(join(path, 'metrics.jsonl'))],
     results: readJson<RunResults>(join(path, 'results.json')),
     sweep,
   };
+}
+
+/**
+ * The teacher's epoch lines when a distill run started from the checkpoint of another run
+ * (`pqkd start` reuses a cached teacher run): the report's training curves then show both models.
+ * The run's own metrics.jsonl is left as it is (verify compares it with a rerun).
+ */
+function teacherRunMetrics(manifest: RunManifest | null): MetricLine[] {
+  const checkpoint = manifest?.teacherCheckpoint;
+  if (!checkpoint) return [];
+  const metricsFile = join(dirname(checkpoint), 'metrics.jsonl');
+  if (!existsSync(metricsFile)) return [];
+  try {
+    return readMetrics(metricsFile).filter((l) => l.kind === 'epoch' && l.phase === 'teacher');
+  } catch {
+    return [];
+  }
 }
 
 export interface WrittenReport {
