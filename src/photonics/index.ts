@@ -37,3 +37,4 @@ export * from './features-source.js';
 export * from './controls.js';
 export * from './ema.js';
 export * from './spsa.js';
+export * from './lossy-tbi.js';
