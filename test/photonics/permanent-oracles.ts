@@ -6,29 +6,14 @@
  *   distinguishable: P(t) = Per(W_{t,s}) / Π t_j!,  W = |U|²  (photons labelled, one column each).
  */
 import type { CMatrix } from '../../src/photonics/complex-matrix.js';
+import { naivePermanent } from '../reference/photonics-naive.js';
 
-/** Per of an n×n matrix given as nested complex [re, im] entries, by the permutation sum. */
+/** Per of an n×n matrix given entry by entry (complex [re, im]), by the permutation sum. */
 export function permutationSum(n: number, entry: (r: number, c: number) => [number, number]): [number, number] {
-  if (n === 0) return [1, 0];
-  const used = new Array<boolean>(n).fill(false);
-  let sr = 0;
-  let si = 0;
-  const walk = (row: number, pr: number, pi: number): void => {
-    if (row === n) {
-      sr += pr;
-      si += pi;
-      return;
-    }
-    for (let c = 0; c < n; c++) {
-      if (used[c]) continue;
-      used[c] = true;
-      const [ar, ai] = entry(row, c);
-      walk(row + 1, pr * ar - pi * ai, pr * ai + pi * ar);
-      used[c] = false;
-    }
-  };
-  walk(0, 1, 0);
-  return [sr, si];
+  const re = new Float64Array(n * n);
+  const im = new Float64Array(n * n);
+  for (let r = 0; r < n; r++) for (let c = 0; c < n; c++) [re[r * n + c], im[r * n + c]] = entry(r, c);
+  return naivePermanent(re, im, n);
 }
 
 function fact(k: number): number {

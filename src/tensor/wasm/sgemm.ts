@@ -29,33 +29,16 @@
  * columns: bOffset += j0 (or j0·ldb when transB), cOffset += j0, n = cols), and each worker uses its
  * own kernel instance and scratch memory (module state is per thread).
  */
+import type { GemmArgs as KernelGemmArgs } from '../kernels/matmul.js';
 import { SGEMM_TILE, buildSgemmModule } from './sgemm-kernel.js';
 import { packA, packB, type StridedOperand } from './sgemm-pack.js';
 import { KernelMemory, webAssemblyApi } from './runtime.js';
 
 /**
- * Arguments of a row-major GEMM. opA is m × k: opA[i, p] = a[aOffset + i·lda + p], or when transA
- * (A stored k × m) opA[i, p] = a[aOffset + p·lda + i]; likewise opB is k × n from b, ldb, transB.
- * C[i, j] = c[cOffset + i·ldc + j]. C must not overlap A or B (as in BLAS).
+ * The engine's GEMM arguments (kernels/matmul.ts: row-major, transA/transB, offsets, leading
+ * dimensions) with all three operands float32. C must not overlap A or B (as in BLAS).
  */
-export interface GemmArgs {
-  transA: boolean;
-  transB: boolean;
-  m: number;
-  n: number;
-  k: number;
-  alpha: number;
-  a: Float32Array;
-  aOffset: number;
-  lda: number;
-  b: Float32Array;
-  bOffset: number;
-  ldb: number;
-  beta: number;
-  c: Float32Array;
-  cOffset: number;
-  ldc: number;
-}
+export type GemmArgs = Omit<KernelGemmArgs, 'a' | 'b' | 'c'> & { a: Float32Array; b: Float32Array; c: Float32Array };
 
 /** Block sizes in rows/columns/depth (KC is the largest depth chunk); see the loop list above. */
 export const SGEMM_BLOCKING = { MC: 128, KC: 512, NC: 512, ROWS: 1024 } as const;
