@@ -10,7 +10,9 @@
  *          C[i,j]   = c[cOffset + i·ldc + j]
  * Cost:    2·m·n·k flops, O(m·k + k·n + m·n) memory traffic.
  *
- * Numerical contract (both `gemm` and `gemmReference`, and they agree BIT FOR BIT):
+ * Numerical contract (both `gemm` and `gemmReference`, and they agree BIT FOR BIT on the JavaScript
+ * path; all-float32 problems take the float32-accumulating SIMD sgemm unless PQKD_KERNELS=js, see
+ * gemm-reference.ts `usesSimd`):
  *  - every element's sum is accumulated in a float64 local in ascending p, starting from +0;
  *    float32 inputs are widened exactly, the result is rounded once when stored;
  *  - the store is `α·sum` when β = 0 (C is not read, so NaN/Inf in C are overwritten, as in BLAS)
