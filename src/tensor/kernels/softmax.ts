@@ -50,8 +50,10 @@ export function logSoftmaxForward(x: FloatArray, out: FloatArray, outer: number,
       if (sawNaN) max = NaN;
       let sum = 0;
       for (let s = 0, idx = start; s < size; s++, idx += inner) sum += Math.exp(x[idx]! - max);
-      const logZ = max + Math.log(sum);
-      for (let s = 0, idx = start; s < size; s++, idx += inner) out[idx] = x[idx]! - logZ;
+      // (x − max) − log Σ rather than x − (max + log Σ): the shift is exact in float64 for nearby
+      // values, so large logits do not lose the last bits of max (softmax([1000, 1000]) = ½ exactly).
+      const logSum = Math.log(sum);
+      for (let s = 0, idx = start; s < size; s++, idx += inner) out[idx] = x[idx]! - max - logSum;
     }
   }
 }

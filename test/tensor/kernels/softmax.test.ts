@@ -65,4 +65,10 @@ describe('logSoftmax', () => {
     expect(() => logSoftmaxForward(new Float32Array(3), new Float32Array(4), 2, 2, 1))
       .toThrow('logSoftmaxForward: x has 3 elements, [outer=2, size=2, inner=1] needs 4');
   });
+
+  it('keeps large equal logits exact: log-softmax of [1000, 1000] is exactly −ln 2', () => {
+    const out = new Float64Array(2);
+    logSoftmaxForward(new Float64Array([1000, 1000]), out, 1, 2, 1);
+    expect([...out]).toEqual([-Math.LN2, -Math.LN2]);
+  });
 });
