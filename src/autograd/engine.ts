@@ -17,6 +17,8 @@ import { full } from '../tensor/create.js';
 import { shapeToString, sameShape } from '../tensor/shape.js';
 import { Tensor, type BackwardOptions, type GradNode } from '../tensor/tensor.js';
 import { reshape } from '../tensor/views.js';
+import { lastStorageId, type Storage } from '../tensor/storage.js';
+import { releaseStorageArray } from '../tensor/storage-pool.js';
 import type { OpDefinition } from './define-op.js';
 import { noGrad } from './grad-mode.js';
 
@@ -116,6 +118,7 @@ export function backward(root: Tensor, grad?: Tensor, options: BackwardOptions =
     throw new Error(`backward: gradient shape ${shapeToString(seed.shape)} does not match output shape ${shapeToString(root.shape)}`);
   }
   const retain = options.retainGraph ?? false;
+  const ledger = new GradientLedger(lastStorageId());
   noGrad(() => {
     const pending = new Map<GraphNode, Tensor>([[rootNode, seed]]);
     const owner = new Map<GraphNode, Tensor>([[rootNode, root]]);
@@ -124,7 +127,10 @@ export function backward(root: Tensor, grad?: Tensor, options: BackwardOptions =
       pending.delete(node);
       if (g === undefined) continue;
       const out = owner.get(node);
-      if (out?.retainsGrad) out.grad = out.grad ? binary('add', out.grad, g) : g;
+      if (out?.retainsGrad) {
+        out.grad = out.grad ? binary('add', out.grad, g) : g;
+        ledger.escape(g);
+      }
       const grads = node.apply(g, retain);
       node.inputs.forEach((input, i) => {
         const gi = grads[i];
@@ -133,14 +139,52 @@ export function backward(root: Tensor, grad?: Tensor, options: BackwardOptions =
         if (shaped.dtype !== input.dtype) shaped = cast(shaped, input.dtype);
         const child = input.gradFn;
         if (child instanceof GraphNode) {
-          pending.set(child, accumulate(pending.get(child), shaped));
+          const previous = pending.get(child);
+          const next = accumulate(previous, shaped);
+          ledger.hold(next);
+          if (previous !== undefined) ledger.drop(previous);
+          pending.set(child, next);
           owner.set(child, input);
         } else {
           input.grad = input.grad ? binary('add', input.grad, shaped) : detachedCopy(shaped, input);
         }
       });
+      ledger.drop(g);
     }
   });
+}
+
+/**
+ * Recycles gradient buffers once the backward pass no longer needs them ("where safe"): only
+ * storages created during this pass (ids above the one recorded at its start), counted while they
+ * are pending gradients (several pending tensors may share one storage: `add` passes its gradient to
+ * both inputs, views share storage), and never one that escaped into a `.grad`. When the count of a
+ * storage drops to zero its array goes to the storage pool (src/tensor/storage-pool.ts).
+ */
+class GradientLedger {
+  private readonly refs = new Map<Storage, number>();
+  private readonly escaped = new Set<Storage>();
+
+  constructor(private readonly firstId: number) {}
+
+  hold(t: Tensor): void {
+    this.refs.set(t.storage, (this.refs.get(t.storage) ?? 0) + 1);
+  }
+
+  escape(t: Tensor): void {
+    this.escaped.add(t.storage);
+  }
+
+  drop(t: Tensor): void {
+    const s = t.storage;
+    const count = (this.refs.get(s) ?? 0) - 1;
+    if (count > 0) {
+      this.refs.set(s, count);
+      return;
+    }
+    this.refs.delete(s);
+    if (s.id > this.firstId && !this.escaped.has(s)) releaseStorageArray(s.data);
+  }
 }
 
 /** A leaf's .grad always owns its storage (optimisers and clipping may scale it in place). */

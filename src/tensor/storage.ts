@@ -3,16 +3,30 @@
  * The version counts in-place writes; autograd records it when it saves a tensor for backward and
  * refuses to run backward if it changed (see src/autograd).
  *
- * `allocate` is the one place where tensor memory is created, so that a later change of allocator
- * (pooling, SharedArrayBuffer for the worker pool) touches a single function.
+ * `allocate` is the one place where tensor memory is created: it takes released buffers from the
+ * storage pool (storage-pool.ts) and puts large arrays on SharedArrayBuffers when threads are on.
  */
 import type { DType, DTypeToArray, TypedArray } from './dtype.js';
 import { getNumThreads, threadsSupported } from './parallel/threads.js';
+import { POOL_MIN_ELEMENTS, takeStorageArray } from './storage-pool.js';
+
+let storageCount = 0;
+
+/** The id the next Storage will get minus one (storages created later have larger ids). */
+export function lastStorageId(): number {
+  return storageCount;
+}
 
 export class Storage {
   /** Incremented by every in-place write (`assign`, optimiser updates). */
   version = 0;
+  readonly #id = ++storageCount;
   constructor(readonly data: TypedArray) {}
+
+  /** Creation order (the autograd engine recycles only storages created during its backward pass). */
+  get id(): number {
+    return this.#id;
+  }
 
   bumpVersion(): void {
     this.version++;
@@ -25,14 +39,28 @@ export class Storage {
  */
 export const SHARED_STORAGE_MIN_ELEMENTS = 4096;
 
-function floatBuffer(n: number, bytes: number): ArrayBuffer | SharedArrayBuffer {
-  return n >= SHARED_STORAGE_MIN_ELEMENTS && getNumThreads() > 1 && threadsSupported()
-    ? new SharedArrayBuffer(n * bytes)
-    : new ArrayBuffer(n * bytes);
+function wantShared(n: number): boolean {
+  return n >= SHARED_STORAGE_MIN_ELEMENTS && getNumThreads() > 1 && threadsSupported();
 }
 
-/** A zero-filled typed array of `n` elements of `dtype`. */
+function floatBuffer(n: number, bytes: number): ArrayBuffer | SharedArrayBuffer {
+  return wantShared(n) ? new SharedArrayBuffer(n * bytes) : new ArrayBuffer(n * bytes);
+}
+
+let freshLargeArrays = 0;
+
+/** How many arrays of at least POOL_MIN_ELEMENTS elements `allocate` had to create (not from the pool). */
+export function freshLargeAllocations(): number {
+  return freshLargeArrays;
+}
+
+const ARRAY_KIND: Record<DType, string> = { float32: 'Float32Array', float64: 'Float64Array', int32: 'Int32Array', bool: 'Uint8Array' };
+
+/** A zero-filled typed array of `n` elements of `dtype` (a released one from the pool when available). */
 export function allocate<D extends DType>(dtype: D, n: number): DTypeToArray[D] {
+  const pooled = takeStorageArray(ARRAY_KIND[dtype] ?? '', n, dtype !== 'bool' && wantShared(n));
+  if (pooled) return pooled as DTypeToArray[D];
+  if (n >= POOL_MIN_ELEMENTS) freshLargeArrays++;
   switch (dtype) {
     case 'float32':
       return new Float32Array(floatBuffer(n, 4)) as DTypeToArray[D];

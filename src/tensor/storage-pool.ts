@@ -1,0 +1,65 @@
+/**
+ * A pool of released tensor storage, keyed by exact (element type, length, shared-or-not): a training
+ * step repeats the same shapes, so a released gradient buffer is what the next step asks for.
+ * `allocate` (storage.ts) takes from here before creating a new array and zero-fills what it takes.
+ * Only the autograd engine releases arrays, and only gradients it created itself during a backward
+ * pass and that nothing else references any more (see src/autograd/engine.ts): "where safe".
+ * Bounds: at most MAX_PER_KEY arrays per key and MAX_POOLED_BYTES in all; releases beyond are dropped
+ * (left to the garbage collector).
+ */
+import type { TypedArray } from './dtype.js';
+
+const MAX_PER_KEY = 4;
+const MAX_POOLED_BYTES = 256 * 2 ** 20;
+/** Arrays below this many elements are cheap to allocate: not pooled. */
+export const POOL_MIN_ELEMENTS = 1024;
+
+const pool = new Map<string, TypedArray[]>();
+let pooledBytes = 0;
+const stats = { released: 0, reused: 0, dropped: 0 };
+
+function key(kind: string, length: number, shared: boolean): string {
+  return `${kind}:${length}:${shared ? 's' : 'p'}`;
+}
+
+function isShared(a: TypedArray): boolean {
+  return typeof SharedArrayBuffer !== 'undefined' && a.buffer instanceof SharedArrayBuffer;
+}
+
+/** Hands an array back for reuse. The caller guarantees nothing references it any more. */
+export function releaseStorageArray(a: TypedArray): void {
+  if (a.length < POOL_MIN_ELEMENTS || a.byteOffset !== 0 || a.byteLength !== a.buffer.byteLength) return;
+  const k = key(a.constructor.name, a.length, isShared(a));
+  const list = pool.get(k) ?? [];
+  if (list.length >= MAX_PER_KEY || pooledBytes + a.byteLength > MAX_POOLED_BYTES || list.includes(a)) {
+    stats.dropped++;
+    return;
+  }
+  list.push(a);
+  pool.set(k, list);
+  pooledBytes += a.byteLength;
+  stats.released++;
+}
+
+/** A pooled array of that kind and length, zero-filled, or null. */
+export function takeStorageArray(kind: string, length: number, shared: boolean): TypedArray | null {
+  if (length < POOL_MIN_ELEMENTS) return null;
+  const list = pool.get(key(kind, length, shared));
+  const a = list?.pop();
+  if (!a) return null;
+  pooledBytes -= a.byteLength;
+  stats.reused++;
+  a.fill(0);
+  return a;
+}
+
+/** Counters for tests and benchmarks. */
+export function storagePoolStats(): { released: number; reused: number; dropped: number; pooledBytes: number } {
+  return { ...stats, pooledBytes };
+}
+
+/** Empties the pool (tests). */
+export function clearStoragePool(): void {
+  pool.clear();
+  pooledBytes = 0;
+}
