@@ -39,10 +39,8 @@ export class Progress {
     if (e.kind === 'epoch') {
       this.lastAccuracy = e.valAccuracy;
       this.stopBar();
-      {
-        const fe = e.featureError !== undefined ? `, feature error ${e.featureError.toFixed(4)}` : '';
-        console.log(`${e.phase} epoch ${e.epoch + 1}: train loss ${e.trainLoss.toFixed(4)}, val loss ${e.valLoss.toFixed(4)}, val accuracy ${(100 * e.valAccuracy).toFixed(2)}% (${e.seconds.toFixed(1)} s)${fe}`);
-      }
+      const fe = e.featureError !== undefined ? `, feature error ${e.featureError.toFixed(4)}` : '';
+      console.log(`${e.phase} epoch ${e.epoch + 1}: train loss ${e.trainLoss.toFixed(4)}, val loss ${e.valLoss.toFixed(4)}, val accuracy ${(100 * e.valAccuracy).toFixed(2)}% (${e.seconds.toFixed(1)} s)${fe}`);
       return;
     }
     if (e.kind === 'spsa') {

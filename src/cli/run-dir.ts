@@ -96,7 +96,7 @@ export class RunDir {
     return readFileSync(path, 'utf8').split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as MetricLine);
   }
 
-  /** Keeps only the metric lines of epochs before `epoch` of `phase` (and everything of earlier phases). */
+  /** Rewrites metrics.jsonl keeping only the lines `keep` accepts (atomically). */
   truncateMetrics(keep: (line: MetricLine) => boolean): void {
     const kept = this.readMetrics().filter(keep);
     writeFileAtomic(this.file('metrics.jsonl'), kept.map((l) => `${JSON.stringify(l)}\n`).join(''));

@@ -89,18 +89,19 @@ export function runTeacherStage(run: RunDir, config: PqkdConfig, data: SplitData
     const extra = loadCheckpoint(saved, { model: teacher, optimizer: trainer.optimizer }).extra as TeacherExtra;
     trainer.setState(extra.state);
   }
-  while (trainer.epoch < config.teacher.epochs) {
-    trainer.runEpoch();
+  const checkpoint = (): void => {
     const extra: TeacherExtra = {
       kind: 'pqkd-teacher', dataset: config.dataset, width: config.teacher.width, config, state: trainer.getState(),
       complete: trainer.epoch >= config.teacher.epochs,
     };
     run.writeCheckpoint(file, saveCheckpoint({ model: teacher, optimizer: trainer.optimizer, extra }));
+  };
+  while (trainer.epoch < config.teacher.epochs) {
+    trainer.runEpoch();
+    checkpoint();
   }
-  if (config.teacher.epochs === 0 && !saved) {
-    const extra: TeacherExtra = { kind: 'pqkd-teacher', dataset: config.dataset, width: config.teacher.width, config, state: trainer.getState(), complete: true };
-    run.writeCheckpoint(file, saveCheckpoint({ model: teacher, optimizer: trainer.optimizer, extra }));
-  }
+  // A zero-epoch teacher (an untrained baseline) still gets its checkpoint.
+  if (config.teacher.epochs === 0 && !saved) checkpoint();
   teacher.eval();
   return teacher;
 }

@@ -19,7 +19,7 @@ import { CliffordSampler } from '../photonics/clifford.js';
 import type { DetectionConfig } from '../photonics/detectors.js';
 import { DistinguishableSampler } from '../photonics/distinguishable.js';
 import { featureVariance, type FeatureSource } from '../photonics/features-source.js';
-import { groupHistogram, groupHistogramFromWeights, groupLayout, type GroupLayout } from '../photonics/features.js';
+import { clickRatesFromWeights, groupHistogram, groupHistogramFromWeights, groupLayout, type GroupLayout } from '../photonics/features.js';
 import { sampleClickMasks } from '../photonics/sampling.js';
 import { dirichletOnes } from '../photonics/sampling-variates.js';
 import { clickFeature } from '../photonics/shots.js';
@@ -131,15 +131,15 @@ export function createFeatureSource(config: PhotonicConfig, seed: number): PqkdF
       return { ...base, name: 'distinguishable', initialParams, exact: () => null, sample, spsaSample: sample };
     }
     case 'bernoulli': {
+      // Per-mode click probabilities at θ, recomputed only when θ changes.
+      let ratesFor: Float64Array | null = null;
+      let cachedRates: Float64Array = new Float64Array(config.modes);
       const rates = (theta: Float64Array): Float64Array => {
-        const probs = circuit.clickProbabilities(theta);
-        const r = new Float64Array(config.modes);
-        for (let mask = 0; mask < probs.length; mask++) {
-          const p = probs[mask]!;
-          if (p === 0) continue;
-          for (let j = 0; j < config.modes; j++) if (mask & (1 << j)) r[j]! += p;
+        if (ratesFor === null || !ratesFor.every((v, i) => v === theta[i])) {
+          cachedRates = clickRatesFromWeights(circuit.clickProbabilities(theta), config.modes);
+          ratesFor = Float64Array.from(theta);
         }
-        return r;
+        return cachedRates;
       };
       const sample = (theta: Float64Array, gen: Generator, out?: Float64Array): Float64Array => {
         const r = rates(theta);

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decodeSafetensors, encodeSafetensors, readSafetensorsHeader, SAFETENSORS_ITEM_SIZE } from '../../src/io/index.js';
 import type { TensorRecord } from '../../src/io/index.js';
-import { bytesOf, dtypeArb, expectBitIdentical, metadataArb, recordArbOf, tensorsArb } from './safetensors-arbitraries.js';
+import { dtypeArb, expectBitIdentical, metadataArb, recordArbOf, tensorsArb } from './safetensors-arbitraries.js';
 
 describe('safetensors round trip', () => {
   it('decode(encode(t, m)) is bit-identical for random tensors of every dtype, with metadata', () => {

@@ -4,7 +4,7 @@
  * Reference: torch.eq … torch.ge, torch.Tensor.detach, torch.Tensor.copy_.
  * @example gt(x, 0)
  */
-import { binary, unary } from '../../tensor/ops/elementwise.js';
+import { binary, scalarTensor, unary } from '../../tensor/ops/elementwise.js';
 import { assignInto } from '../../tensor/ops/structure.js';
 import { describe, shapeToString } from '../../tensor/shape.js';
 import { Tensor } from '../../tensor/tensor.js';
@@ -36,13 +36,9 @@ export function detach(x: Tensor): Tensor {
  */
 export function assign(target: Tensor, value: Tensor | number): Tensor {
   if (!(target instanceof Tensor)) throw new TypeError(`assign: target must be a Tensor, got ${describe(target)}`);
-  if (typeof value === 'number') {
-    const v = Tensor.empty([], target.dtype);
-    v.data[0] = value;
-    assignInto(target, v);
-  } else {
-    if (value.ndim > target.ndim) throw new RangeError(`assign: cannot copy shape ${shapeToString(value.shape)} into ${shapeToString(target.shape)}`);
-    assignInto(target, value);
+  if (typeof value !== 'number' && value.ndim > target.ndim) {
+    throw new RangeError(`assign: cannot copy shape ${shapeToString(value.shape)} into ${shapeToString(target.shape)}`);
   }
+  assignInto(target, typeof value === 'number' ? scalarTensor(value, target.dtype) : value);
   return target;
 }
