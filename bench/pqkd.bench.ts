@@ -17,6 +17,7 @@ import { ones, randint, randn, zeros } from '../src/tensor/create.js';
 import { Generator } from '../src/tensor/random.js';
 import type { BenchCase, BenchSuite } from './harness.js';
 import { resetSystem, useSystem } from './systems.js';
+import { disposeGraph } from '../src/autograd/dispose-graph.js';
 
 const single = { system: 'pqkd', threads: 1, kernels: 'simd' as const };
 
@@ -54,9 +55,11 @@ function studentStepCase(): BenchCase {
     extra: (ms) => ({ images_per_s: Math.round((64 / ms) * 1000) }),
     fn: () => {
       student.setFeature(stream.next(theta, step++, false));
-      distillationLoss(student.forward(x), teacherLogits, y, { temperature: 4, alpha: 0.7 }).backward();
+      const loss = distillationLoss(student.forward(x), teacherLogits, y, { temperature: 4, alpha: 0.7 });
+      loss.backward();
       optimizer.step();
-      optimizer.zeroGrad();
+      optimizer.zeroGrad({ setToNone: false });
+      disposeGraph(loss);
     },
   };
 }

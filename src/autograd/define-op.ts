@@ -11,6 +11,8 @@
  * Gradients returned by backward may have a broadcast shape: the engine sums them back to each
  * input's shape in one place (`sumToShape`).
  */
+import type { TypedArray } from '../tensor/dtype.js';
+import { releaseAllocated } from '../tensor/storage.js';
 import { Tensor } from '../tensor/tensor.js';
 import { GraphNode } from './engine.js';
 import { isGradEnabled } from './grad-mode.js';
@@ -21,6 +23,12 @@ export interface ForwardResult {
   save?: readonly Tensor[];
   /** Non-tensor data computed in forward and needed by backward (e.g. argmax indices). */
   extra?: unknown;
+  /**
+   * Arrays from `allocate` that forward made for backward only and that nothing else references
+   * (e.g. max-pool argmax indices): returned to the storage pool once backward no longer needs them
+   * (at once when the call is not recorded).
+   */
+  scratch?: readonly TypedArray[];
 }
 
 export interface BackwardContext<A> {
@@ -52,13 +60,16 @@ export function defineOp<A>(definition: OpDefinition<A>): Op<A> {
     const result = definition.forward(inputs, attrs);
     let record = false;
     if (isGradEnabled()) for (const t of inputs) if (t !== null && t.requiresGrad) record = true;
-    if (!record) return result.output;
+    if (!record) {
+      for (const a of result.scratch ?? []) releaseAllocated(a);
+      return result.output;
+    }
     // The output must be a tensor object of its own (a view may share storage, never identity).
     const out = inputs.includes(result.output)
       ? new Tensor(result.output.storage, result.output.shape, result.output.strides, result.output.offset, result.output.dtype)
       : result.output;
     out.requiresGrad = true;
-    out.gradFn = new GraphNode(definition as OpDefinition<unknown>, inputs, result.save ?? [], result.extra, attrs);
+    out.gradFn = new GraphNode(definition as OpDefinition<unknown>, inputs, result.save ?? [], result.extra, attrs, result.scratch);
     return out;
   };
 }

@@ -7,18 +7,19 @@
  * do not overflow the stack), then walks them in reverse, calling each op's backward once with the
  * sum of the gradients of its output. Gradients for inputs are summed back to the input's shape
  * (un-broadcasting, `sumToShape`) and cast to its dtype; leaves that require grad accumulate into
- * `.grad`. Without `retainGraph` the saved tensors are released afterwards and a second backward
+ * `.grad` (in place when it exists, see accumulateLeafGrad). Gradient buffers the pass no longer
+ * needs go back to the storage pool (GradientLedger). Without `retainGraph` the saved tensors are released afterwards and a second backward
  * through the same nodes is an error. Order of accumulation is fixed (reverse topological order,
  * inputs in order), so gradients are bit-reproducible.
  */
-import { binary, cast } from '../tensor/ops/elementwise.js';
+import { addInPlace, binary, cast } from '../tensor/ops/elementwise.js';
 import { sum } from '../tensor/ops/reduce.js';
 import { full } from '../tensor/create.js';
 import { shapeToString, sameShape } from '../tensor/shape.js';
 import { Tensor, type BackwardOptions, type GradNode } from '../tensor/tensor.js';
 import { reshape } from '../tensor/views.js';
-import { lastStorageId, type Storage } from '../tensor/storage.js';
-import { releaseStorageArray } from '../tensor/storage-pool.js';
+import { lastStorageId, releaseAllocated, type Storage } from '../tensor/storage.js';
+import type { TypedArray } from '../tensor/dtype.js';
 import type { OpDefinition } from './define-op.js';
 import { noGrad } from './grad-mode.js';
 
@@ -50,10 +51,23 @@ export class GraphNode implements GradNode {
     saved: readonly Tensor[],
     readonly extra: unknown,
     readonly attrs: unknown,
+    private scratch: readonly TypedArray[] = [],
   ) {
     this.name = definition.name;
     this.saved = saved;
     this.savedVersions = saved.map((t) => t.storage.version);
+  }
+
+  /** The tensors saved for backward (empty once freed). */
+  get savedTensors(): readonly Tensor[] {
+    return this.saved ?? [];
+  }
+
+  /** Drops the saved tensors and returns the op's scratch arrays to the storage pool. */
+  free(): void {
+    this.saved = null;
+    for (const a of this.scratch) releaseAllocated(a);
+    this.scratch = [];
   }
 
   runBackward(root: Tensor, grad: Tensor | undefined, options: BackwardOptions): void {
@@ -73,7 +87,7 @@ export class GraphNode implements GradNode {
     });
     const needsGrad = this.inputs.map((t) => t !== null && t.requiresGrad);
     const grads = this.definition.backward(gradOutput, { inputs: this.inputs, saved, extra: this.extra, attrs: this.attrs, needsGrad });
-    if (!retainGraph) this.saved = null;
+    if (!retainGraph) this.free();
     return grads;
   }
 }
@@ -98,10 +112,6 @@ function topologicalOrder(root: GraphNode): GraphNode[] {
     }
   }
   return order.reverse();
-}
-
-function accumulate(existing: Tensor | undefined, g: Tensor): Tensor {
-  return existing === undefined ? g : binary('add', existing, g);
 }
 
 /** Reverse-mode differentiation from `root` (see the file header). */
@@ -132,26 +142,68 @@ export function backward(root: Tensor, grad?: Tensor, options: BackwardOptions =
         ledger.escape(g);
       }
       const grads = node.apply(g, retain);
+      // Tensors this node's gradients leave behind are released only after all its inputs took
+      // theirs: two inputs may receive the same gradient tensor.
+      const leftovers: Tensor[] = [];
       node.inputs.forEach((input, i) => {
         const gi = grads[i];
         if (input === null || !input.requiresGrad || gi === null || gi === undefined) return;
         let shaped = sumToShape(gi, input.shape);
         if (shaped.dtype !== input.dtype) shaped = cast(shaped, input.dtype);
+        if (shaped !== gi) leftovers.push(gi);
         const child = input.gradFn;
         if (child instanceof GraphNode) {
           const previous = pending.get(child);
-          const next = accumulate(previous, shaped);
+          const next = previous === undefined ? shaped : binary('add', previous, shaped);
           ledger.hold(next);
-          if (previous !== undefined) ledger.drop(previous);
+          if (previous !== undefined) {
+            ledger.drop(previous);
+            leftovers.push(shaped);
+          }
           pending.set(child, next);
           owner.set(child, input);
         } else {
-          input.grad = input.grad ? binary('add', input.grad, shaped) : detachedCopy(shaped, input);
+          accumulateLeafGrad(input, shaped, ledger, leftovers);
         }
       });
       ledger.drop(g);
+      for (const t of leftovers) ledger.discard(t);
     }
   });
+}
+
+/**
+ * Adds a gradient to a leaf's `.grad`, like PyTorch's AccumulateGrad:
+ * - no `.grad` yet: the gradient becomes it. A buffer this pass created and nothing else shares is
+ *   adopted as is (no copy); anything else is copied, since `.grad` must own its storage (optimisers
+ *   and clipping scale it in place);
+ * - an existing `.grad` that owns its contiguous storage is added to IN PLACE (PyTorch does so when
+ *   nothing else references the gradient; here always: clone a `.grad` you want to keep across a
+ *   backward). Same elementwise sum as `add`, so the bits do not depend on the path taken.
+ */
+function accumulateLeafGrad(leaf: Tensor, g: Tensor, ledger: GradientLedger, leftovers: Tensor[]): void {
+  const existing = leaf.grad;
+  if (existing === null) {
+    if (ledger.canAdopt(g) && ownsStorage(g)) {
+      ledger.escape(g);
+      leaf.grad = g;
+    } else {
+      leaf.grad = detachedCopy(g, leaf);
+      leftovers.push(g);
+    }
+    return;
+  }
+  if (ownsStorage(existing) && existing.dtype === g.dtype && sameShape(existing.shape, g.shape)) {
+    addInPlace(existing, g);
+  } else {
+    leaf.grad = binary('add', existing, g);
+  }
+  leftovers.push(g);
+}
+
+/** Whether `t` is contiguous from offset 0 and covers its storage exactly. */
+function ownsStorage(t: Tensor): boolean {
+  return t.offset === 0 && t.isContiguous() && t.data.length === t.numel();
 }
 
 /**
@@ -175,6 +227,18 @@ class GradientLedger {
     this.escaped.add(t.storage);
   }
 
+  /** Whether `t`'s storage was created in this pass, is not pending and did not escape. */
+  canAdopt(t: Tensor): boolean {
+    const s = t.storage;
+    return s.id > this.firstId && !this.refs.has(s) && !this.escaped.has(s);
+  }
+
+  /** `t` is no longer needed: its storage is released unless a pending gradient shares it. */
+  discard(t: Tensor): void {
+    const s = t.storage;
+    if (!this.refs.has(s) && s.id > this.firstId && !this.escaped.has(s)) s.release();
+  }
+
   drop(t: Tensor): void {
     const s = t.storage;
     const count = (this.refs.get(s) ?? 0) - 1;
@@ -183,7 +247,7 @@ class GradientLedger {
       return;
     }
     this.refs.delete(s);
-    if (s.id > this.firstId && !this.escaped.has(s)) releaseStorageArray(s.data);
+    if (s.id > this.firstId && !this.escaped.has(s)) s.release();
   }
 }
 

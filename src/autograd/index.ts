@@ -1,6 +1,7 @@
 export * from './grad-mode.js';
 export * from './define-op.js';
 export { backward, sumToShape, GraphNode } from './engine.js';
+export { disposeGraph } from './dispose-graph.js';
 export * from './gradcheck.js';
 export * from './ops/abs.js';
 export * from './ops/add.js';

@@ -12,6 +12,7 @@
 import type { Generator } from '../tensor/random.js';
 import type { Dataset } from './dataset.js';
 import { DatasetError } from './errors.js';
+import { allocate } from '../tensor/storage.js';
 
 export interface AugmentOptions {
   /** Zero padding of the random crop, in pixels (0 = no crop); CIFAR default 4. */
@@ -46,7 +47,7 @@ export function augmentBatch(
   const { channels: C, height: H, width: W, images } = d;
   const p = options.padding;
   const plane = H * W;
-  const out = new Float32Array(indices.length * C * plane);
+  const out = allocate('float32', indices.length * C * plane); // pooled: dispose(batch.images) returns it
   for (let b = 0; b < indices.length; b++) {
     const dy = p > 0 ? generator.integers(0, 2 * p + 1) : p;
     const dx = p > 0 ? generator.integers(0, 2 * p + 1) : p;

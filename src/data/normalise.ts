@@ -7,6 +7,7 @@
  */
 import type { Dataset } from './dataset.js';
 import { DatasetError } from './errors.js';
+import { allocate } from '../tensor/storage.js';
 
 /**
  * The lookup table lut[c·256 + v] = (v/255 − mean[c]) / std[c] as float32.
@@ -31,7 +32,7 @@ export function normalisationTable(mean: readonly number[], std: readonly number
 export function normaliseBatch(d: Dataset, indices: ArrayLike<number>, lut: Float32Array): Float32Array {
   const plane = d.height * d.width;
   const sample = d.channels * plane;
-  const out = new Float32Array(indices.length * sample);
+  const out = allocate('float32', indices.length * sample); // pooled: dispose(batch.images) returns it
   const { images } = d;
   for (let b = 0; b < indices.length; b++) {
     const src = indices[b]! * sample;

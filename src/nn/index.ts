@@ -3,6 +3,7 @@ export { Module, type StateDict, type LoadStateDictOptions, type LoadStateDictRe
 export { StateDictError, type StateDictMismatch } from './state-dict-error.js';
 export { Parameter, type ParameterOptions } from './parameter.js';
 export { Sequential } from './sequential.js';
+export { type ZeroGradOptions } from './zero-grad.js';
 export { Linear, type LinearOptions } from './linear.js';
 export { Conv2d, type Conv2dModuleOptions } from './conv2d.js';
 export { BatchNorm1d, BatchNorm2d, type BatchNormModuleOptions } from './batch-norm.js';

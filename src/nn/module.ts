@@ -16,6 +16,7 @@ import { assign } from '../autograd/ops/compare.js';
 import { noGrad } from '../autograd/grad-mode.js';
 import { describe, shapeToString, sameShape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
+import { zeroGradients, type ZeroGradOptions } from './zero-grad.js';
 import { Parameter } from './parameter.js';
 import { StateDictError, type StateDictMismatch } from './state-dict-error.js';
 
@@ -163,9 +164,13 @@ export abstract class Module {
     return this.train(false);
   }
 
-  /** Sets the gradient of every parameter to null. */
-  zeroGrad(): void {
-    for (const p of this.parameters()) p.grad = null;
+  /**
+   * Clears every parameter's gradient, like PyTorch's `zero_grad(set_to_none)`: by default sets it to
+   * null; with `{ setToNone: false }` fills it with zeros in place, so the next backward adds into the
+   * same buffer and a training loop allocates no new gradient memory.
+   */
+  zeroGrad(options: ZeroGradOptions = {}): void {
+    zeroGradients(this.parameters(), options, 'Module.zeroGrad');
   }
 
   /** The live tensors of the state dict (no copies), in state-dict order. */

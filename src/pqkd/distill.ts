@@ -13,10 +13,12 @@
  */
 import { distillationLoss } from '../autograd/functional/distillation.js';
 import { crossEntropy } from '../autograd/functional/losses.js';
+import { disposeGraph } from '../autograd/dispose-graph.js';
 import { noGrad } from '../autograd/grad-mode.js';
 import { DataLoader } from '../data/loader.js';
 import { Adam } from '../nn/optim/adam.js';
 import { Spsa, type SpsaState } from '../photonics/spsa.js';
+import { dispose } from '../tensor/dispose.js';
 import { Generator } from '../tensor/random.js';
 import { Tensor } from '../tensor/tensor.js';
 import type { PqkdConfig } from './config.js';
@@ -137,9 +139,12 @@ export class Distiller {
       if (!Number.isFinite(value)) throw new NonFiniteLossError('student', epoch, b, value);
       loss.backward();
       this.optimizer.step();
-      this.optimizer.zeroGrad();
+      this.optimizer.zeroGrad({ setToNone: false });
       this.step++;
       const n = labels.shape[0]!;
+      disposeGraph(loss); // the step's activations go back to the storage pool for the next step
+      dispose(images, labels);
+      if (this.cache) dispose(teacherLogits);
       lossSum += value * n;
       seen += n;
       this.hooks.onEvent?.({ kind: 'step', phase: 'student', epoch, batch: b, batches, loss: value, imagesPerSecond: (n * 1000) / Math.max(1, now() - t0) });

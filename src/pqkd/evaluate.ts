@@ -6,6 +6,7 @@ import { crossEntropy } from '../autograd/functional/losses.js';
 import { DataLoader } from '../data/loader.js';
 import type { Dataset } from '../data/dataset.js';
 import type { Module } from '../nn/module.js';
+import { dispose } from '../tensor/dispose.js';
 import { argmax } from '../tensor/ops/reduce.js';
 import { Tensor } from '../tensor/tensor.js';
 
@@ -33,6 +34,7 @@ export function evaluate(model: Module, dataset: Dataset, indices: ArrayLike<num
         const y = labels.data;
         for (let i = 0; i < n; i++) if (pred[i] === y[i]) correct++;
         count += n;
+        dispose(images, labels); // the loader made them for this batch only
       }
     });
   } finally {

@@ -4,9 +4,11 @@
  * (shuffle order: fork('teacher-data') by epoch), so an epoch can be re-run exactly after a resume.
  */
 import { crossEntropy } from '../autograd/functional/losses.js';
+import { disposeGraph } from '../autograd/dispose-graph.js';
 import { DataLoader } from '../data/loader.js';
 import type { Dataset } from '../data/dataset.js';
 import { Adam } from '../nn/optim/adam.js';
+import { dispose } from '../tensor/dispose.js';
 import { Generator } from '../tensor/random.js';
 import type { TeacherConfig } from './config.js';
 import { evaluate } from './evaluate.js';
@@ -63,8 +65,10 @@ export class TeacherTrainer {
       if (!Number.isFinite(value)) throw new NonFiniteLossError('teacher', epoch, b, value);
       loss.backward();
       this.optimizer.step();
-      this.optimizer.zeroGrad();
+      this.optimizer.zeroGrad({ setToNone: false });
       const n = labels.shape[0]!;
+      disposeGraph(loss); // the step's activations go back to the storage pool for the next step
+      dispose(images, labels);
       lossSum += value * n;
       seen += n;
       this.hooks.onEvent?.({ kind: 'step', phase: 'teacher', epoch, batch: b, batches, loss: value, imagesPerSecond: (n * 1000) / Math.max(1, now() - t0) });

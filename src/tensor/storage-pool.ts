@@ -2,14 +2,17 @@
  * A pool of released tensor storage, keyed by exact (element type, length, shared-or-not): a training
  * step repeats the same shapes, so a released gradient buffer is what the next step asks for.
  * `allocate` (storage.ts) takes from here before creating a new array and zero-fills what it takes.
- * Only the autograd engine releases arrays, and only gradients it created itself during a backward
- * pass and that nothing else references any more (see src/autograd/engine.ts): "where safe".
+ * Only arrays `allocate` made come back, "where safe", through `Storage.release` / `releaseAllocated`:
+ *  - the autograd engine: gradients it created during a backward pass once nothing pending shares
+ *    them, and op scratch (max-pool indices) once backward used it (src/autograd/engine.ts);
+ *  - the caller, explicitly: `disposeGraph(root)` (a step's intermediate tensors) and `dispose(t)`;
+ *    a released Storage throws on every later read, so a premature release is loud.
  * Bounds: at most MAX_PER_KEY arrays per key and MAX_POOLED_BYTES in all; releases beyond are dropped
  * (left to the garbage collector).
  */
 import type { TypedArray } from './dtype.js';
 
-const MAX_PER_KEY = 4;
+const MAX_PER_KEY = 16;
 const MAX_POOLED_BYTES = 256 * 2 ** 20;
 /** Arrays below this many elements are cheap to allocate: not pooled. */
 export const POOL_MIN_ELEMENTS = 1024;

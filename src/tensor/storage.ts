@@ -8,7 +8,7 @@
  */
 import type { DType, DTypeToArray, TypedArray } from './dtype.js';
 import { getNumThreads, threadsSupported } from './parallel/threads.js';
-import { POOL_MIN_ELEMENTS, takeStorageArray } from './storage-pool.js';
+import { POOL_MIN_ELEMENTS, releaseStorageArray, takeStorageArray } from './storage-pool.js';
 
 let storageCount = 0;
 
@@ -21,15 +21,44 @@ export class Storage {
   /** Incremented by every in-place write (`assign`, optimiser updates). */
   version = 0;
   readonly #id = ++storageCount;
-  constructor(readonly data: TypedArray) {}
+  #data: TypedArray;
+  #released = false;
+
+  constructor(data: TypedArray) {
+    this.#data = data;
+  }
+
+  /** The elements. Throws once the storage was released (`dispose`, `disposeGraph`). */
+  get data(): TypedArray {
+    if (this.#released) {
+      throw new Error('tensor: this tensor\'s storage was released by dispose()/disposeGraph() and its memory reused; clone() a tensor you still need before releasing it');
+    }
+    return this.#data;
+  }
 
   /** Creation order (the autograd engine recycles only storages created during its backward pass). */
   get id(): number {
     return this.#id;
   }
 
+  /** Whether `release` ran. */
+  get released(): boolean {
+    return this.#released;
+  }
+
   bumpVersion(): void {
     this.version++;
+  }
+
+  /**
+   * Hands the array to the storage pool and makes every later `data` read throw, so a tensor used
+   * after its release fails loudly instead of reading memory that another tensor now owns. The
+   * caller guarantees that no tensor still needed shares this storage. Idempotent.
+   */
+  release(): void {
+    if (this.#released) return;
+    this.#released = true;
+    if (allocated.delete(this.#data)) releaseStorageArray(this.#data);
   }
 }
 
@@ -56,21 +85,46 @@ export function freshLargeAllocations(): number {
 
 const ARRAY_KIND: Record<DType, string> = { float32: 'Float32Array', float64: 'Float64Array', int32: 'Int32Array', bool: 'Uint8Array' };
 
+/**
+ * Large arrays made by `allocate`: only these go back to the pool on release (an array a caller
+ * wrapped with `fromTypedArray` stays the caller's).
+ */
+const allocated = new WeakSet<TypedArray>();
+
 /** A zero-filled typed array of `n` elements of `dtype` (a released one from the pool when available). */
 export function allocate<D extends DType>(dtype: D, n: number): DTypeToArray[D] {
   const pooled = takeStorageArray(ARRAY_KIND[dtype] ?? '', n, dtype !== 'bool' && wantShared(n));
-  if (pooled) return pooled as DTypeToArray[D];
-  if (n >= POOL_MIN_ELEMENTS) freshLargeArrays++;
+  if (pooled) {
+    allocated.add(pooled);
+    return pooled as DTypeToArray[D];
+  }
+  const fresh = freshArray(dtype, n);
+  if (n >= POOL_MIN_ELEMENTS) {
+    freshLargeArrays++;
+    allocated.add(fresh);
+  }
+  return fresh as DTypeToArray[D];
+}
+
+function freshArray(dtype: DType, n: number): TypedArray {
   switch (dtype) {
     case 'float32':
-      return new Float32Array(floatBuffer(n, 4)) as DTypeToArray[D];
+      return new Float32Array(floatBuffer(n, 4));
     case 'float64':
-      return new Float64Array(floatBuffer(n, 8)) as DTypeToArray[D];
+      return new Float64Array(floatBuffer(n, 8));
     case 'int32':
-      return new Int32Array(floatBuffer(n, 4)) as DTypeToArray[D];
+      return new Int32Array(floatBuffer(n, 4));
     case 'bool':
-      return new Uint8Array(n) as DTypeToArray[D];
+      return new Uint8Array(n);
     default:
       throw new TypeError(`allocate: unknown dtype ${String(dtype)}`);
   }
+}
+
+/**
+ * Returns an array obtained from `allocate` that no storage wraps (e.g. op-internal indices kept for
+ * backward) to the pool. The caller guarantees that nothing references it any more.
+ */
+export function releaseAllocated(a: TypedArray): void {
+  if (allocated.delete(a)) releaseStorageArray(a);
 }

@@ -59,4 +59,34 @@ describe('storage pool', () => {
       expect(kept[i]).toBeCloseTo(2 * xs[i]!, 5);
     }
   });
+
+  it('gives two leaves that receive the same gradient buffers of their own (adoption never aliases)', () => {
+    const g = new Generator(2);
+    const a = randn([64, 32], { generator: g });
+    const b = randn([64, 32], { generator: g });
+    a.requiresGrad = true;
+    b.requiresGrad = true;
+    sum(add(a, b)).backward(); // add passes one gradient tensor to both inputs
+    expect(a.grad!.data).not.toBe(b.grad!.data);
+    (a.grad!.data as Float32Array).fill(5);
+    expect(Array.from(b.grad!.data as Float32Array).every((v) => v === 1)).toBe(true);
+  });
+
+  it('accumulates into an existing .grad in place, with the bits of an out-of-place sum', () => {
+    const g = new Generator(3);
+    const w = randn([48, 40], { generator: g });
+    w.requiresGrad = true;
+    const c1 = randn([48, 40], { generator: g });
+    const c2 = randn([48, 40], { generator: g });
+    sum(mul(mul(w, 3), c1)).backward(); // ∂/∂w = 3·c1
+    const first = w.grad!;
+    const g1 = Float32Array.from(first.data as Float32Array);
+    const v1 = first.storage.version;
+    sum(mul(mul(w, 3), c2)).backward(); // adds 3·c2
+    expect(w.grad).toBe(first); // same tensor, same buffer
+    expect(first.storage.version).toBe(v1 + 1);
+    const c2s = c2.data as Float32Array;
+    const expected = Float32Array.from(g1, (v, i) => Math.fround(v + Math.fround(Math.fround(3) * c2s[i]!)));
+    expect(Buffer.from((w.grad!.data as Float32Array).buffer).equals(Buffer.from(expected.buffer))).toBe(true);
+  });
 });

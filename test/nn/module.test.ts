@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { add } from '../../src/autograd/ops/add.js';
 import { mul } from '../../src/autograd/ops/mul.js';
 import { sum } from '../../src/autograd/ops/sum.js';
-import { full, ones, tensor, zeros } from '../../src/tensor/create.js';
+import { full, ones, randn, tensor, zeros } from '../../src/tensor/create.js';
 import { Generator } from '../../src/tensor/random.js';
 import { Tensor } from '../../src/tensor/tensor.js';
 import {
@@ -121,6 +121,25 @@ describe('Module registration and traversal', () => {
     expect(net.parameters().every((p) => p.grad !== null)).toBe(true);
     net.zeroGrad();
     expect(net.parameters().every((p) => p.grad === null)).toBe(true);
+  });
+
+  it('zeroGrad({ setToNone: false }) zeroes each gradient in place, and the next backward adds into it', () => {
+    const net = new Net(new Generator(0));
+    const x = randn([2, 1, 5, 5], { generator: new Generator(1) });
+    sum(net.forward(x)).backward();
+    const grads = net.parameters().map((p) => p.grad!);
+    const once = grads.map((t) => Float32Array.from(t.data as Float32Array));
+    net.zeroGrad({ setToNone: false });
+    net.parameters().forEach((p, i) => {
+      expect(p.grad).toBe(grads[i]);
+      expect(Array.from(p.grad!.data as Float32Array).every((v) => v === 0)).toBe(true);
+    });
+    sum(net.forward(x)).backward();
+    net.parameters().forEach((p, i) => {
+      expect(p.grad).toBe(grads[i]);
+      expect(Buffer.from((p.grad!.data as Float32Array).buffer).equals(Buffer.from(once[i]!.buffer))).toBe(true);
+    });
+    expect(() => net.zeroGrad({ setToNone: 'no' as unknown as boolean })).toThrow(/Module\.zeroGrad: options\.setToNone must be a boolean, got/);
   });
 });
 

@@ -1,6 +1,8 @@
 // 1-thread and 2-thread training steps give bit-identical weights (issue "Fast CPU kernels").
 import { afterAll, describe, expect, it } from 'vitest';
 import { crossEntropy } from '../../src/autograd/functional/losses.js';
+import { disposeGraph } from '../../src/autograd/dispose-graph.js';
+import { dispose } from '../../src/tensor/dispose.js';
 import { randint, randn } from '../../src/tensor/create.js';
 import { Generator } from '../../src/tensor/random.js';
 import { getParallelMinMacs, setParallelMinMacs } from '../../src/tensor/parallel/gemm-parallel.js';
@@ -15,7 +17,7 @@ afterAll(() => {
   setParallelMinMacs(minMacs);
 });
 
-function trainSteps(threads: number): Float32Array[] {
+function trainSteps(threads: number, recycle = false): Float32Array[] {
   setNumThreads(threads);
   const g = new Generator(1);
   const net = new Sequential(
@@ -28,15 +30,23 @@ function trainSteps(threads: number): Float32Array[] {
   for (let step = 0; step < 3; step++) {
     const x = randn([16, 1, 28, 28], { generator: data });
     const y = randint(0, 10, [16], { generator: data });
-    crossEntropy(net.forward(x), y).backward();
+    const loss = crossEntropy(net.forward(x), y);
+    loss.backward();
     opt.step();
-    opt.zeroGrad();
+    if (recycle) {
+      // The recommended loop: shared (SharedArrayBuffer) storage goes through the pool too.
+      opt.zeroGrad({ setToNone: false });
+      disposeGraph(loss);
+      dispose(x, y);
+    } else {
+      opt.zeroGrad();
+    }
   }
   return net.parameters().map((p) => Float32Array.from(p.data as Float32Array));
 }
 
 describe('thread count', () => {
-  it("does not change a single bit of three SGD steps of a CNN", async () => {
+  it("does not change a single bit of three SGD steps of a CNN (with and without buffer recycling)", async () => {
     setParallelMinMacs(0); // split every GEMM/conv over the workers
     setNumThreads(2);
     await warmUpThreads();
@@ -44,9 +54,13 @@ describe('thread count', () => {
     const two = trainSteps(2);
     expect(threadPoolStats().dispatched).toBeGreaterThan(dispatchedBefore);
     const one = trainSteps(1);
-    expect(two.length).toBe(one.length);
-    one.forEach((w, i) => {
-      expect(Buffer.from(two[i]!.buffer).equals(Buffer.from(w.buffer)), `parameter ${i}`).toBe(true);
-    });
+    const twoRecycled = trainSteps(2, true);
+    const oneRecycled = trainSteps(1, true);
+    for (const other of [two, twoRecycled, oneRecycled]) {
+      expect(other.length).toBe(one.length);
+      one.forEach((w, i) => {
+        expect(Buffer.from(other[i]!.buffer).equals(Buffer.from(w.buffer)), `parameter ${i}`).toBe(true);
+      });
+    }
   });
 });

@@ -34,7 +34,7 @@ const maxPoolOp = defineOp<PoolAttrs>({
     const out = Tensor.empty(outShape(g), x!.dtype);
     const argmax = allocate('int32', out.numel());
     maxPool2dForward(g, floatInput(x!, 'maxPool2d'), out.data as FloatArray, argmax);
-    return { output: out, extra: argmax };
+    return { output: out, extra: argmax, scratch: [argmax] };
   },
   backward: (gy, { inputs, extra, attrs: { geometry: g } }) => {
     const gx = Tensor.empty(inputs[0]!.shape, inputs[0]!.dtype);

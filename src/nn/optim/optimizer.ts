@@ -16,6 +16,7 @@
 import { isFloatDType, type FloatArray } from '../../tensor/dtype.js';
 import { describe, sameShape, shapeToString } from '../../tensor/shape.js';
 import { Tensor } from '../../tensor/tensor.js';
+import { zeroGradients, type ZeroGradOptions } from '../zero-grad.js';
 
 /** Hyperparameters by name; numbers and booleans only (so they survive JSON exactly). */
 export type Hyperparameters = Record<string, number | boolean>;
@@ -92,9 +93,13 @@ export abstract class Optimizer {
   /** Updates one parameter in place; `state.step` is already incremented. */
   protected abstract update(param: FloatArray, grad: FloatArray, state: ParamState): void;
 
-  /** Sets every parameter's gradient to null. */
-  zeroGrad(): void {
-    for (const p of this.params) p.grad = null;
+  /**
+   * Clears every parameter's gradient, like PyTorch's `zero_grad(set_to_none)`: by default sets it to
+   * null; with `{ setToNone: false }` fills it with zeros in place, so the next backward adds into the
+   * same buffer and a training loop allocates no new gradient memory.
+   */
+  zeroGrad(options: ZeroGradOptions = {}): void {
+    zeroGradients(this.params, options, 'Optimizer.zeroGrad');
   }
 
   /** Applies one update to every parameter that has a gradient. */

@@ -9,7 +9,7 @@
  */
 import { isFloatDType, promoteTypes, promoteWithScalar, type DType } from '../dtype.js';
 import { binaryKernel, unaryKernel, whereKernel, type BinaryOp, type UnaryOp } from '../kernels/elementwise.js';
-import { broadcastShapes, broadcastStrides, describe } from '../shape.js';
+import { broadcastShapes, broadcastStrides, describe, shapeToString } from '../shape.js';
 import { allocate } from '../storage.js';
 import { Tensor } from '../tensor.js';
 
@@ -71,6 +71,26 @@ export function binary(op: BinaryOp, a: Tensor | number, b: Tensor | number): Te
     out.data,
   );
   return out;
+}
+
+/**
+ * dst ← dst + src in place (src broadcast to dst's shape), with the same per-element arithmetic as
+ * `binary('add', dst, src)`. dst must be contiguous from offset 0 and own its storage, and have
+ * src's dtype; bumps dst's storage version. Used to accumulate gradients.
+ */
+export function addInPlace(dst: Tensor, src: Tensor): void {
+  const owns = dst.offset === 0 && dst.isContiguous() && dst.data.length === dst.numel();
+  if (!owns || dst.dtype !== src.dtype) {
+    throw new TypeError(`addInPlace: dst must be a contiguous ${src.dtype} tensor owning its storage, got ${dst.dtype} ${shapeToString(dst.shape)}`);
+  }
+  binaryKernel(
+    'add',
+    dst.data, 0, dst.strides,
+    src.data, src.offset, broadcastStrides(src.shape, src.strides, dst.shape, 'addInPlace'),
+    dst.shape,
+    dst.data,
+  );
+  dst.storage.bumpVersion();
 }
 
 /** cond ? a : b with broadcasting of all three; cond is read as truthy/non-zero. */

@@ -11,6 +11,7 @@ import { isFloatDType, type DType } from '../dtype.js';
 import { reduceRows, type ReduceOp } from '../kernels/reduce.js';
 import { describe, normalizeDim, normalizeDims } from '../shape.js';
 import { Tensor } from '../tensor.js';
+import { releaseAllocated } from '../storage.js';
 import { permute } from '../views.js';
 
 export interface ReduceOptions {
@@ -50,6 +51,7 @@ export function reduce(op: ReduceOp, x: Tensor, dims?: number | readonly number[
   const out = Tensor.empty(outShape, outputDType(op, x.dtype));
   const correction = options.correction ?? 1;
   reduceRows(op, rows, 0, outer, size, out.data, correction);
+  if (rows.buffer !== moved.data.buffer) releaseAllocated(rows); // the transposed copy is ours alone
   return out;
 }
 
