@@ -9,13 +9,26 @@
  * that are outputs), and frees every node (saved tensors, op scratch such as max-pool indices).
  *
  * Never released: leaves (parameters, inputs, constants, anything made under `noGrad`) and any storage
- * a leaf of the graph shares (views of parameters), and gradients (`.grad` owns its storage).
+ * a leaf of the graph shares (views of parameters), and gradients (`.grad` owns its storage). The one
+ * exception are leaves a composite op made for its own graph and marked with `graphOwned` (the dropout
+ * mask): nobody else can hold them, so they go with the graph.
  * Reading a released tensor afterwards throws (Storage.data), so a mistake is loud, not silent.
  * Cost: O(nodes + edges) with no copying.
  */
 import type { Storage } from '../tensor/storage.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { GraphNode } from './engine.js';
+
+const ownedByGraph = new WeakSet<Storage>();
+
+/**
+ * Marks a constant that a composite op created for the graph it builds and hands to no one else (a
+ * dropout mask): `disposeGraph` releases it with the graph although it is a leaf. Returns `t`.
+ */
+export function graphOwned(t: Tensor): Tensor {
+  ownedByGraph.add(t.storage);
+  return t;
+}
 
 /**
  * Releases `root` and every intermediate (non-leaf) tensor of its autograd graph (see the file
@@ -39,7 +52,8 @@ export function disposeGraph(root: Tensor): void {
   const visit = (t: Tensor): void => {
     const node = t.gradFn;
     if (!(node instanceof GraphNode)) {
-      kept.add(t.storage);
+      if (ownedByGraph.has(t.storage)) intermediates.add(t.storage);
+      else kept.add(t.storage);
       return;
     }
     intermediates.add(t.storage);

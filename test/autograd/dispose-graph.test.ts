@@ -9,7 +9,7 @@ import { mul } from '../../src/autograd/ops/mul.js';
 import { relu } from '../../src/autograd/ops/relu.js';
 import { sum } from '../../src/autograd/ops/sum.js';
 import { detach } from '../../src/autograd/ops/compare.js';
-import { BatchNorm2d, Conv2d, Flatten, Linear, MaxPool2d, ReLU, SGD, Sequential } from '../../src/nn/index.js';
+import { BatchNorm2d, Conv2d, Dropout, Flatten, Linear, MaxPool2d, ReLU, SGD, Sequential } from '../../src/nn/index.js';
 import { randint, randn } from '../../src/tensor/create.js';
 import { dispose } from '../../src/tensor/dispose.js';
 import { Generator } from '../../src/tensor/random.js';
@@ -27,7 +27,8 @@ function smallCnn(seed: number): Sequential {
   const g = new Generator(seed);
   return new Sequential(
     new Conv2d(1, 8, 3, { padding: 1, generator: g }), new BatchNorm2d(8), new ReLU(), new MaxPool2d(2),
-    new Flatten(), new Linear(8 * 14 * 14, 32, { generator: g }), new ReLU(), new Linear(32, 10, { generator: g }),
+    new Flatten(), new Linear(8 * 14 * 14, 64, { generator: g }), new ReLU(), new Dropout({ p: 0.25, generator: g.fork('dropout') }),
+    new Linear(64, 10, { generator: g }),
   );
 }
 
@@ -42,8 +43,8 @@ function train(steps: number, loop: Loop): { weights: Buffer[]; fresh: number[] 
   const fresh: number[] = [];
   for (let s = 0; s < steps; s++) {
     const before = freshLargeAllocations();
-    const x = randn([16, 1, 28, 28], { generator: data });
-    const y = randint(0, 10, [16], { generator: data });
+    const x = randn([32, 1, 28, 28], { generator: data });
+    const y = randint(0, 10, [32], { generator: data });
     const loss = crossEntropy(net.forward(x), y);
     loss.backward();
     opt.step();

@@ -5,6 +5,7 @@
 import { Tensor } from '../../tensor/tensor.js';
 import type { Generator } from '../../tensor/random.js';
 import { mul } from '../ops/mul.js';
+import { graphOwned } from '../dispose-graph.js';
 
 export interface DropoutOptions {
   p: number;
@@ -18,6 +19,7 @@ export function dropout(x: Tensor, options: DropoutOptions): Tensor {
   if (!training || p === 0) return x;
   const mask = Tensor.empty(x.shape, x.dtype === 'float64' ? 'float64' : 'float32');
   const scale = p === 1 ? 0 : 1 / (1 - p);
-  for (let i = 0; i < mask.data.length; i++) mask.data[i] = generator.uniform() < p ? 0 : scale;
-  return mul(x, mask);
+  const m = mask.data;
+  for (let i = 0; i < m.length; i++) m[i] = generator.uniform() < p ? 0 : scale;
+  return mul(x, graphOwned(mask)); // released with the graph by disposeGraph
 }
