@@ -4,14 +4,21 @@
  * `bench/results/latest.json` (records: name, system, median_ms, gflops, samples, extras) and
  * `bench/results/latest.md`.
  *
- * Usage: npm run bench [-- --filter REGEX] [--time MS]   (PQKD_BENCH_FILTER works too)
+ * When Debian's python3-torch is installed (`apt install python3-torch libopenblas0-pthread`), the same kernel and training
+ * workloads also run in PyTorch (bench/torch_reference.py, 1 and 2 threads, systems 'torch' and
+ * 'torch-2t') and join the table; otherwise the run says so and goes on.
+ *
+ * Usage: npm run bench [-- --filter REGEX] [--time MS] [--no-torch]   (PQKD_BENCH_FILTER works too)
  * Timing is measured here, never asserted in tests.
  */
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Bench } from 'tinybench';
 import type { BenchCase, BenchRecord, BenchSuite } from './harness.js';
+import { KERNEL_WORKLOADS, workloadFlops } from './kernels.bench.js';
+import { FORWARD_FLOPS, STEP_FLOPS } from './train.bench.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -53,6 +60,39 @@ async function runCase(c: BenchCase): Promise<BenchRecord | null> {
 
 function round(x: number): number {
   return Number(x.toPrecision(4));
+}
+
+const PYTHON = '/usr/bin/python3';
+
+/** PyTorch's records for the kernel and training workloads (bench/torch_reference.py), or [] with a note. */
+function torchRecords(): BenchRecord[] {
+  if (process.argv.includes('--no-torch')) return [];
+  const probe = spawnSync(PYTHON, ['-c', 'import torch'], { encoding: 'utf8' });
+  if (probe.status !== 0) {
+    console.log('# torch: skipped (no PyTorch for /usr/bin/python3; `apt install python3-torch` adds it to the table)');
+    return [];
+  }
+  const records: BenchRecord[] = [];
+  for (const [threads, system] of [[1, 'torch'], [2, 'torch-2t']] as const) {
+    const spec = {
+      threads, system, time_ms: timeBudget, filter: filter.source,
+      kernels: KERNEL_WORKLOADS.map((wl) => ({ ...wl, flops: workloadFlops(wl) })),
+      train: { forward_flops: FORWARD_FLOPS, step_flops: STEP_FLOPS },
+    };
+    console.log(`# torch (bench/torch_reference.py, ${threads} thread${threads > 1 ? 's' : ''})`);
+    const env = { ...process.env, OMP_NUM_THREADS: String(threads), OPENBLAS_NUM_THREADS: String(threads), MKL_NUM_THREADS: String(threads) };
+    const run = spawnSync(PYTHON, [join(here, 'torch_reference.py')], { input: JSON.stringify(spec), encoding: 'utf8', maxBuffer: 2 ** 24, env });
+    if (run.status !== 0) {
+      console.error(`  torch_reference.py failed (exit ${String(run.status)}): ${run.stderr.trim().split('\n').slice(-3).join(' / ')}`);
+      continue;
+    }
+    for (const line of run.stdout.split('\n').filter((l) => l.trim() !== '')) {
+      const r = JSON.parse(line) as BenchRecord;
+      records.push(r);
+      console.log(`  ${r.name} [${r.system}]: ${r.median_ms} ms, ${String(r.gflops)} GFLOP/s (torch ${String(r.version)}, BLAS ${String(r.blas)})`);
+    }
+  }
+  return records;
 }
 
 type Unsupported = { name: string; system: string; reason: string };
@@ -102,7 +142,14 @@ async function main(): Promise<void> {
       }
     }
   }
-  const md = table(records, unsupported);
+  const torch = torchRecords();
+  records.push(...torch);
+  let md = table(records, unsupported);
+  if (torch.length > 0) {
+    md += `\n\ntorch: PyTorch ${String(torch[0]!.version)} (Debian python3-torch), BLAS ${String(torch[0]!.blas)}, `
+      + 'threads pinned by torch.set_num_threads and OMP/OPENBLAS_NUM_THREADS. Its convolutions run in oneDNN, '
+      + 'which may use Winograd: GF/s always counts direct-convolution flops.';
+  }
   console.log(`\n${md}\n\nRatios are a system's median time ÷ pqkd's (1 thread, default kernels): above 1× means pqkd is faster.`);
   const outDir = join(here, 'results');
   mkdirSync(outDir, { recursive: true });
