@@ -44,15 +44,15 @@ export function releaseStorageArray(a: TypedArray): void {
   stats.released++;
 }
 
-/** A pooled array of that kind and length, zero-filled, or null. */
-export function takeStorageArray(kind: string, length: number, shared: boolean): TypedArray | null {
+/** A pooled array of that kind and length, zero-filled unless `zeroed` is false, or null. */
+export function takeStorageArray(kind: string, length: number, shared: boolean, zeroed = true): TypedArray | null {
   if (length < POOL_MIN_ELEMENTS) return null;
   const list = pool.get(key(kind, length, shared));
   const a = list?.pop();
   if (!a) return null;
   pooledBytes -= a.byteLength;
   stats.reused++;
-  a.fill(0);
+  if (zeroed) a.fill(0);
   return a;
 }
 

@@ -91,9 +91,18 @@ const ARRAY_KIND: Record<DType, string> = { float32: 'Float32Array', float64: 'F
  */
 const allocated = new WeakSet<TypedArray>();
 
+/** Options of `allocate`. */
+export interface AllocateOptions {
+  /**
+   * true (default): the array is zero-filled. false: a recycled array keeps its old contents, which
+   * saves a pass over memory; only for kernels that then write every element.
+   */
+  zeroed?: boolean;
+}
+
 /** A zero-filled typed array of `n` elements of `dtype` (a released one from the pool when available). */
-export function allocate<D extends DType>(dtype: D, n: number): DTypeToArray[D] {
-  const pooled = takeStorageArray(ARRAY_KIND[dtype] ?? '', n, dtype !== 'bool' && wantShared(n));
+export function allocate<D extends DType>(dtype: D, n: number, options: AllocateOptions = {}): DTypeToArray[D] {
+  const pooled = takeStorageArray(ARRAY_KIND[dtype] ?? '', n, dtype !== 'bool' && wantShared(n), options.zeroed ?? true);
   if (pooled) {
     allocated.add(pooled);
     return pooled as DTypeToArray[D];

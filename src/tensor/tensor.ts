@@ -58,6 +58,14 @@ export class Tensor {
     return Tensor.fromData(allocate(dtype, numelOf(shape)), shape, dtype);
   }
 
+  /**
+   * A contiguous tensor whose contents are unspecified (like `torch.empty`: a recycled buffer keeps
+   * old values). For kernels that write every element of their output; saves the zero-fill pass.
+   */
+  static uninitialized(shape: readonly number[], dtype: DType): Tensor {
+    return Tensor.fromData(allocate(dtype, numelOf(shape), { zeroed: false }), shape, dtype);
+  }
+
   get ndim(): number {
     return this.shape.length;
   }

@@ -60,7 +60,7 @@ const BINARY_REF: Record<BinaryOp, (a: number, b: number) => number> = {
   maximum: (a, b) => (Number.isNaN(a) || Number.isNaN(b) ? NaN : Math.max(a, b)),
   minimum: (a, b) => (Number.isNaN(a) || Number.isNaN(b) ? NaN : Math.min(a, b)),
   atan2: Math.atan2,
-  reluGrad: (g, x) => (x > 0 ? g : 0),
+  reluGrad: (g, x) => (x <= 0 ? 0 : g),
   eq: (a, b) => +(a === b), ne: (a, b) => +(a !== b), lt: (a, b) => +(a < b), le: (a, b) => +(a <= b),
   gt: (a, b) => +(a > b), ge: (a, b) => +(a >= b),
 };

@@ -31,13 +31,13 @@ function floatInput(x: Tensor, op: string): FloatArray {
 const maxPoolOp = defineOp<PoolAttrs>({
   name: 'maxPool2d',
   forward: ([x], { geometry: g }) => {
-    const out = Tensor.empty(outShape(g), x!.dtype);
-    const argmax = allocate('int32', out.numel());
+    const out = Tensor.uninitialized(outShape(g), x!.dtype); // the kernel writes every output
+    const argmax = allocate('int32', out.numel(), { zeroed: false }); // and every index
     maxPool2dForward(g, floatInput(x!, 'maxPool2d'), out.data as FloatArray, argmax);
     return { output: out, extra: argmax, scratch: [argmax] };
   },
   backward: (gy, { inputs, extra, attrs: { geometry: g } }) => {
-    const gx = Tensor.empty(inputs[0]!.shape, inputs[0]!.dtype);
+    const gx = Tensor.uninitialized(inputs[0]!.shape, inputs[0]!.dtype); // overwritten plane by plane
     maxPool2dBackward(g, floatInput(gy, 'maxPool2d backward'), extra as Int32Array, gx.data as FloatArray);
     return [gx];
   },

@@ -75,8 +75,8 @@ export const BINARY_FUNCTIONS: Record<BinaryOp, (a: number, b: number) => number
   maximum: maxNaN,
   minimum: minNaN,
   atan2: Math.atan2,
-  /** The ReLU VJP in one pass: a = upstream gradient, b = the ReLU's input. */
-  reluGrad: (g, x) => (x > 0 ? g : 0),
+  /** The ReLU VJP in one pass: a = upstream gradient, b = the ReLU's input; g passes unless x ≤ 0 (NaN passes, as torch's threshold_backward). */
+  reluGrad: (g, x) => (x <= 0 ? 0 : g),
   eq: (a, b) => (a === b ? 1 : 0),
   ne: (a, b) => (a !== b ? 1 : 0),
   lt: (a, b) => (a < b ? 1 : 0),
@@ -97,9 +97,13 @@ export function unaryKernel(
     let p = starts[0]!;
     const s = inner[0]!;
     if (op === 'relu') {
+      // Branch-free on random signs (a mispredicted branch per element costs ~5 ns here):
+      // (v + |v|)/2 is exactly v for v > 0 and +0 for v ≤ 0; the rare non-finite cases (NaN, ±∞,
+      // float64 overflow of 2v) take the exact scalar rule.
       for (let i = 0; i < n; i++, p += s) {
         const v = x[p]!;
-        out[o + i] = v > 0 || v !== v ? v : 0;
+        const r = (v + Math.abs(v)) * 0.5;
+        out[o + i] = r - r === 0 ? r : v > 0 || v !== v ? v : 0;
       }
       return;
     }
@@ -135,9 +139,16 @@ export function binaryKernel(
       case 'div':
         for (let i = 0; i < n; i++, pa += sa, pb += sb) out[o + i] = a[pa]! / b[pb]!;
         return;
-      case 'reluGrad':
-        for (let i = 0; i < n; i++, pa += sa, pb += sb) out[o + i] = b[pb]! > 0 ? a[pa]! : 0;
+      case 'reluGrad': {
+        // Branch-free select: choice[0] = +0, choice[1] = g, indexed by [not x ≤ 0] (same bits as the
+        // conditional, including −0 and NaN gradients, without a mispredicted branch per element).
+        const choice = new Float64Array(2);
+        for (let i = 0; i < n; i++, pa += sa, pb += sb) {
+          choice[1] = a[pa]!;
+          out[o + i] = choice[+!(b[pb]! <= 0)]!;
+        }
         return;
+      }
       default:
         for (let i = 0; i < n; i++, pa += sa, pb += sb) out[o + i] = f(a[pa]!, b[pb]!);
     }

@@ -53,6 +53,14 @@ export function maxPool2dForwardSerial(g: Pool2dGeometry, x: FloatArray, out: Fl
   checkLength('maxPool2dForward', 'argmax', argmax, g.batch * g.channels * g.outHeight * g.outWidth);
   const { inHeight: H, inWidth: W, outHeight: OH, outWidth: OW, kernelHeight: KH, kernelWidth: KW } = g;
   const { strideH, strideW, padH, padW, dilationH, dilationW } = g;
+  // Branch-free window update (the max of random data is a coin flip per element, and a mispredicted
+  // branch costs more than the arithmetic): take = [v > max or v is NaN or first element], then
+  // max ← choice[take] with choice = [max, v], best ← best + take·(index − best).
+  const choice = new Float64Array(2);
+  if (KH === 2 && KW === 2 && strideH === 2 && strideW === 2 && padH === 0 && padW === 0 && dilationH === 1 && dilationW === 1 && 2 * OH <= H && 2 * OW <= W) {
+    maxPool2x2Serial(g, x, out, argmax, choice);
+    return;
+  }
   for (let plane = 0; plane < g.batch * g.channels; plane++) {
     const xPlane = plane * H * W;
     const yPlane = plane * OH * OW;
@@ -68,14 +76,46 @@ export function maxPool2dForwardSerial(g: Pool2dGeometry, x: FloatArray, out: Fl
             if (iw < 0 || iw >= W) continue;
             const v = x[xPlane + ih * W + iw]!;
             // best === -1: the first in-bounds element seeds the window (so an all −∞ window has an argmax).
-            if (v > max || Number.isNaN(v) || best === -1) {
-              max = v;
-              best = ih * W + iw;
-            }
+            const take = (+(v > max) | +(v !== v) | +(best === -1));
+            choice[0] = max;
+            choice[1] = v;
+            max = choice[take]!;
+            best += take * (ih * W + iw - best);
           }
         }
         out[yPlane + oh * OW + ow] = max;
         argmax[yPlane + oh * OW + ow] = best;
+      }
+    }
+  }
+}
+
+/**
+ * The common 2×2/stride-2 window without padding (every window fully inside the plane): the same
+ * branch-free update as the general loop, unrolled over the four elements in row-major order.
+ */
+function maxPool2x2Serial(g: Pool2dGeometry, x: FloatArray, out: FloatArray, argmax: Int32Array, choice: Float64Array): void {
+  const { inHeight: H, inWidth: W, outHeight: OH, outWidth: OW } = g;
+  for (let plane = 0; plane < g.batch * g.channels; plane++) {
+    const xPlane = plane * H * W;
+    let y = plane * OH * OW;
+    for (let oh = 0; oh < OH; oh++) {
+      for (let ow = 0; ow < OW; ow++, y++) {
+        const i0 = 2 * oh * W + 2 * ow;
+        const i2 = i0 + W;
+        let max = x[xPlane + i0]!;
+        let best = i0;
+        let v = x[xPlane + i0 + 1]!;
+        let take = +(v > max) | +(v !== v);
+        choice[0] = max; choice[1] = v; max = choice[take]!; best += take * (i0 + 1 - best);
+        v = x[xPlane + i2]!;
+        take = +(v > max) | +(v !== v);
+        choice[0] = max; choice[1] = v; max = choice[take]!; best += take * (i2 - best);
+        v = x[xPlane + i2 + 1]!;
+        take = +(v > max) | +(v !== v);
+        choice[0] = max; choice[1] = v; max = choice[take]!; best += take * (i2 + 1 - best);
+        out[y] = max;
+        argmax[y] = best;
       }
     }
   }

@@ -11,6 +11,7 @@ import { isFloatDType, promoteTypes, promoteWithScalar, type DType } from '../dt
 import { binaryKernel, unaryKernel, whereKernel, type BinaryOp, type UnaryOp } from '../kernels/elementwise.js';
 import { broadcastShapes, broadcastStrides, describe, shapeToString } from '../shape.js';
 import { allocate } from '../storage.js';
+import { binaryParallel, shouldParallelizeElementwise, unaryParallel } from '../parallel/elementwise-parallel.js';
 import { Tensor } from '../tensor.js';
 
 const FLOAT_RESULT: ReadonlySet<UnaryOp> = new Set<UnaryOp>([
@@ -35,8 +36,13 @@ export function unary(op: UnaryOp, x: Tensor): Tensor {
   let dtype: DType = x.dtype;
   if (op === 'logicalNot' || op === 'isnan') dtype = 'bool';
   else if (!isFloatDType(x.dtype)) dtype = FLOAT_RESULT.has(op) ? 'float32' : x.dtype === 'bool' && op !== 'identity' ? 'int32' : x.dtype;
-  const out = Tensor.empty(x.shape, dtype);
-  unaryKernel(op, x.data, x.offset, x.strides, x.shape, out.data);
+  const out = Tensor.uninitialized(x.shape, dtype); // every element is written below
+  const n = out.numel();
+  if (x.isContiguous() && shouldParallelizeElementwise(n, [x.data, out.data])) {
+    unaryParallel(op, { data: x.data, offset: x.offset }, out.data, n);
+  } else {
+    unaryKernel(op, x.data, x.offset, x.strides, x.shape, out.data);
+  }
   return out;
 }
 
@@ -62,7 +68,13 @@ export function binary(op: BinaryOp, a: Tensor | number, b: Tensor | number): Te
     tb = typeof b === 'number' ? scalarTensor(b, promoteWithScalar(ta.dtype, b)) : checkTensor(b, op, 'other');
   }
   const shape = broadcastShapes(ta.shape, tb.shape, op);
-  const out = Tensor.empty(shape, resultDType(op, ta.dtype, tb.dtype));
+  const out = Tensor.uninitialized(shape, resultDType(op, ta.dtype, tb.dtype)); // every element is written below
+  const n = out.numel();
+  const flat = ta.numel() === n && tb.numel() === n && ta.isContiguous() && tb.isContiguous();
+  if (flat && shouldParallelizeElementwise(n, [ta.data, tb.data, out.data])) {
+    binaryParallel(op, { data: ta.data, offset: ta.offset }, { data: tb.data, offset: tb.offset }, out.data, n);
+    return out;
+  }
   binaryKernel(
     op,
     ta.data, ta.offset, broadcastStrides(ta.shape, ta.strides, shape, op),

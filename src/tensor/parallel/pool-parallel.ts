@@ -15,10 +15,10 @@ export type PoolJob =
   | { kind: 'maxPool2dForward'; g: Pool2dGeometry; x: FloatArray; out: FloatArray; argmax: Int32Array }
   | { kind: 'maxPool2dBackward'; g: Pool2dGeometry; gradOut: FloatArray; argmax: Int32Array; gradInput: FloatArray };
 
-/** Pooling is memory-bound: split only when the window work is at least 1/8 of the GEMM threshold. */
+/** Pooling is memory-bound but cheap to split: split when the window work is at least 1/16 of the GEMM threshold. */
 export function shouldParallelizePool(g: Pool2dGeometry, arrays: readonly (FloatArray | Int32Array)[]): boolean {
   const work = g.batch * g.channels * g.outHeight * g.outWidth * g.kernelHeight * g.kernelWidth;
-  return getNumThreads() > 1 && g.batch >= 2 && work * 8 >= getParallelMinMacs() && threadsSupported() &&
+  return getNumThreads() > 1 && g.batch >= 2 && work * 16 >= getParallelMinMacs() && threadsSupported() &&
     arrays.every((a) => typeof SharedArrayBuffer !== 'undefined' && a.buffer instanceof SharedArrayBuffer);
 }
 

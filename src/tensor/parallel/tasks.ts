@@ -1,9 +1,11 @@
 /**
  * Kernel work units that a thread (the main one or a worker) executes. Messages carry typed arrays
  * on SharedArrayBuffers, so a worker reads and writes the caller's memory directly.
- * Each unit writes a disjoint part of its output (rows of C, images of y/dx, columns or channels of dw).
+ * Each unit writes a disjoint part of its output (rows of C, images of y/dx, columns or channels of dw,
+ * element ranges of element-wise ops).
  */
-import type { FloatArray } from '../dtype.js';
+import type { FloatArray, TypedArray } from '../dtype.js';
+import { binaryKernel, unaryKernel, type BinaryOp, type UnaryOp } from '../kernels/elementwise.js';
 import type { Conv2dGeometry } from '../kernels/conv2d-geometry.js';
 import { conv2dBackwardInputImages, conv2dBackwardWeightUnits, conv2dForwardImages } from '../kernels/conv2d-parts.js';
 import { gemmSerialRows } from '../kernels/gemm-reference.js';
@@ -17,7 +19,9 @@ export type KernelTask =
   | { kind: 'conv2dBackwardInput'; g: Conv2dGeometry; gradOut: FloatArray; w: FloatArray; gradInput: FloatArray; start: number; end: number }
   | { kind: 'conv2dBackwardWeight'; g: Conv2dGeometry; x: FloatArray; gradOut: FloatArray; gradWeight: FloatArray; start: number; end: number }
   | { kind: 'maxPool2dForward'; g: Pool2dGeometry; x: FloatArray; out: FloatArray; argmax: Int32Array; start: number; end: number }
-  | { kind: 'maxPool2dBackward'; g: Pool2dGeometry; gradOut: FloatArray; argmax: Int32Array; gradInput: FloatArray; start: number; end: number };
+  | { kind: 'maxPool2dBackward'; g: Pool2dGeometry; gradOut: FloatArray; argmax: Int32Array; gradInput: FloatArray; start: number; end: number }
+  | { kind: 'unaryRange'; op: UnaryOp; x: TypedArray; xOffset: number; out: TypedArray; start: number; end: number }
+  | { kind: 'binaryRange'; op: BinaryOp; a: TypedArray; aOffset: number; b: TypedArray; bOffset: number; out: TypedArray; start: number; end: number };
 
 /** The images [start, end) of a pooling job: a geometry with that batch and views of the arrays. */
 function poolImages(g: Pool2dGeometry, start: number, end: number): { g: Pool2dGeometry; input: [number, number]; output: [number, number] } {
@@ -56,6 +60,15 @@ export function executeTask(task: KernelTask): void {
       maxPool2dBackwardSerial(p.g, task.gradOut.subarray(...p.output), task.argmax.subarray(...p.output), task.gradInput.subarray(...p.input));
       return;
     }
+    case 'unaryRange':
+      unaryKernel(task.op, task.x, task.xOffset + task.start, [1], [task.end - task.start], task.out.subarray(task.start, task.end));
+      return;
+    case 'binaryRange':
+      binaryKernel(
+        task.op, task.a, task.aOffset + task.start, [1], task.b, task.bOffset + task.start, [1],
+        [task.end - task.start], task.out.subarray(task.start, task.end),
+      );
+      return;
     default:
       throw new TypeError(`executeTask: unknown task kind ${JSON.stringify((task as { kind: unknown }).kind)}`);
   }

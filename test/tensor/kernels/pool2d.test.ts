@@ -43,6 +43,26 @@ function setup(cs: PoolCase, op: 'maxPool2d' | 'avgPool2d') {
 }
 
 describe('maxPool2d', () => {
+  it('the unrolled 2×2/stride-2 path equals the naive scan, with NaN, ±∞, ±0 and ties', () => {
+    const specials = [NaN, Infinity, -Infinity, -0, 0, 1, 1, -1];
+    fc.assert(fc.property(
+      fc.record({ dtype: fc.constantFrom(...DTYPES), h: fc.integer({ min: 2, max: 9 }), w: fc.integer({ min: 2, max: 9 }),
+        values: fc.array(fc.constantFrom(...specials), { minLength: 2 * 3 * 81, maxLength: 2 * 3 * 81 }), ceilMode: fc.boolean() }),
+      ({ dtype, h, w, values, ceilMode }) => {
+        const shape: [number, number, number, number] = [2, 3, h, w];
+        const params: NaivePoolParams = { kernel: [2, 2], stride: [2, 2], padding: [0, 0], dilation: [1, 1], ceilMode, countIncludePad: true };
+        const x = makeArray(dtype, 2 * 3 * h * w);
+        for (let i = 0; i < x.length; i++) x[i] = values[i]!;
+        const ref = naiveMaxPool2d(x, shape, params);
+        const g = pool2dGeometry(shape, { kernelSize: 2, ceilMode }, 'maxPool2d');
+        const out = makeArray(dtype, ref.y.length).fill(7);
+        const argmax = new Int32Array(ref.y.length).fill(-7);
+        maxPool2dForward(g, x, out, argmax);
+        expectExactlyEqual(out, roundTo(dtype, ref.y), 'maxPool2d 2x2 out');
+        expectExactlyEqual(argmax, ref.argmax, 'maxPool2d 2x2 argmax');
+      }), { numRuns: 200, seed: 515 });
+  });
+
   it('forward values and argmax equal the naive padded-plane scan; backward matches naive scatter', () => {
     fc.assert(fc.property(poolCaseArb(true), (cs) => {
       const { g, shape, params, x, dy, OH, OW } = setup(cs, 'maxPool2d');

@@ -15,6 +15,11 @@ import { defaultNumThreads, getNumThreads, setNumThreads } from '../../../src/te
 import { build, convCaseArb } from '../kernels/conv-cases.js';
 import { DTYPES, Generator, expectExactlyEqual, makeArray, randomArray } from '../kernels/helpers.js';
 import type { FloatArray } from '../../../src/tensor/dtype.js';
+import { randn, tensor } from '../../../src/tensor/create.js';
+import { binary, unary } from '../../../src/tensor/ops/elementwise.js';
+import { ELEMENTWISE_PARALLEL_MIN_ELEMENTS } from '../../../src/tensor/parallel/elementwise-parallel.js';
+import type { Tensor } from '../../../src/tensor/tensor.js';
+import { narrow } from '../../../src/tensor/views.js';
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 
@@ -73,6 +78,41 @@ describe('thread pool', () => {
       sameForThreadCounts('conv2dBackwardWeight', () => { const o = makeArray(cs.dtype, b.w.length); conv2dBackwardWeight(b.g, b.x, b.dy, o); return o; });
     }), { numRuns: 60, seed: 909 });
     expect(threadPoolStats().dispatched).toBeGreaterThan(before);
+  });
+
+  it('element-wise ops on large shared tensors are split over threads, bit-identical (incl. NaN, ±∞, −0)', () => {
+    const n = ELEMENTWISE_PARALLEL_MIN_ELEMENTS + 37;
+    const specials = [NaN, Infinity, -Infinity, -0, 0, 1e-45, -1e-45, 3e38, -3e38];
+    const filled = (seed: number): Tensor => {
+      const t = randn([n], { generator: new Generator(seed) });
+      specials.forEach((v, i) => { t.data[i * 101] = v; });
+      return t;
+    };
+    const cases: [string, () => Tensor][] = [
+      ['relu', () => unary('relu', filled(1))],
+      ['reluGrad', () => binary('reluGrad', filled(2), filled(3))],
+      ['add', () => binary('add', filled(4), filled(5))],
+      ['mul of an offset view', () => binary('mul', narrow(filled(6), 0, 5, n - 5), narrow(filled(7), 0, 0, n - 5))],
+    ];
+    for (const [what, fn] of cases) {
+      setNumThreads(1);
+      const reference = fn().toTypedArray() as Float32Array;
+      for (const threads of [2, 3]) {
+        setNumThreads(threads);
+        const before = threadPoolStats().dispatched;
+        const got = fn().toTypedArray() as Float32Array;
+        expect(threadPoolStats().dispatched, `${what} dispatched with ${threads} threads`).toBeGreaterThan(before);
+        expectExactlyEqual(got, reference, `${what} with ${threads} threads`);
+      }
+    }
+    // The branch-free kernels keep the scalar rules exactly: relu(−∞) = 0, relu(NaN) = NaN,
+    // relu(−0) = +0, and reluGrad passes −0 and NaN gradients where x > 0 or x is NaN (as torch) and
+    // gives +0 where x ≤ 0.
+    setNumThreads(1);
+    const relu = unary('relu', tensor([-Infinity, NaN, -0, 1e-45, 1e308, -1e308], { dtype: 'float64' })).toTypedArray();
+    expect(Array.from(relu).map((v) => Object.is(v, -0) ? '-0' : v)).toEqual([0, NaN, 0, 1e-45, 1e308, 0]);
+    const grad = binary('reluGrad', tensor([-0, NaN, -0, NaN, 5]), tensor([1, 1, -1, -1, NaN])).toTypedArray();
+    expect(Array.from(grad).map((v) => Object.is(v, -0) ? '-0' : v)).toEqual(['-0', NaN, 0, 0, 5]);
   });
 
   it('uses SharedArrayBuffer-backed operands in place', () => {

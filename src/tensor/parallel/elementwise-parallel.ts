@@ -1,0 +1,56 @@
+/**
+ * Element-wise ops over threads: a contiguous output is cut into contiguous element ranges, each
+ * thread running the serial kernel on its range (every element is computed by exactly one thread
+ * with the same arithmetic, so the result is bit-identical to one thread). Used for the large
+ * activations of a training step (ReLU forward and backward, arithmetic on same-shape tensors);
+ * only operands that are contiguous, unbroadcast and on SharedArrayBuffers are split.
+ * Cost: O(n) split over the threads, plus one dispatch (~tens of µs), hence the size threshold.
+ */
+import type { TypedArray } from '../dtype.js';
+import type { BinaryOp, UnaryOp } from '../kernels/elementwise.js';
+import { runTasks } from './pool.js';
+import type { KernelTask } from './tasks.js';
+import { getNumThreads, threadsSupported } from './threads.js';
+
+/** Below this many elements one thread is faster than a dispatch. */
+export const ELEMENTWISE_PARALLEL_MIN_ELEMENTS = 1 << 17;
+
+/** An operand as seen by the split: its array and the offset of its element 0. */
+export interface FlatOperand {
+  data: TypedArray;
+  offset: number;
+}
+
+const shared = (a: TypedArray): boolean => typeof SharedArrayBuffer !== 'undefined' && a.buffer instanceof SharedArrayBuffer;
+
+/** Whether an element-wise op over `n` contiguous elements should be split over threads. */
+export function shouldParallelizeElementwise(n: number, arrays: readonly TypedArray[]): boolean {
+  return n >= ELEMENTWISE_PARALLEL_MIN_ELEMENTS && getNumThreads() > 1 && threadsSupported() && arrays.every(shared);
+}
+
+function ranges(n: number): [number, number][] {
+  const parts = Math.min(getNumThreads(), n);
+  const out: [number, number][] = [];
+  for (let i = 0; i < parts; i++) out.push([Math.floor((i * n) / parts), Math.floor(((i + 1) * n) / parts)]);
+  return out;
+}
+
+/**
+ * out[i] = op(x[offset + i]) for i < n over `getNumThreads()` threads.
+ * @example unaryParallel('relu', { data: x, offset: 0 }, out, out.length);
+ */
+export function unaryParallel(op: UnaryOp, x: FlatOperand, out: TypedArray, n: number): void {
+  const tasks: KernelTask[] = ranges(n).map(([start, end]) => ({ kind: 'unaryRange', op, x: x.data, xOffset: x.offset, out, start, end }));
+  runTasks(tasks);
+}
+
+/**
+ * out[i] = op(a[aOffset + i], b[bOffset + i]) for i < n over `getNumThreads()` threads.
+ * @example binaryParallel('reluGrad', { data: g, offset: 0 }, { data: x, offset: 0 }, out, out.length);
+ */
+export function binaryParallel(op: BinaryOp, a: FlatOperand, b: FlatOperand, out: TypedArray, n: number): void {
+  const tasks: KernelTask[] = ranges(n).map(([start, end]) => ({
+    kind: 'binaryRange', op, a: a.data, aOffset: a.offset, b: b.data, bOffset: b.offset, out, start, end,
+  }));
+  runTasks(tasks);
+}
