@@ -12,6 +12,7 @@ import { binary, unary, where as whereRaw } from '../../tensor/ops/elementwise.j
 import { describe, shapeToString } from '../../tensor/shape.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { noGrad } from '../grad-mode.js';
+import { detach } from '../ops/compare.js';
 import { gather } from '../ops/gather.js';
 import { logSoftmax } from '../ops/log-softmax.js';
 import { mean } from '../ops/mean.js';
@@ -95,7 +96,9 @@ export interface KlDivOptions {
 export function klDiv(input: Tensor, target: Tensor, options: KlDivOptions = {}): Tensor {
   if (!(input instanceof Tensor) || !(target instanceof Tensor)) throw new TypeError('klDiv: input and target must be Tensors');
   const [p, plogp] = noGrad(() => {
-    const prob = options.logTarget ? unary('exp', target) : target;
+    // detach: `prob` multiplies `input` below, and the raw target would carry a partial gradient
+    // (−input/N without the ∂(p ln p)/∂p term) into a target that requires grad.
+    const prob = options.logTarget ? unary('exp', target) : detach(target);
     const logp = options.logTarget ? target : unary('log', target);
     // p·ln p with the 0·ln 0 = 0 convention (torch.xlogy).
     return [prob, whereRaw(binary('gt', prob, 0), binary('mul', prob, logp), 0)] as const;

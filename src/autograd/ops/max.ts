@@ -1,10 +1,14 @@
 /**
  * `max` / `min` over dims — Math: y = max_{reduced dims} x (NaN propagates).
- * Subgradient: the whole gradient goes to the FIRST extreme element in row-major order of the reduced
- * dims (engine-style.md rule 5; torch.max(dim) routes to its returned index likewise).
- * Reference: torch.amax/amin values, torch.max(dim) gradient routing. @example max(x, 1)
+ * Subgradient at ties, as PyTorch:
+ *  - one dim given as a number (`max(x, 1)`, torch.max(x, dim)): the whole gradient goes to the FIRST
+ *    extreme element along that dim (the index torch.max returns);
+ *  - all dims (`max(x)`, torch.max(x)) or a list of dims (`max(x, [0, 2])`, torch.amax): the gradient
+ *    is split evenly over the tied extremes (a NaN extreme: over the NaN elements).
+ * Reference: torch.max / torch.amax / torch.amin (derivatives.yaml). @example max(x, 1)
  */
-import { reduce, type ReduceOptions } from '../../tensor/ops/reduce.js';
+import { binary, where } from '../../tensor/ops/elementwise.js';
+import { reduce, sum, type ReduceOptions } from '../../tensor/ops/reduce.js';
 import { normalizeDims } from '../../tensor/shape.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { permute, reshape } from '../../tensor/views.js';
@@ -30,11 +34,29 @@ function routeToArgExtreme(which: 'argmax' | 'argmin', g: Tensor, x: Tensor, dim
   return permute(gradMoved, inverse);
 }
 
+/** Gradient of a max/min over several dims: g split evenly over the elements equal to the extreme. */
+function distributeEvenly(g: Tensor, x: Tensor, y: Tensor, dims: ReduceAttrs['dims'], keepDim: boolean): Tensor {
+  const reduced = normalizeDims(dims, x.ndim, 'max');
+  const keepShape = x.shape.map((s, d) => (reduced.includes(d) ? 1 : s));
+  const yKeep = keepDim ? y : reshape(y, keepShape);
+  const gKeep = keepDim ? g : reshape(g, keepShape);
+  const hit = where(binary('ne', yKeep, yKeep), binary('ne', x, x), binary('eq', x, yKeep)); // NaN extreme: the NaNs
+  const count = sum(hit, reduced, { keepDim: true });
+  return where(hit, binary('div', gKeep, count), 0);
+}
+
 function defineExtremum(name: 'max' | 'min') {
   const op = defineOp<ReduceAttrs>({
     name,
-    forward: ([x], a) => ({ output: reduce(name, x!, a.dims, { keepDim: a.keepDim }), save: [x!] }),
-    backward: (g, { saved, attrs }) => [routeToArgExtreme(name === 'max' ? 'argmax' : 'argmin', g, saved[0]!, attrs.dims)],
+    forward: ([x], a) => {
+      const y = reduce(name, x!, a.dims, { keepDim: a.keepDim });
+      return { output: y, save: [x!, y] };
+    },
+    backward: (g, { saved, attrs }) => [
+      typeof attrs.dims === 'number'
+        ? routeToArgExtreme(name === 'max' ? 'argmax' : 'argmin', g, saved[0]!, attrs.dims)
+        : distributeEvenly(g, saved[0]!, saved[1]!, attrs.dims, attrs.keepDim),
+    ],
   });
   return (x: Tensor, dims?: number | readonly number[], options: ReduceOptions = {}): Tensor =>
     op([x], { dims, keepDim: options.keepDim ?? false });
