@@ -8,7 +8,7 @@
  */
 import { promoteTypes, isFloatDType, type DType } from '../../tensor/dtype.js';
 import { conv2dGeometry, type Conv2dGeometry, type Conv2dOptions } from '../../tensor/kernels/conv2d-geometry.js';
-import { conv2dBackwardBias } from '../../tensor/kernels/conv2d-direct.js';
+import { conv2dBackwardBias } from '../../tensor/kernels/conv2d.js';
 import { conv2dBackwardInput, conv2dBackwardWeight, conv2dForward } from '../../tensor/kernels/conv2d.js';
 import { cast } from '../../tensor/ops/elementwise.js';
 import { describe } from '../../tensor/shape.js';

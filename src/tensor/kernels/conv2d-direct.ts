@@ -172,8 +172,13 @@ export function conv2dBackwardWeightDirect(
 export function conv2dBackwardBias(g: Conv2dGeometry, gradOut: FloatArray, gradBias: FloatArray): void {
   checkLength('conv2dBackwardBias', 'gradOut', gradOut, g.batch * g.outChannels * g.outHeight * g.outWidth);
   checkLength('conv2dBackwardBias', 'gradBias', gradBias, g.outChannels);
+  conv2dBackwardBiasChannels(g, gradOut, gradBias, 0, g.outChannels);
+}
+
+/** `conv2dBackwardBias` for output channels [oc0, oc1) only (one thread's share; lengths checked by the caller). */
+export function conv2dBackwardBiasChannels(g: Conv2dGeometry, gradOut: FloatArray, gradBias: FloatArray, oc0: number, oc1: number): void {
   const P = g.outHeight * g.outWidth;
-  for (let oc = 0; oc < g.outChannels; oc++) {
+  for (let oc = oc0; oc < oc1; oc++) {
     let sum = 0;
     for (let n = 0; n < g.batch; n++) {
       const plane = (n * g.outChannels + oc) * P;

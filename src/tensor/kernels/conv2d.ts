@@ -27,7 +27,8 @@ import { checkLength, conv2dSizes, type Conv2dGeometry } from './conv2d-geometry
 import { backwardWeightUnits, conv2dBackwardInputImages, conv2dBackwardWeightUnits, conv2dForwardImages } from './conv2d-parts.js';
 import { convParallel, shouldParallelizeConv } from '../parallel/conv-parallel.js';
 
-export { conv2dBackwardBias, conv2dBackwardInputDirect, conv2dBackwardWeightDirect, conv2dForwardDirect } from './conv2d-direct.js';
+export { conv2dBackwardInputDirect, conv2dBackwardWeightDirect, conv2dForwardDirect } from './conv2d-direct.js';
+import { conv2dBackwardBias as conv2dBackwardBiasSerial } from './conv2d-direct.js';
 export { conv2dGeometry, type Conv2dGeometry, type Conv2dOptions } from './conv2d-geometry.js';
 
 /**
@@ -84,4 +85,23 @@ export function conv2dBackwardWeight(g: Conv2dGeometry, x: FloatArray, gradOut: 
   checkLength('conv2dBackwardWeight', 'gradWeight', gradWeight, sizes.weight);
   if (shouldParallelizeConv(g, 'backwardWeight')) convParallel({ kind: 'conv2dBackwardWeight', g, x, gradOut, gradWeight });
   else conv2dBackwardWeightUnits(g, x, gradOut, gradWeight, 0, backwardWeightUnits(g));
+}
+
+/**
+ * db[oc] = Σ_{n,oh,ow} gradOut[n, oc, oh, ow] (float64 sum in ascending n, then position), overwriting
+ * `gradBias` ([C_out]); output channels are split over threads when the work is large enough.
+ *
+ * @example
+ * const g = conv2dGeometry([1, 1, 2, 2], [1, 1, 2, 2]);
+ * const db = new Float32Array(1);
+ * conv2dBackwardBias(g, new Float32Array([1.5]), db); // db = [1.5]
+ */
+export function conv2dBackwardBias(g: Conv2dGeometry, gradOut: FloatArray, gradBias: FloatArray): void {
+  if (shouldParallelizeConv(g, 'backwardBias')) {
+    checkLength('conv2dBackwardBias', 'gradOut', gradOut, g.batch * g.outChannels * g.outHeight * g.outWidth);
+    checkLength('conv2dBackwardBias', 'gradBias', gradBias, g.outChannels);
+    convParallel({ kind: 'conv2dBackwardBias', g, gradOut, gradBias });
+  } else {
+    conv2dBackwardBiasSerial(g, gradOut, gradBias);
+  }
 }

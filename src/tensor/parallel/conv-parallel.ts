@@ -1,6 +1,7 @@
 /**
  * conv2d over threads: forward and input-gradient kernels split the batch into contiguous image
- * ranges, the weight-gradient kernel splits the columns of dW (output channels for depthwise), so
+ * ranges, the bias gradient splits the output channels, the weight-gradient kernel splits the
+ * columns of dW (output channels for depthwise), so
  * each entry's batch sum stays in one thread, in ascending n. Every output element is computed by one thread with the serial
  * arithmetic, so results are bit-identical to one thread. Unshared operands are copied into shared
  * scratch and outputs copied back.
@@ -17,7 +18,8 @@ import { getNumThreads, threadsSupported } from './threads.js';
 export type ConvJob =
   | { kind: 'conv2dForward'; g: Conv2dGeometry; x: FloatArray; w: FloatArray; bias: FloatArray | null; out: FloatArray }
   | { kind: 'conv2dBackwardInput'; g: Conv2dGeometry; gradOut: FloatArray; w: FloatArray; gradInput: FloatArray }
-  | { kind: 'conv2dBackwardWeight'; g: Conv2dGeometry; x: FloatArray; gradOut: FloatArray; gradWeight: FloatArray };
+  | { kind: 'conv2dBackwardWeight'; g: Conv2dGeometry; x: FloatArray; gradOut: FloatArray; gradWeight: FloatArray }
+  | { kind: 'conv2dBackwardBias'; g: Conv2dGeometry; gradOut: FloatArray; gradBias: FloatArray };
 
 const convMacs = (g: Conv2dGeometry): number =>
   g.batch * g.outChannels * g.outHeight * g.outWidth * (g.inChannels / g.groups) * g.kernelHeight * g.kernelWidth;
@@ -28,7 +30,12 @@ const convMacs = (g: Conv2dGeometry): number =>
  * @example
  * shouldParallelizeConv(g, 'forward');
  */
-export function shouldParallelizeConv(g: Conv2dGeometry, which: 'forward' | 'backwardInput' | 'backwardWeight'): boolean {
+export function shouldParallelizeConv(g: Conv2dGeometry, which: 'forward' | 'backwardInput' | 'backwardWeight' | 'backwardBias'): boolean {
+  if (which === 'backwardBias') {
+    // A memory-bound sum over gradOut: worth a dispatch from about 2^17 elements (1/64 of the GEMM threshold by default).
+    const elements = g.batch * g.outChannels * g.outHeight * g.outWidth;
+    return getNumThreads() > 1 && g.outChannels >= 2 && elements * 64 >= getParallelMinMacs() && threadsSupported();
+  }
   const units = which === 'backwardWeight' ? backwardWeightUnits(g) : g.batch;
   return getNumThreads() > 1 && units >= 2 && convMacs(g) >= getParallelMinMacs() && threadsSupported();
 }
@@ -67,6 +74,9 @@ export function convParallel(job: ConvJob): void {
       const gradOut = share(job.gradOut, sizes.output), w = share(job.w, sizes.weight);
       const gradInput = share(job.gradInput, sizes.input);
       for (const [start, end] of splitRange(job.g.batch, threads)) tasks.push({ kind: job.kind, g: job.g, gradOut, w, gradInput, start, end });
+    } else if (job.kind === 'conv2dBackwardBias') {
+      const gradOut = share(job.gradOut, sizes.output), gradBias = share(job.gradBias, job.g.outChannels);
+      for (const [start, end] of splitRange(job.g.outChannels, threads)) tasks.push({ kind: job.kind, g: job.g, gradOut, gradBias, start, end });
     } else {
       const x = share(job.x, sizes.input), gradOut = share(job.gradOut, sizes.output);
       const gradWeight = share(job.gradWeight, sizes.weight);

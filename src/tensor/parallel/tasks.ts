@@ -8,6 +8,7 @@ import type { FloatArray, TypedArray } from '../dtype.js';
 import { binaryKernel, unaryKernel, type BinaryOp, type UnaryOp } from '../kernels/elementwise.js';
 import type { Conv2dGeometry } from '../kernels/conv2d-geometry.js';
 import { conv2dBackwardInputImages, conv2dBackwardWeightUnits, conv2dForwardImages } from '../kernels/conv2d-parts.js';
+import { conv2dBackwardBiasChannels } from '../kernels/conv2d-direct.js';
 import { gemmSerialRows } from '../kernels/gemm-reference.js';
 import type { GemmArgs } from '../kernels/matmul.js';
 import { maxPool2dBackwardSerial, maxPool2dForwardSerial } from '../kernels/pool2d.js';
@@ -18,6 +19,7 @@ export type KernelTask =
   | { kind: 'conv2dForward'; g: Conv2dGeometry; x: FloatArray; w: FloatArray; bias: FloatArray | null; out: FloatArray; start: number; end: number }
   | { kind: 'conv2dBackwardInput'; g: Conv2dGeometry; gradOut: FloatArray; w: FloatArray; gradInput: FloatArray; start: number; end: number }
   | { kind: 'conv2dBackwardWeight'; g: Conv2dGeometry; x: FloatArray; gradOut: FloatArray; gradWeight: FloatArray; start: number; end: number }
+  | { kind: 'conv2dBackwardBias'; g: Conv2dGeometry; gradOut: FloatArray; gradBias: FloatArray; start: number; end: number }
   | { kind: 'maxPool2dForward'; g: Pool2dGeometry; x: FloatArray; out: FloatArray; argmax: Int32Array; start: number; end: number }
   | { kind: 'maxPool2dBackward'; g: Pool2dGeometry; gradOut: FloatArray; argmax: Int32Array; gradInput: FloatArray; start: number; end: number }
   | { kind: 'unaryRange'; op: UnaryOp; x: TypedArray; xOffset: number; out: TypedArray; start: number; end: number }
@@ -49,6 +51,9 @@ export function executeTask(task: KernelTask): void {
       return;
     case 'conv2dBackwardWeight':
       conv2dBackwardWeightUnits(task.g, task.x, task.gradOut, task.gradWeight, task.start, task.end);
+      return;
+    case 'conv2dBackwardBias':
+      conv2dBackwardBiasChannels(task.g, task.gradOut, task.gradBias, task.start, task.end);
       return;
     case 'maxPool2dForward': {
       const p = poolImages(task.g, task.start, task.end);

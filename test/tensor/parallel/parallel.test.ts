@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { conv2dBackwardInput, conv2dBackwardWeight, conv2dForward, conv2dGeometry } from '../../../src/tensor/kernels/conv2d.js';
+import { conv2dBackwardBias, conv2dBackwardInput, conv2dBackwardWeight, conv2dForward, conv2dGeometry } from '../../../src/tensor/kernels/conv2d.js';
 import { resetScratchStats, scratchStats } from '../../../src/tensor/kernels/scratch.js';
 import { gemm, type GemmArgs } from '../../../src/tensor/kernels/matmul.js';
 import { DEFAULT_PARALLEL_MIN_MACS, setParallelMinMacs } from '../../../src/tensor/parallel/gemm-parallel.js';
@@ -68,7 +68,7 @@ describe('thread pool', () => {
     expect(threadPoolStats().bootErrors).toEqual([]);
   });
 
-  it('conv2d forward and both backward kernels are bit-identical for 1, 2 and 3 threads', () => {
+  it('conv2d forward and the three backward kernels are bit-identical for 1, 2 and 3 threads', () => {
     const before = threadPoolStats().dispatched;
     fc.assert(fc.property(convCaseArb, (cs) => {
       const b = build(cs);
@@ -76,6 +76,7 @@ describe('thread pool', () => {
       sameForThreadCounts('conv2dForward', () => { const o = makeArray(cs.dtype, outLength); conv2dForward(b.g, b.x, b.w, b.bias, o); return o; });
       sameForThreadCounts('conv2dBackwardInput', () => { const o = makeArray(cs.dtype, b.x.length); conv2dBackwardInput(b.g, b.dy, b.w, o); return o; });
       sameForThreadCounts('conv2dBackwardWeight', () => { const o = makeArray(cs.dtype, b.w.length); conv2dBackwardWeight(b.g, b.x, b.dy, o); return o; });
+      sameForThreadCounts('conv2dBackwardBias', () => { const o = makeArray(cs.dtype, b.g.outChannels); conv2dBackwardBias(b.g, b.dy, o); return o; });
     }), { numRuns: 60, seed: 909 });
     expect(threadPoolStats().dispatched).toBeGreaterThan(before);
   });
