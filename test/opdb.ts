@@ -246,6 +246,15 @@ const matmulCases = fc.record({
     (a, b) => pq.matmul(ta ? pq.transpose(a, -1, -2) : a, tb ? pq.transpose(b, -1, -2) : b));
 });
 
+const linearCases = fc.record({
+  lead: fc.array(fc.integer({ min: 1, max: 3 }), { minLength: 0, maxLength: 2 }),
+  inF: fc.integer({ min: 1, max: 4 }), outF: fc.integer({ min: 1, max: 3 }), bias: fc.boolean(), seed: seedArb,
+}).map(({ lead, inF, outF, bias, seed }) => {
+  const specs: InputSpec[] = [{ shape: [...lead, inF], kind: 'any' }, { shape: [outF, inF], kind: 'any' }];
+  if (bias) specs.push({ shape: [outF], kind: 'any' });
+  return makeCase(`linear x=${fmt([...lead, inF])} w=${fmt([outF, inF])} bias=${bias}`, seed, specs, (x, w, b) => pq.linear(x!, w!, b ?? null));
+});
+
 const conv2dCases = fc.record({
   batch: fc.integer({ min: 1, max: 2 }), groups: fc.integer({ min: 1, max: 2 }), cinPerGroup: fc.integer({ min: 1, max: 2 }),
   coutPerGroup: fc.integer({ min: 1, max: 2 }), kh: fc.integer({ min: 1, max: 3 }), kw: fc.integer({ min: 1, max: 3 }),
@@ -356,6 +365,7 @@ export const OP_DB: readonly OpInfo[] = [
   { name: 'logSoftmax', cases: logSoftmaxCases },
   { name: 'batchNorm', cases: batchNormCases },
   { name: 'matmul', cases: matmulCases },
+  { name: 'linear', cases: linearCases },
   { name: 'conv2d', cases: conv2dCases },
   { name: 'maxPool2d', cases: poolCases('maxPool2d') },
   { name: 'avgPool2d', cases: poolCases('avgPool2d') },

@@ -1,13 +1,5 @@
 /**
- * `linear` — composite: y = x·Wᵀ + b with W [out, in] (torch.nn.functional.linear). The transpose
- * is a strided view that gemm reads directly.
+ * `linear` — y = x·Wᵀ + b with W [out, in] (torch.nn.functional.linear). A differentiable op of its
+ * own (src/autograd/ops/linear.ts); re-exported here beside the other functional pieces.
  */
-import type { Tensor } from '../../tensor/tensor.js';
-import { add } from '../ops/add.js';
-import { matmul } from '../ops/matmul.js';
-import { transpose } from '../ops/permute.js';
-
-export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null): Tensor {
-  const y = matmul(x, transpose(weight, 0, 1));
-  return bias ? add(y, bias) : y;
-}
+export { linear } from '../ops/linear.js';

@@ -25,7 +25,8 @@ function floatData(t: Tensor, dtype: DType): FloatArray {
 const conv2dOp = defineOp<{ options: Conv2dOptions; geometry: Conv2dGeometry; dtype: DType }>({
   name: 'conv2d',
   forward: ([x, w, b], { geometry: g, dtype }) => {
-    const out = Tensor.empty([g.batch, g.outChannels, g.outHeight, g.outWidth], dtype);
+    // The conv kernels overwrite every output element (tested with NaN-filled outputs): no zero-fill.
+    const out = Tensor.uninitialized([g.batch, g.outChannels, g.outHeight, g.outWidth], dtype);
     conv2dForward(g, floatData(x!, dtype), floatData(w!, dtype), b ? floatData(b, dtype) : null, out.data as FloatArray);
     return { output: out, save: [x!, w!] };
   },
@@ -37,11 +38,11 @@ const conv2dOp = defineOp<{ options: Conv2dOptions; geometry: Conv2dGeometry; dt
     let gw: Tensor | null = null;
     let gb: Tensor | null = null;
     if (needsGrad[0]) {
-      gx = Tensor.empty(x.shape, dtype);
+      gx = Tensor.uninitialized(x.shape, dtype);
       conv2dBackwardInput(g, gyData, floatData(w, dtype), gx.data as FloatArray);
     }
     if (needsGrad[1]) {
-      gw = Tensor.empty(w.shape, dtype);
+      gw = Tensor.uninitialized(w.shape, dtype);
       conv2dBackwardWeight(g, floatData(x, dtype), gyData, gw.data as FloatArray);
     }
     if (needsGrad[2]) {
