@@ -6,24 +6,24 @@
  * step's graph holds one node and one activation per layer instead of three.
  * Reference: torch.nn.functional.linear. @example linear(x, w, b)
  */
-import { addInPlace, binary } from '../../tensor/ops/elementwise.js';
+import { isFloatDType, type FloatArray } from '../../tensor/dtype.js';
+import { gemm } from '../../tensor/kernels/matmul.js';
+import { binary } from '../../tensor/ops/elementwise.js';
 import { matmul as matmulRaw } from '../../tensor/ops/matmul.js';
 import { sum } from '../../tensor/ops/reduce.js';
 import { describe, shapeToString } from '../../tensor/shape.js';
 import { Tensor } from '../../tensor/tensor.js';
-import { reshape, transpose } from '../../tensor/views.js';
+import { contiguous, reshape, transpose } from '../../tensor/views.js';
 import { defineOp } from '../define-op.js';
 
 const linearOp = defineOp<null>({
   name: 'linear',
   forward: ([x, w, b]) => {
-    const y = matmulRaw(x!, transpose(w!, 0, 1));
-    if (!b) return { output: y, save: [x!, w!] };
-    if (b.dtype === y.dtype) {
-      addInPlace(y, b); // y is fresh and owns its storage
-      return { output: y, save: [x!, w!] };
+    if (b && isFloatDType(x!.dtype) && x!.dtype === w!.dtype && b.dtype === w!.dtype) {
+      return { output: affine(x!, w!, b), save: [x!, w!] };
     }
-    return { output: binary('add', y, b), save: [x!, w!] };
+    const y = matmulRaw(x!, transpose(w!, 0, 1));
+    return { output: b ? binary('add', y, b) : y, save: [x!, w!] };
   },
   backward: (g, { saved, needsGrad }) => {
     const x = saved[0]!;
@@ -36,6 +36,30 @@ const linearOp = defineOp<null>({
     return [gx, gw, gb];
   },
 });
+
+/**
+ * y = x·Wᵀ + b in one GEMM with the bias pre-stored in y and β = 1, so each element is rounded once
+ * (as the float64 result rounded to the dtype; x, W and b share a float dtype).
+ */
+function affine(x: Tensor, w: Tensor, b: Tensor): Tensor {
+  const [outF, inF] = w.shape as [number, number];
+  const rows = x.numel() / Math.max(inF, 1);
+  const y = Tensor.uninitialized([...x.shape.slice(0, -1), outF], w.dtype);
+  const yData = y.data as FloatArray;
+  const bias = contiguous(b).contiguousData() as FloatArray;
+  for (let r = 0; r < rows; r++) yData.set(bias.subarray(0, outF), r * outF);
+  const xc = contiguous(x);
+  const wc = contiguous(w);
+  if (rows > 0 && outF > 0 && inF > 0) {
+    gemm({
+      transA: false, transB: true, m: rows, n: outF, k: inF, alpha: 1,
+      a: xc.data as FloatArray, aOffset: xc.offset, lda: inF,
+      b: wc.data as FloatArray, bOffset: wc.offset, ldb: inF,
+      beta: 1, c: yData, cOffset: 0, ldc: outF,
+    });
+  }
+  return y;
+}
 
 /** y = x·Wᵀ + b (see the file header); `bias` may be null. */
 export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null): Tensor {
