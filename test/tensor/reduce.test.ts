@@ -108,6 +108,15 @@ describe('reductions over dim sets vs the naive reference', () => {
       { numRuns: 200 },
     );
   });
+
+  it('flat argmax/argmin with keepDim keep every dim as size 1, as torch.argmax(x, keepdim=True)', () => {
+    const x = tensor([[1, 3], [3, 0]]);
+    expect(argmax(x, undefined, { keepDim: true }).shape).toEqual([1, 1]);
+    expect(argmax(x, undefined, { keepDim: true }).toArray()).toEqual([[1]]);
+    expect(argmin(x, undefined, { keepDim: true }).toArray()).toEqual([[3]]);
+    expect(argmax(x).shape).toEqual([]);
+    expect(argmax(tensor(5), undefined, { keepDim: true }).shape).toEqual([]);
+  });
 });
 
 describe('special values and accumulation', () => {

@@ -12,7 +12,7 @@ import { reduceRows, type ReduceOp } from '../kernels/reduce.js';
 import { describe, normalizeDim, normalizeDims } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { releaseAllocated } from '../storage.js';
-import { permute } from '../views.js';
+import { permute, reshape } from '../views.js';
 
 export interface ReduceOptions {
   /** Keep reduced dims with size 1 (PyTorch `keepdim`). Default false. */
@@ -64,15 +64,24 @@ export const logsumexp = (x: Tensor, dims?: number | readonly number[], o?: Redu
   reduce('logsumexp', x, dims, o);
 export const variance = (x: Tensor, dims?: number | readonly number[], o?: VarOptions): Tensor => reduce('var', x, dims, o);
 
-/** Index of the maximum along `dim` (flat index over all elements when dim is undefined). */
+/**
+ * Index of the maximum along `dim`; with dim undefined, the flat index over all elements (0-d, or
+ * every dim kept as size 1 with keepDim, as torch.argmax).
+ */
 export function argmax(x: Tensor, dim?: number, o?: ReduceOptions): Tensor {
-  if (dim === undefined) return reduce('argmax', x.ndim === 0 ? x : flatView(x), 0, o);
+  if (dim === undefined) return flatArgExtreme('argmax', x, o);
   return reduce('argmax', x, normalizeDim(dim, x.ndim, 'argmax'), o);
 }
-/** Index of the minimum along `dim` (flat index over all elements when dim is undefined). */
+/** Index of the minimum along `dim` (flat index over all elements when dim is undefined, see argmax). */
 export function argmin(x: Tensor, dim?: number, o?: ReduceOptions): Tensor {
-  if (dim === undefined) return reduce('argmin', x.ndim === 0 ? x : flatView(x), 0, o);
+  if (dim === undefined) return flatArgExtreme('argmin', x, o);
   return reduce('argmin', x, normalizeDim(dim, x.ndim, 'argmin'), o);
+}
+
+function flatArgExtreme(op: 'argmax' | 'argmin', x: Tensor, o?: ReduceOptions): Tensor {
+  if (!(x instanceof Tensor)) throw new TypeError(`${op}: input must be a Tensor, got ${describe(x)}`);
+  const r = reduce(op, x.ndim === 0 ? x : flatView(x), 0);
+  return o?.keepDim ? reshape(r, x.shape.map(() => 1)) : r;
 }
 
 function flatView(x: Tensor): Tensor {
