@@ -8,7 +8,8 @@
 export type DatasetName = 'mnist' | 'fashion-mnist' | 'cifar10';
 export type Scope = 'partial' | 'full';
 export type FeatureSourceName =
-  | 'photonic' | 'exact' | 'fixed-random' | 'matched-noise' | 'distinguishable' | 'bernoulli' | 'learned';
+  | 'photonic' | 'exact' | 'fixed-random' | 'matched-noise' | 'distinguishable' | 'bernoulli' | 'learned'
+  | 'learned-count-matched';
 
 export interface TeacherConfig {
   /** Base width w of the MNIST-family CNN (ignored by CIFAR-lite). */
@@ -195,7 +196,7 @@ export function validateConfig(c: PqkdConfig): void {
       if (!Number.isSafeInteger(m) || m < 0 || m >= p.modes) fail(`photonic.groups[${gi}][${i}]`, `a mode in [0, ${p.modes})`, m);
     });
   });
-  oneOf('photonic.featureSource', p.featureSource, ['photonic', 'exact', 'fixed-random', 'matched-noise', 'distinguishable', 'bernoulli', 'learned']);
+  oneOf('photonic.featureSource', p.featureSource, ['photonic', 'exact', 'fixed-random', 'matched-noise', 'distinguishable', 'bernoulli', 'learned', 'learned-count-matched']);
   oneOf('photonic.redraw', p.redraw, ['step', 'epoch', 'never']);
   oneOf('photonic.angleDomain', p.angleDomain, ['periodic', 'half']);
   num('photonic.loss', p.loss, 0, 1, false, true);

@@ -2,7 +2,8 @@
  * Feature sources for PQKD behind one interface (pqkd-method.md §4, §11): the photonic time-bin
  * circuit, its exact (S = ∞) version, and the classical attribution controls. Each source owns the
  * parameter vector SPSA optimises (the 29 beam-splitter angles for the circuit-based sources, the
- * 512 values themselves for the learned vector, nothing for the fixed ones).
+ * 512 values themselves for the learned vector, 29 mapped values for its count-matched variant,
+ * nothing for the fixed ones).
  *
  *  - photonic:        exact Clifford & Clifford shots at U(θ) (+ loss, threshold detectors) → group
  *                     histograms; SPSA evaluations draw shots from the exact click distribution by
@@ -14,6 +15,8 @@
  *  - distinguishable: the same circuit and SPSA without interference (classically easy).
  *  - bernoulli:       every mode clicks independently with its exact photonic click probability at θ.
  *  - learned:         a free vector initialised to φ(θ₀), trained by the same SPSA schedule.
+ *  - learned-count-matched: (e′) as many free values as θ has angles, mapped to the feature by a fixed
+ *                     random matrix and starting at φ(θ₀), under the same SPSA schedule.
  */
 import { CliffordSampler } from '../photonics/clifford.js';
 import type { DetectionConfig } from '../photonics/detectors.js';
@@ -175,6 +178,28 @@ export function createFeatureSource(config: PhotonicConfig, seed: number): PqkdF
       return {
         ...base, name: config.featureSource, paramCount: 0, periodic: false,
         initialParams: () => new Float64Array(0), sample, spsaSample: sample, exact: () => Float64Array.from(fixed),
+      };
+    }
+    case 'learned-count-matched': {
+      // (e′): as many free values as the circuit has angles, through a fixed random dim×K map A:
+      // φ(v) = φ₀ + A·v, v₀ = 0, where φ₀ = φ(θ₀) is the run's starting feature (the Distiller draws θ₀
+      // from Generator(seed).fork('theta0'), as here). A's entries ~ N(0, ‖φ₀‖²/dim), so a unit step
+      // in one value moves φ by about its own norm (SPSA's perturbations are angle-sized).
+      const phi0 = exact(initialParams(new Generator(seed).fork('theta0')));
+      let norm2 = 0;
+      for (const v of phi0) norm2 += v * v;
+      const map = new Generator(seed).fork('learned-count-matched-map').normalArray(layout.dim * nAngles, 0, Math.sqrt(norm2 / layout.dim));
+      const sample = (v: Float64Array, _g?: Generator, out: Float64Array = new Float64Array(layout.dim)): Float64Array => {
+        for (let i = 0; i < layout.dim; i++) {
+          let acc = phi0[i]!;
+          for (let j = 0; j < nAngles; j++) acc += map[i * nAngles + j]! * v[j]!;
+          out[i] = acc;
+        }
+        return out;
+      };
+      return {
+        ...base, name: 'learned-count-matched', paramCount: nAngles, periodic: false,
+        initialParams: () => new Float64Array(nAngles), sample, spsaSample: sample, exact: (v, o) => sample(v, undefined, o),
       };
     }
     case 'learned': {

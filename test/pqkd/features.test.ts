@@ -73,8 +73,28 @@ describe('photonic feature source', () => {
     expect(Math.abs(median - 0.0526) / 0.0526).toBeLessThan(0.15);
   });
 
+  it('the count-matched learned control (e′) starts at φ(θ₀) and is affine in its 29 values', () => {
+    const cfg = { ...photonic, featureSource: 'learned-count-matched' as const };
+    const s = createFeatureSource(cfg, 5);
+    expect(s.paramCount).toBe(29);
+    expect(s.periodic).toBe(false);
+    const v0 = s.initialParams(new Generator(0));
+    expect(Array.from(v0)).toEqual(new Array(29).fill(0));
+    // φ(0) is the run's starting feature: the exact feature at the θ₀ the Distiller draws from the seed.
+    const theta0 = createFeatureSource(photonic, 5).initialParams(new Generator(5).fork('theta0'));
+    expect(Array.from(s.sample(v0, new Generator(1)))).toEqual(Array.from(source.exact(theta0)!));
+    // Affine: φ(a + b) − φ(0) = (φ(a) − φ(0)) + (φ(b) − φ(0)), and the same map for the same seed.
+    const g = new Generator(2);
+    const a = g.normalArray(29, 0, 1), b = g.normalArray(29, 0, 1);
+    const ab = Float64Array.from(a, (x, i) => x + b[i]!);
+    const [p0, pa, pb, pab] = [v0, a, b, ab].map((v) => s.sample(v, new Generator(3)));
+    for (let i = 0; i < 512; i++) expect(pab![i]! - p0![i]!).toBeCloseTo(pa![i]! - p0![i]! + pb![i]! - p0![i]!, 12);
+    expect(Array.from(createFeatureSource(cfg, 5).sample(a, new Generator(4)))).toEqual(Array.from(pa!));
+    expect(rms(pa!, p0!)).toBeGreaterThan(0);
+  });
+
   it('every control source has the same interface and layout', () => {
-    for (const name of ['exact', 'fixed-random', 'matched-noise', 'distinguishable', 'bernoulli', 'learned'] as const) {
+    for (const name of ['exact', 'fixed-random', 'matched-noise', 'distinguishable', 'bernoulli', 'learned', 'learned-count-matched'] as const) {
       const s = createFeatureSource({ ...photonic, featureSource: name }, 3);
       const params = s.initialParams(new Generator(0));
       const phi = s.sample(params, new Generator(1));

@@ -99,7 +99,7 @@ describe('PQKD distillation on a real MNIST slice (5,000 images, 1 epoch)', () =
   it('every feature source runs through the same trainer', () => {
     const t = teacher(config);
     const small = mnistSlice(400, 300);
-    for (const name of ['photonic', 'exact', 'fixed-random', 'matched-noise', 'distinguishable', 'bernoulli', 'learned'] as const) {
+    for (const name of ['photonic', 'exact', 'fixed-random', 'matched-noise', 'distinguishable', 'bernoulli', 'learned', 'learned-count-matched'] as const) {
       const cfg = tinyConfig({ seed: 3, photonic: { ...config.photonic, featureSource: name } });
       const source = createFeatureSource(cfg.photonic, cfg.seed);
       const s = student(cfg, source.bins);
