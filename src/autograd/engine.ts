@@ -8,9 +8,10 @@
  * sum of the gradients of its output. Gradients for inputs are summed back to the input's shape
  * (un-broadcasting, `sumToShape`) and cast to its dtype; leaves that require grad accumulate into
  * `.grad` (in place when it exists, see accumulateLeafGrad). Gradient buffers the pass no longer
- * needs go back to the storage pool (GradientLedger). Without `retainGraph` the saved tensors are released afterwards and a second backward
- * through the same nodes is an error. Order of accumulation is fixed (reverse topological order,
- * inputs in order), so gradients are bit-reproducible.
+ * needs go back to the storage pool (GradientLedger). Without `retainGraph` the saved tensors are
+ * released afterwards and a second backward through the same nodes is an error. Order of
+ * accumulation is fixed (reverse topological order, inputs in order), so gradients are
+ * bit-reproducible.
  */
 import { addInPlace, binary, cast } from '../tensor/ops/elementwise.js';
 import { sum } from '../tensor/ops/reduce.js';
