@@ -64,7 +64,7 @@ export const STUDENT_FLAGS: FlagSpec[] = [
   { name: 'loops', type: 'intList', path: 'photonic.loopLengths', help: 'loop lengths, e.g. 1,2' },
   { name: 'shots', type: 'int', path: 'photonic.shots', help: 'shots S per feature draw' },
   { name: 'feature-source', type: 'string', path: 'photonic.featureSource', help: 'feature source',
-    choices: ['photonic', 'exact', 'fixed-random', 'matched-noise', 'distinguishable', 'bernoulli', 'learned', 'learned-count-matched'] },
+    choices: ['photonic', 'exact', 'fixed-random', 'matched-noise', 'distinguishable', 'bernoulli', 'learned', 'learned-count-matched', 'learned-adam'] },
   { name: 'redraw', type: 'string', path: 'photonic.redraw', choices: ['step', 'epoch', 'never'], help: 'feature redraw policy' },
   { name: 'projection-seed', type: 'int', path: 'projectionSeed', help: 'seed of the fixed projections' },
   { name: 'ema', type: 'bool', path: 'ema.enabled', help: 'EMA smoothing of the feature (--no-ema to disable)' },

@@ -9,7 +9,7 @@ export type DatasetName = 'mnist' | 'fashion-mnist' | 'cifar10';
 export type Scope = 'partial' | 'full';
 export type FeatureSourceName =
   | 'photonic' | 'exact' | 'fixed-random' | 'matched-noise' | 'distinguishable' | 'bernoulli' | 'learned'
-  | 'learned-count-matched';
+  | 'learned-count-matched' | 'learned-adam';
 
 export interface TeacherConfig {
   /** Base width w of the MNIST-family CNN (ignored by CIFAR-lite). */
@@ -196,7 +196,7 @@ export function validateConfig(c: PqkdConfig): void {
       if (!Number.isSafeInteger(m) || m < 0 || m >= p.modes) fail(`photonic.groups[${gi}][${i}]`, `a mode in [0, ${p.modes})`, m);
     });
   });
-  oneOf('photonic.featureSource', p.featureSource, ['photonic', 'exact', 'fixed-random', 'matched-noise', 'distinguishable', 'bernoulli', 'learned', 'learned-count-matched']);
+  oneOf('photonic.featureSource', p.featureSource, ['photonic', 'exact', 'fixed-random', 'matched-noise', 'distinguishable', 'bernoulli', 'learned', 'learned-count-matched', 'learned-adam']);
   oneOf('photonic.redraw', p.redraw, ['step', 'epoch', 'never']);
   oneOf('photonic.angleDomain', p.angleDomain, ['periodic', 'half']);
   num('photonic.loss', p.loss, 0, 1, false, true);

@@ -13,7 +13,9 @@ import { Module } from '../nn/module.js';
 import { Parameter } from '../nn/parameter.js';
 import type { Generator } from '../tensor/random.js';
 import { Tensor } from '../tensor/tensor.js';
-import { FixedProjection, standardiseMixing } from './projection.js';
+import { matmul } from '../autograd/ops/matmul.js';
+import { reshape } from '../autograd/ops/reshape.js';
+import { FixedProjection, standardiseMixing, standardiseMixingTensor } from './projection.js';
 
 export interface DictConv2dOptions {
   rank: number;
@@ -63,6 +65,17 @@ export class DictConv2d extends Module {
     const t = Tensor.empty([this.outChannels, this.inChannels, this.rank], 'float32');
     (t.data as Float32Array).set(M);
     this.mixing = t;
+  }
+
+  /**
+   * Sets M from a centred feature TENSOR through differentiable ops (M = standardise(P·gφ)), so a
+   * loss computed with this layer has a gradient with respect to the feature (the (e″) control).
+   * Call it every step: M is an intermediate of that step's graph.
+   */
+  setFeatureTensor(centred: Tensor): void {
+    const m = matmul(this.projection.matrixTensor(), centred);
+    const M = standardiseMixingTensor(m, this.inChannels, this.rank);
+    this.mixing = reshape(M, [this.outChannels, this.inChannels, this.rank]);
   }
 
   forward(x: Tensor): Tensor {

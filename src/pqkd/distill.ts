@@ -21,6 +21,7 @@ import { Spsa, type SpsaState } from '../photonics/spsa.js';
 import { dispose } from '../tensor/dispose.js';
 import { Generator } from '../tensor/random.js';
 import { Tensor } from '../tensor/tensor.js';
+import { Parameter } from '../nn/parameter.js';
 import type { PqkdConfig } from './config.js';
 import { evaluate, TeacherLogitCache } from './evaluate.js';
 import { NonFiniteLossError, type RunHooks } from './events.js';
@@ -35,6 +36,8 @@ export interface DistillState {
   step: number;
   spsa: SpsaState | null;
   stream: FeatureStreamState;
+  /** The (e″) control's trained feature (float32 values), when the source is trained by Adam. */
+  feature?: number[];
 }
 
 export interface DistillEpochResult extends EpochResult {
@@ -53,6 +56,8 @@ export class Distiller {
   private readonly cache: TeacherLogitCache | null;
   private readonly root: Generator;
   private params: Float64Array;
+  /** The (e″) control's feature φ [D], a parameter of `optimizer` after the student's (else null). */
+  readonly featureParameter: Parameter | null;
 
   constructor(
     readonly config: PqkdConfig,
@@ -63,16 +68,20 @@ export class Distiller {
     private readonly hooks: RunHooks = {},
   ) {
     this.root = new Generator(config.seed);
-    this.optimizer = new Adam(student.parameters(), { lr: config.student.lr });
+    this.params = source.initialParams(this.root.fork('theta0'));
+    this.featureParameter = source.trainedBy === 'adam'
+      ? new Parameter(Tensor.fromData(Float32Array.from(this.params), [source.dim], 'float32'))
+      : null;
+    const trained = this.featureParameter ? [...student.parameters(), this.featureParameter] : student.parameters();
+    this.optimizer = new Adam(trained, { lr: config.student.lr });
     this.loader = new DataLoader(data.dataset, {
       batchSize: config.student.batchSize, shuffle: true, generator: this.root.fork('student-data'),
       indices: data.train, augment: data.augment ?? false,
     });
     this.cache = data.augment ? null : new TeacherLogitCache(teacher, data.dataset);
     this.stream = new FeatureStream(source, this.root, { ema: config.ema, redraw: config.photonic.redraw });
-    this.params = source.initialParams(this.root.fork('theta0'));
     const s = config.spsa;
-    const optimise = s.enabled && source.paramCount > 0 && s.updatesPerEpoch > 0;
+    const optimise = s.enabled && source.paramCount > 0 && s.updatesPerEpoch > 0 && source.trainedBy !== 'adam';
     const totalSteps = Math.max(1, (config.student.epochs - s.warmupEpochs) * s.updatesPerEpoch);
     const half = config.photonic.angleDomain === 'half' && source.periodic;
     this.spsa = optimise
@@ -85,6 +94,7 @@ export class Distiller {
 
   /** The current SPSA parameters (θ). */
   get theta(): Float64Array {
+    if (this.featureParameter) return Float64Array.from(this.featureParameter.data);
     return this.spsa ? this.spsa.theta : this.params;
   }
 
@@ -133,7 +143,8 @@ export class Distiller {
       const t0 = now();
       const { images, labels, indices } = this.loader.batch(epoch, b);
       const teacherLogits = this.cache ? this.cache.batch(indices) : this.teacherForward(images);
-      this.student.setFeature(this.stream.next(theta, this.step, b === 0));
+      if (this.featureParameter) this.student.setFeatureTensor(this.featureParameter);
+      else this.student.setFeature(this.stream.next(theta, this.step, b === 0));
       const loss = distillationLoss(this.student.forward(images), teacherLogits, labels, { temperature, alpha });
       const value = loss.item();
       if (!Number.isFinite(value)) throw new NonFiniteLossError('student', epoch, b, value);
@@ -173,7 +184,9 @@ export class Distiller {
 
   /** Sets the student's feature to the stream's current value (the export feature φ̄_T). */
   freezeFeature(): Float64Array {
-    const phi = this.stream.current() ?? this.source.sample(this.theta, this.root.fork('feature').fork(this.step));
+    const phi = this.featureParameter
+      ? Float64Array.from(this.featureParameter.data)
+      : this.stream.current() ?? this.source.sample(this.theta, this.root.fork('feature').fork(this.step));
     this.student.setFeature(phi);
     return Float64Array.from(phi);
   }
@@ -182,12 +195,20 @@ export class Distiller {
     return {
       epoch: this.epoch, step: this.step,
       spsa: this.spsa ? this.spsa.getState() : null, stream: this.stream.getState(),
+      ...(this.featureParameter ? { feature: Array.from(this.featureParameter.data) } : {}),
     };
   }
 
   setState(state: DistillState): void {
     if (this.spsa && state.spsa) this.spsa.setState(state.spsa);
     this.stream.setState(state.stream);
+    if (this.featureParameter) {
+      if (!Array.isArray(state.feature) || state.feature.length !== this.source.dim) {
+        throw new RangeError(`Distiller.setState: the ${this.source.name} source needs state.feature with ${this.source.dim} values, got ${state.feature === undefined ? 'none' : `${String((state.feature as unknown[]).length ?? '?')} values`}`);
+      }
+      (this.featureParameter.data as Float32Array).set(state.feature);
+      this.featureParameter.storage.bumpVersion();
+    }
     this.epoch = state.epoch;
     this.step = state.step;
   }

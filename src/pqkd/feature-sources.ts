@@ -17,6 +17,8 @@
  *  - learned:         a free vector initialised to φ(θ₀), trained by the same SPSA schedule.
  *  - learned-count-matched: (e′) as many free values as θ has angles, mapped to the feature by a fixed
  *                     random matrix and starting at φ(θ₀), under the same SPSA schedule.
+ *  - learned-adam:    (e″) the free vector trained by the student's Adam through P (an upper bound;
+ *                     the Distiller owns it as a parameter, see `trainedBy`).
  */
 import { CliffordSampler } from '../photonics/clifford.js';
 import type { DetectionConfig } from '../photonics/detectors.js';
@@ -41,6 +43,11 @@ export interface PqkdFeatureSource {
   readonly paramCount: number;
   /** Whether SPSA wraps the parameters to (−π, π] (angles). */
   readonly periodic: boolean;
+  /**
+   * Who trains the parameters: SPSA (default), or 'adam' for the (e″) control, whose parameters are
+   * the feature itself, trained with the student by its optimiser through P (no SPSA, no shots).
+   */
+  readonly trainedBy?: 'spsa' | 'adam';
   initialParams(gen: Generator): Float64Array;
   /** A fresh S-shot feature for a training step. */
   sample(params: Float64Array, gen: Generator, out?: Float64Array): Float64Array;
@@ -202,14 +209,17 @@ export function createFeatureSource(config: PhotonicConfig, seed: number): PqkdF
         initialParams: () => new Float64Array(nAngles), sample, spsaSample: sample, exact: (v, o) => sample(v, undefined, o),
       };
     }
-    case 'learned': {
+    case 'learned':
+    case 'learned-adam': {
       const sample = (params: Float64Array, _g: Generator, out = new Float64Array(layout.dim)): Float64Array => {
         out.set(params);
         return out;
       };
+      const adam = config.featureSource === 'learned-adam';
       return {
-        ...base, name: 'learned', paramCount: layout.dim, periodic: false,
-        initialParams: (gen) => exact(initialParams(gen)), sample, spsaSample: sample, exact: (p) => Float64Array.from(p),
+        ...base, name: config.featureSource, paramCount: layout.dim, periodic: false, trainedBy: adam ? 'adam' : 'spsa',
+        initialParams: (gen) => exact(initialParams(gen)), sample, spsaSample: sample,
+        exact: (p) => (adam ? null : Float64Array.from(p)),
       };
     }
   }

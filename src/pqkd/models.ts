@@ -19,7 +19,7 @@ import type { Tensor } from '../tensor/tensor.js';
 import type { DictConvImpl } from '../autograd/functional/dict-conv2d.js';
 import { DictConv2d } from './dict-conv.js';
 import type { ModelSpec } from './model-spec.js';
-import { centreFeature } from './projection.js';
+import { centreFeature, centreFeatureTensor } from './projection.js';
 
 export interface BuildOptions {
   generator: Generator;
@@ -86,6 +86,16 @@ export class PqkdNet extends Module {
     const centred = centreFeature(phi, bins);
     for (const layer of this.dictLayers) layer.setFeature(centred);
     this.feature = Float64Array.from(phi);
+  }
+
+  /**
+   * Sets the feature from a tensor φ [D] through differentiable ops (the (e″) control: φ is trained
+   * by the student's optimiser through P). Call it every step before forward.
+   */
+  setFeatureTensor(phi: Tensor): void {
+    const centred = centreFeatureTensor(phi, this.options.featureBins ?? [256, 256]);
+    for (const layer of this.dictLayers) layer.setFeatureTensor(centred);
+    this.feature = Float64Array.from(phi.data);
   }
 
   forward(x: Tensor): Tensor {

@@ -12,7 +12,15 @@
  * (seed, layer, row, col) and a materialised P (float32, once per process) and a streamed one give the
  * same M bit for bit. Cost: rows × D multiply-adds per evaluation (float64 accumulation).
  */
+import { add } from '../autograd/ops/add.js';
+import { div } from '../autograd/ops/div.js';
+import { mean } from '../autograd/ops/mean.js';
+import { mul } from '../autograd/ops/mul.js';
+import { sqrt } from '../autograd/ops/sqrt.js';
+import { sub } from '../autograd/ops/sub.js';
+import { fromTypedArray } from '../tensor/create.js';
 import { Generator } from '../tensor/random.js';
+import type { Tensor } from '../tensor/tensor.js';
 
 export const PROJECTION_GENERATOR = 'threefry2x32-20/v1 fork(projection/<layer>).fork(<row>), N(0, 1/D) Box-Muller';
 
@@ -36,6 +44,7 @@ export function projectionRow(seed: number, layer: string, row: number, out: Flo
 /** One layer's fixed projection; materialises P in float32 on first use (or streams rows). */
 export class FixedProjection {
   private matrix: Float32Array | null = null;
+  private tensor: Tensor | null = null;
 
   constructor(
     readonly seed: number,
@@ -52,6 +61,12 @@ export class FixedProjection {
   /** Number of fixed entries (reported, never counted as trainable). */
   get entries(): number {
     return this.rows * this.cols;
+  }
+
+  /** P as a constant float32 tensor [rows, cols] (materialised once; for the differentiable path). */
+  matrixTensor(): Tensor {
+    this.tensor ??= fromTypedArray(this.materialise(), [this.rows, this.cols]);
+    return this.tensor;
   }
 
   private materialise(): Float32Array {
@@ -99,4 +114,28 @@ export function standardiseMixing(m: Float64Array, inChannels: number, rank: num
   const gamma = Math.sqrt(2 / (inChannels * rank));
   for (let i = 0; i < m.length; i++) out[i] = (gamma * (m[i]! - mean)) / (std + 1e-8);
   return out;
+}
+
+/**
+ * `centreFeature` and `standardiseMixing` on tensors, differentiable (the (e″) control trains φ by
+ * Adam through them): M = γ·(m − mean)/(std + 1e-8) with m = P·g(φ), as the numeric path above.
+ */
+export function centreFeatureTensor(phi: Tensor, bins: readonly number[]): Tensor {
+  const offset = new Float32Array(phi.numel());
+  const scale = new Float32Array(phi.numel());
+  let at = 0;
+  for (const B of bins) {
+    offset.fill(1 / B, at, at + B);
+    scale.fill(Math.sqrt(B), at, at + B);
+    at += B;
+  }
+  if (at !== phi.numel()) throw new RangeError(`centreFeatureTensor: group bins sum to ${at}, feature has ${phi.numel()} values`);
+  return mul(sub(phi, fromTypedArray(offset, [at])), fromTypedArray(scale, [at]));
+}
+
+/** Differentiable `standardiseMixing` (population statistics over all entries of m). */
+export function standardiseMixingTensor(m: Tensor, inChannels: number, rank: number): Tensor {
+  const centred = sub(m, mean(m));
+  const std = sqrt(mean(mul(centred, centred)));
+  return mul(div(centred, add(std, 1e-8)), Math.sqrt(2 / (inChannels * rank)));
 }

@@ -4,7 +4,10 @@ import { dictConv2d, dictKernel } from '../../src/autograd/functional/dict-conv2
 import { gradcheck } from '../../src/autograd/gradcheck.js';
 import { conv2d } from '../../src/autograd/ops/conv2d.js';
 import { DictConv2d } from '../../src/pqkd/dict-conv.js';
-import { centreFeature, FixedProjection, projectionRow, standardiseMixing } from '../../src/pqkd/projection.js';
+import { centreFeature, centreFeatureTensor, FixedProjection, projectionRow, standardiseMixing, standardiseMixingTensor } from '../../src/pqkd/projection.js';
+import { matmul } from '../../src/autograd/ops/matmul.js';
+import { mul } from '../../src/autograd/ops/mul.js';
+import { sum } from '../../src/autograd/ops/sum.js';
 import { randn } from '../../src/tensor/create.js';
 import { Generator } from '../../src/tensor/random.js';
 import { Tensor } from '../../src/tensor/tensor.js';
@@ -103,5 +106,23 @@ describe('DictConv2d module', () => {
     const x = randn([2, 3, 9, 9], { generator: new Generator(6) });
     const conv = layer.toConv2d(new Generator(0));
     expect(maxAbsDiff(layer.forward(x), conv.forward(x))).toBeLessThan(1e-5);
+  });
+
+  it('the differentiable feature path ((e″) control) gives the numeric mixing, and its gradient checks', () => {
+    const layer = new DictConv2d(3, 8, { rank: 4, kernelSize: 3, padding: 1, layerName: 'l', projectionSeed: 5, featureDim: 512, generator: new Generator(2) });
+    const phi = new Generator(8).uniformArray(512, 0, 2 / 256);
+    layer.setFeature(centreFeature(phi, [256, 256]));
+    const numeric = Float64Array.from(layer.mixing!.data);
+    const phiTensor = Tensor.fromData(Float32Array.from(phi), [512], 'float32');
+    phiTensor.requiresGrad = true;
+    layer.setFeatureTensor(centreFeatureTensor(phiTensor, [256, 256]));
+    expect(layer.mixing!.shape).toEqual([8, 3, 4]);
+    const viaTensor = layer.mixing!.data;
+    for (let i = 0; i < numeric.length; i++) expect(Math.abs(viaTensor[i]! - numeric[i]!)).toBeLessThan(1e-4 * (1 + Math.abs(numeric[i]!)));
+    // ∂/∂φ of a loss through centring, P (as a float64 copy) and the standardisation, by float64 differences.
+    const P = Tensor.fromData(Float64Array.from(layer.projection.matrixTensor().data), [96, 512], 'float64');
+    const up = randn([96], { generator: new Generator(3), dtype: 'float64' });
+    const loss = (f: Tensor): Tensor => sum(mul(standardiseMixingTensor(matmul(P, centreFeatureTensor(f, [256, 256])), 3, 4), up));
+    expect(gradcheck(loss, [Tensor.fromData(Float64Array.from(phi), [512], 'float64')], { mode: 'full' }).ok).toBe(true);
   });
 });

@@ -106,7 +106,37 @@ describe('PQKD distillation on a real MNIST slice (5,000 images, 1 epoch)', () =
       const d = new Distiller(cfg, t, s, source, small);
       const r = d.runEpoch();
       expect(Number.isFinite(r.trainLoss), name).toBe(true);
-      expect(r.spsaUpdates, name).toBe(source.paramCount > 0 ? 2 : 0);
+      expect(r.spsaUpdates, name).toBe(source.paramCount > 0 && source.trainedBy !== 'adam' ? 2 : 0);
     }
+  });
+
+  it('the (e″) control trains the feature with Adam through P and resumes bit-identically', () => {
+    const t = teacher(config);
+    const small = mnistSlice(400, 300);
+    const cfg = tinyConfig({ seed: 4, photonic: { ...config.photonic, featureSource: 'learned-adam' } });
+    const make = (): Distiller => {
+      const source = createFeatureSource(cfg.photonic, cfg.seed);
+      return new Distiller(cfg, t, student(cfg, source.bins), source, small);
+    };
+    const straight = make();
+    const phi0 = Float32Array.from(straight.featureParameter!.data as Float32Array);
+    expect(straight.spsa).toBeNull();
+    expect(straight.optimizer.params.at(-1)).toBe(straight.featureParameter);
+    straight.runEpoch();
+    const moved = straight.featureParameter!.data as Float32Array;
+    expect(moved.some((v, i) => v !== phi0[i])).toBe(true); // Adam moved φ: the loss reaches it through P
+    expect(Array.from(straight.student.feature!)).toEqual(Array.from(moved)); // the frozen export feature
+    straight.runEpoch();
+    // Stop after one epoch, carry model, optimiser and trainer state over, run the second epoch.
+    const first = make();
+    first.runEpoch();
+    const resumed = make();
+    resumed.student.loadStateDict(first.student.stateDict());
+    resumed.optimizer.loadStateDict(first.optimizer.stateDict());
+    resumed.setState(JSON.parse(JSON.stringify(first.getState())));
+    resumed.runEpoch();
+    expect(weightsHash(resumed.student)).toBe(weightsHash(straight.student));
+    expect(Buffer.from((resumed.featureParameter!.data as Float32Array).buffer).equals(Buffer.from(moved.buffer))).toBe(true);
+    expect(() => make().setState({ ...first.getState(), feature: undefined })).toThrow(/learned-adam source needs state\.feature with 512 values/);
   });
 });
