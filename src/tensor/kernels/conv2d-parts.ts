@@ -16,6 +16,7 @@
  */
 import type { FloatArray } from '../dtype.js';
 import { conv2dBackwardInputDepthwise, conv2dBackwardWeightDepthwise, conv2dForwardDepthwise } from './conv2d-depthwise.js';
+import { backwardInputDepthwise3x3, backwardWeightDepthwise3x3, forwardDepthwise3x3, isDepthwise3x3 } from './conv2d-depthwise-3x3.js';
 import type { Conv2dGeometry } from './conv2d-geometry.js';
 import { gemmSerialRows } from './gemm-reference.js';
 import { col2imAccumulate, im2col, im2colRows } from './im2col.js';
@@ -60,7 +61,8 @@ export function conv2dForwardImages(
   g: Conv2dGeometry, x: FloatArray, w: FloatArray, bias: FloatArray | null, out: FloatArray, n0: number, n1: number,
 ): void {
   if (useDepthwiseKernels(g)) {
-    conv2dForwardDepthwise(g, x, w, bias, out, n0, n1);
+    if (isDepthwise3x3(g)) forwardDepthwise3x3(g, x, w, bias, out, n0, n1);
+    else conv2dForwardDepthwise(g, x, w, bias, out, n0, n1);
     return;
   }
   const Cg = g.inChannels / g.groups;
@@ -105,7 +107,8 @@ export function conv2dBackwardInputImages(
   const P = g.outHeight * g.outWidth;
   const HW = g.inHeight * g.inWidth;
   if (useDepthwiseKernels(g)) {
-    conv2dBackwardInputDepthwise(g, gradOut, w, gradInput, n0, n1);
+    if (isDepthwise3x3(g)) backwardInputDepthwise3x3(g, gradOut, w, gradInput, n0, n1);
+    else conv2dBackwardInputDepthwise(g, gradOut, w, gradInput, n0, n1);
     return;
   }
   if (isPointwise(g)) {
@@ -170,7 +173,8 @@ export function conv2dBackwardWeightUnits(
 ): void {
   if (end <= start) return;
   if (useDepthwiseKernels(g)) {
-    conv2dBackwardWeightDepthwise(g, x, gradOut, gradWeight, start, end);
+    if (isDepthwise3x3(g)) backwardWeightDepthwise3x3(g, x, gradOut, gradWeight, start, end);
+    else conv2dBackwardWeightDepthwise(g, x, gradOut, gradWeight, start, end);
     return;
   }
   const Cg = g.inChannels / g.groups;
