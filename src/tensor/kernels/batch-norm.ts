@@ -7,14 +7,20 @@
  *              training (batch statistics):  dx = γ_c·r_c·(g − dβ_c/M − x̂·dγ_c/M)
  *              eval (fixed statistics):      dx = γ_c·r_c·g
  * One rounding on every store. Cost: O(N·C·S) per pass (stats 2 passes, forward 1, backward 2).
+ * Channels are independent, so a channel range is a thread's unit of work (parallel/batch-norm-parallel.ts).
  * Reference: torch.nn.functional.batch_norm and its autograd formula (native_batch_norm_backward).
  */
 import type { FloatArray } from '../dtype.js';
 
-/** Per-channel mean and biased variance of x [N, C, S] into `mean`/`variance` (float64). */
-export function batchNormStats(x: FloatArray, n: number, c: number, s: number, mean: Float64Array, variance: Float64Array): void {
+/**
+ * Per-channel mean and biased variance of x [N, C, S] into `mean`/`variance` (float64), for channels
+ * [ch0, ch1) (all by default; a thread's share otherwise).
+ */
+export function batchNormStats(
+  x: FloatArray, n: number, c: number, s: number, mean: Float64Array, variance: Float64Array, ch0 = 0, ch1 = c,
+): void {
   const m = n * s;
-  for (let ch = 0; ch < c; ch++) {
+  for (let ch = ch0; ch < ch1; ch++) {
     let acc = 0;
     for (let i = 0; i < n; i++) {
       const base = (i * c + ch) * s;
@@ -34,12 +40,12 @@ export function batchNormStats(x: FloatArray, n: number, c: number, s: number, m
   }
 }
 
-/** y = (x − mean)·invstd·weight + bias, per channel. */
+/** y = (x − mean)·invstd·weight + bias, per channel, for channels [ch0, ch1) (all by default). */
 export function batchNormForward(
   x: FloatArray, n: number, c: number, s: number, mean: Float64Array, invstd: Float64Array,
-  weight: FloatArray | null, bias: FloatArray | null, out: FloatArray,
+  weight: FloatArray | null, bias: FloatArray | null, out: FloatArray, ch0 = 0, ch1 = c,
 ): void {
-  for (let ch = 0; ch < c; ch++) {
+  for (let ch = ch0; ch < ch1; ch++) {
     const scale = invstd[ch]! * (weight ? weight[ch]! : 1);
     const shift = (bias ? bias[ch]! : 0) - mean[ch]! * scale;
     for (let i = 0; i < n; i++) {
@@ -49,14 +55,17 @@ export function batchNormForward(
   }
 }
 
-/** Gradients of batchNormForward (see the header); any output may be null when not needed. */
+/**
+ * Gradients of batchNormForward (see the header) for channels [ch0, ch1) (all by default); any
+ * output may be null when not needed.
+ */
 export function batchNormBackward(
   x: FloatArray, g: FloatArray, n: number, c: number, s: number, mean: Float64Array, invstd: Float64Array,
   weight: FloatArray | null, training: boolean,
-  gradInput: FloatArray | null, gradWeight: FloatArray | null, gradBias: FloatArray | null,
+  gradInput: FloatArray | null, gradWeight: FloatArray | null, gradBias: FloatArray | null, ch0 = 0, ch1 = c,
 ): void {
   const m = n * s;
-  for (let ch = 0; ch < c; ch++) {
+  for (let ch = ch0; ch < ch1; ch++) {
     const mu = mean[ch]!;
     const r = invstd[ch]!;
     let sumG = 0;

@@ -5,7 +5,9 @@
  * element ranges of element-wise ops).
  */
 import type { FloatArray, TypedArray } from '../dtype.js';
+import { batchNormBackward, batchNormForward, batchNormStats } from '../kernels/batch-norm.js';
 import { binaryKernel, unaryKernel, type BinaryOp, type UnaryOp } from '../kernels/elementwise.js';
+import type { BatchNormJob } from './batch-norm-parallel.js';
 import type { Conv2dGeometry } from '../kernels/conv2d-geometry.js';
 import { conv2dBackwardInputImages, conv2dBackwardWeightUnits, conv2dForwardImages } from '../kernels/conv2d-parts.js';
 import { conv2dBackwardBiasChannels } from '../kernels/conv2d-direct.js';
@@ -23,6 +25,7 @@ export type KernelTask =
   | { kind: 'maxPool2dForward'; g: Pool2dGeometry; x: FloatArray; out: FloatArray; argmax: Int32Array; start: number; end: number }
   | { kind: 'maxPool2dBackward'; g: Pool2dGeometry; gradOut: FloatArray; argmax: Int32Array; gradInput: FloatArray; start: number; end: number }
   | { kind: 'unaryRange'; op: UnaryOp; x: TypedArray; xOffset: number; out: TypedArray; start: number; end: number }
+  | (BatchNormJob & { ch0: number; ch1: number })
   | { kind: 'binaryRange'; op: BinaryOp; a: TypedArray; aOffset: number; b: TypedArray; bOffset: number; out: TypedArray; start: number; end: number };
 
 /** The images [start, end) of a pooling job: a geometry with that batch and views of the arrays. */
@@ -65,6 +68,18 @@ export function executeTask(task: KernelTask): void {
       maxPool2dBackwardSerial(p.g, task.gradOut.subarray(...p.output), task.argmax.subarray(...p.output), task.gradInput.subarray(...p.input));
       return;
     }
+    case 'batchNormStats':
+      batchNormStats(task.x, task.n, task.c, task.s, task.mean, task.variance, task.ch0, task.ch1);
+      return;
+    case 'batchNormForward':
+      batchNormForward(task.x, task.n, task.c, task.s, task.mean, task.invstd, task.weight, task.bias, task.out, task.ch0, task.ch1);
+      return;
+    case 'batchNormBackward':
+      batchNormBackward(
+        task.x, task.g, task.n, task.c, task.s, task.mean, task.invstd, task.weight, task.training,
+        task.gradInput, task.gradWeight, task.gradBias, task.ch0, task.ch1,
+      );
+      return;
     case 'unaryRange':
       unaryKernel(task.op, task.x, task.xOffset + task.start, [1], [task.end - task.start], task.out.subarray(task.start, task.end));
       return;

@@ -15,7 +15,10 @@ import { defaultNumThreads, getNumThreads, setNumThreads } from '../../../src/te
 import { build, convCaseArb } from '../kernels/conv-cases.js';
 import { DTYPES, Generator, expectExactlyEqual, makeArray, randomArray } from '../kernels/helpers.js';
 import type { FloatArray } from '../../../src/tensor/dtype.js';
-import { randn, tensor } from '../../../src/tensor/create.js';
+import { ones, randn, tensor, zeros } from '../../../src/tensor/create.js';
+import { batchNorm } from '../../../src/autograd/functional/batch-norm.js';
+import { mul as mulAd } from '../../../src/autograd/ops/mul.js';
+import { sum as sumAd } from '../../../src/autograd/ops/sum.js';
 import { binary, unary } from '../../../src/tensor/ops/elementwise.js';
 import { ELEMENTWISE_PARALLEL_MIN_ELEMENTS } from '../../../src/tensor/parallel/elementwise-parallel.js';
 import type { Tensor } from '../../../src/tensor/tensor.js';
@@ -114,6 +117,30 @@ describe('thread pool', () => {
     expect(Array.from(relu).map((v) => Object.is(v, -0) ? '-0' : v)).toEqual([0, NaN, 0, 1e-45, 1e308, 0]);
     const grad = binary('reluGrad', tensor([-0, NaN, -0, NaN, 5]), tensor([1, 1, -1, -1, NaN])).toTypedArray();
     expect(Array.from(grad).map((v) => Object.is(v, -0) ? '-0' : v)).toEqual(['-0', NaN, 0, 0, 5]);
+  });
+
+  it('batch norm (statistics, forward, all three gradients) is split by channels, bit-identical', () => {
+    const run = (threads: number, affine: boolean): Float32Array[] => {
+      setNumThreads(threads);
+      const gen = new Generator(9);
+      const x = randn([16, 6, 40, 40], { generator: gen }); // above BATCH_NORM_PARALLEL_MIN_ELEMENTS
+      const w = affine ? randn([6], { generator: gen }) : null;
+      const b = affine ? randn([6], { generator: gen }) : null;
+      for (const t of [x, w, b]) if (t) t.requiresGrad = true;
+      const rm = zeros([6]), rv = ones([6]);
+      const y = batchNorm(x, rm, rv, w, b, { training: true });
+      sumAd(mulAd(y, randn([16, 6, 40, 40], { generator: gen }))).backward();
+      return [y, x.grad!, ...(affine ? [w!.grad!, b!.grad!] : []), rm, rv].map((t) => Float32Array.from(t.toTypedArray() as Float32Array));
+    };
+    for (const affine of [true, false]) {
+      const one = run(1, affine);
+      for (const threads of [2, 3]) {
+        const before = threadPoolStats().dispatched;
+        const many = run(threads, affine);
+        expect(threadPoolStats().dispatched - before, `dispatched with ${threads} threads`).toBeGreaterThanOrEqual(3);
+        many.forEach((a, i) => expectExactlyEqual(a, one[i]!, `batch norm output ${i}, affine ${affine}, ${threads} threads`));
+      }
+    }
   });
 
   it('uses SharedArrayBuffer-backed operands in place', () => {
