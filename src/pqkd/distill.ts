@@ -6,7 +6,11 @@
  *      evaluations of one update share the minibatch and the shot uniforms (common random numbers).
  *   2. One Adam epoch on the student with the distillation loss; every step draws a fresh feature
  *      from the stream (runSeed, "feature", step), smoothed by the EMA when enabled. Teacher logits
- *      come from the cache (eval mode, computed once).
+ *      come from the cache (eval mode, computed once). After each step the graph's activations and
+ *      the batch go back to the storage pool (`disposeGraph`, `dispose`).
+ * The (e″) control (`learned-adam`, source.trainedBy = 'adam') has no SPSA block and no stream: its
+ * feature is a parameter of the same Adam, fed through the differentiable path every step
+ * (PqkdNet.setFeatureTensor), and saved in the trainer state.
  * Randomness: Generator(seed).fork('student-data') (shuffle, by epoch), .fork('feature') (draws, by
  * step), .fork('spsa') (perturbations and CRN streams, by SPSA step), .fork('theta0'). An epoch can
  * therefore be re-run bit for bit from the state saved at its start.
@@ -204,7 +208,8 @@ export class Distiller {
     this.stream.setState(state.stream);
     if (this.featureParameter) {
       if (!Array.isArray(state.feature) || state.feature.length !== this.source.dim) {
-        throw new RangeError(`Distiller.setState: the ${this.source.name} source needs state.feature with ${this.source.dim} values, got ${state.feature === undefined ? 'none' : `${String((state.feature as unknown[]).length ?? '?')} values`}`);
+        const got = Array.isArray(state.feature) ? `${state.feature.length} values` : String(state.feature);
+        throw new RangeError(`Distiller.setState: the ${this.source.name} source needs state.feature with ${this.source.dim} values, got ${got}`);
       }
       (this.featureParameter.data as Float32Array).set(state.feature);
       this.featureParameter.storage.bumpVersion();
