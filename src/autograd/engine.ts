@@ -185,7 +185,7 @@ export function backward(root: Tensor, grad?: Tensor, options: BackwardOptions =
 function accumulateLeafGrad(leaf: Tensor, g: Tensor, ledger: GradientLedger, leftovers: Tensor[]): void {
   const existing = leaf.grad;
   if (existing === null) {
-    if (ledger.canAdopt(g) && ownsStorage(g)) {
+    if (ledger.canAdopt(g) && g.ownsStorage()) {
       ledger.escape(g);
       leaf.grad = g;
     } else {
@@ -194,17 +194,12 @@ function accumulateLeafGrad(leaf: Tensor, g: Tensor, ledger: GradientLedger, lef
     }
     return;
   }
-  if (ownsStorage(existing) && existing.dtype === g.dtype && sameShape(existing.shape, g.shape)) {
+  if (existing.ownsStorage() && existing.dtype === g.dtype && sameShape(existing.shape, g.shape)) {
     addInPlace(existing, g);
   } else {
     leaf.grad = binary('add', existing, g);
   }
   leftovers.push(g);
-}
-
-/** Whether `t` is contiguous from offset 0 and covers its storage exactly. */
-function ownsStorage(t: Tensor): boolean {
-  return t.offset === 0 && t.isContiguous() && t.data.length === t.numel();
 }
 
 /**

@@ -41,11 +41,6 @@ export class Storage {
     return this.#id;
   }
 
-  /** Whether `release` ran. */
-  get released(): boolean {
-    return this.#released;
-  }
-
   bumpVersion(): void {
     this.version++;
   }
@@ -58,7 +53,7 @@ export class Storage {
   release(): void {
     if (this.#released) return;
     this.#released = true;
-    if (allocated.delete(this.#data)) releaseStorageArray(this.#data);
+    releaseAllocated(this.#data);
   }
 }
 

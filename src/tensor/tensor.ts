@@ -106,6 +106,11 @@ export class Tensor {
     return true;
   }
 
+  /** True when the tensor is contiguous from offset 0 and covers its whole storage (it may be updated in place as a unit). */
+  ownsStorage(): boolean {
+    return this.offset === 0 && this.isContiguous() && this.data.length === this.numel();
+  }
+
   /**
    * The elements in row-major order as a typed array. Shares memory with the storage when the tensor
    * is contiguous and covers it exactly; otherwise a fresh copy. Treat the result as read-only.

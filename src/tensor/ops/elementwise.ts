@@ -91,8 +91,7 @@ export function binary(op: BinaryOp, a: Tensor | number, b: Tensor | number): Te
  * src's dtype; bumps dst's storage version. Used to accumulate gradients.
  */
 export function addInPlace(dst: Tensor, src: Tensor): void {
-  const owns = dst.offset === 0 && dst.isContiguous() && dst.data.length === dst.numel();
-  if (!owns || dst.dtype !== src.dtype) {
+  if (!dst.ownsStorage() || dst.dtype !== src.dtype) {
     throw new TypeError(`addInPlace: dst must be a contiguous ${src.dtype} tensor owning its storage, got ${dst.dtype} ${shapeToString(dst.shape)}`);
   }
   binaryKernel(

@@ -9,6 +9,7 @@
 import type { TypedArray } from '../dtype.js';
 import type { BinaryOp, UnaryOp } from '../kernels/elementwise.js';
 import { runTasks } from './pool.js';
+import { isSharedArray } from './share.js';
 import type { KernelTask } from './tasks.js';
 import { getNumThreads, threadsSupported } from './threads.js';
 
@@ -21,11 +22,9 @@ export interface FlatOperand {
   offset: number;
 }
 
-const shared = (a: TypedArray): boolean => typeof SharedArrayBuffer !== 'undefined' && a.buffer instanceof SharedArrayBuffer;
-
 /** Whether an element-wise op over `n` contiguous elements should be split over threads. */
 export function shouldParallelizeElementwise(n: number, arrays: readonly TypedArray[]): boolean {
-  return n >= ELEMENTWISE_PARALLEL_MIN_ELEMENTS && getNumThreads() > 1 && threadsSupported() && arrays.every(shared);
+  return n >= ELEMENTWISE_PARALLEL_MIN_ELEMENTS && getNumThreads() > 1 && threadsSupported() && arrays.every(isSharedArray);
 }
 
 function ranges(n: number): [number, number][] {

@@ -8,6 +8,7 @@ import type { FloatArray } from '../dtype.js';
 import type { Pool2dGeometry } from '../kernels/pool2d-geometry.js';
 import { getParallelMinMacs } from './gemm-parallel.js';
 import { runTasks } from './pool.js';
+import { isSharedArray } from './share.js';
 import type { KernelTask } from './tasks.js';
 import { getNumThreads, threadsSupported } from './threads.js';
 
@@ -19,7 +20,7 @@ export type PoolJob =
 export function shouldParallelizePool(g: Pool2dGeometry, arrays: readonly (FloatArray | Int32Array)[]): boolean {
   const work = g.batch * g.channels * g.outHeight * g.outWidth * g.kernelHeight * g.kernelWidth;
   return getNumThreads() > 1 && g.batch >= 2 && work * 16 >= getParallelMinMacs() && threadsSupported() &&
-    arrays.every((a) => typeof SharedArrayBuffer !== 'undefined' && a.buffer instanceof SharedArrayBuffer);
+    arrays.every(isSharedArray);
 }
 
 /**

@@ -3,7 +3,7 @@
  * other array has the addressed range [start, end) copied into shared scratch (and copied back for
  * outputs). Cost: O(end − start) per copied operand, nothing for shared ones.
  */
-import type { FloatArray } from '../dtype.js';
+import type { FloatArray, TypedArray } from '../dtype.js';
 import { acquireScratch, releaseScratch } from '../kernels/scratch.js';
 
 /** An operand as the workers see it: element i of the original is `array[i − shift]`. */
@@ -22,7 +22,7 @@ export interface SharedOperand {
  * @example
  * isSharedArray(new Float32Array(new SharedArrayBuffer(16))); // true
  */
-export function isSharedArray(a: FloatArray): boolean {
+export function isSharedArray(a: TypedArray): boolean {
   return typeof SharedArrayBuffer !== 'undefined' && a.buffer instanceof SharedArrayBuffer;
 }
 
