@@ -9,7 +9,7 @@ import { pathKind } from '../src/data/bytes.js';
 import type { Dataset } from '../src/data/dataset.js';
 import { FASHION_MNIST_DEFAULT_DIR } from '../src/data/known.js';
 import { DataLoader } from '../src/data/loader.js';
-import { defaultCifar10Path, defaultMnistDir } from '../src/data/locate.js';
+import { defaultMnistDir, nonEmpty } from '../src/data/locate.js';
 import { loadDataset } from '../src/data/registry.js';
 import { Generator } from '../src/tensor/random.js';
 import type { BenchCase, BenchSuite } from './harness.js';
@@ -54,7 +54,9 @@ export const suite: BenchSuite = {
     if (pathKind(FASHION_MNIST_DEFAULT_DIR) === 'dir') {
       cases.push(loadCase('data_load_fashion_mnist_train', () => loadDataset('fashion-mnist', { split: 'train' }), 60000));
     }
-    if (pathKind(defaultCifar10Path()) === 'file') {
+    // CIFAR-10 cases run when PQKD_CIFAR10_PATH names the JPEG copy or another CIFAR-10 source (docs/datasets.md).
+    const cifarPath = nonEmpty(process.env.PQKD_CIFAR10_PATH);
+    if (cifarPath !== undefined && pathKind(cifarPath) !== undefined) {
       const cifar = (): Dataset => loadDataset('cifar10', { split: 'train' });
       const warm: BenchCase = { ...loadCase('data_load_cifar10_train_cached', cifar, 50000), setup: () => void cifar() };
       cases.push(warm, batchCase(`data_batch_cifar10_${BATCH}_augment`, cifar, true));

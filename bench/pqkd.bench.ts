@@ -1,6 +1,6 @@
 /**
  * PQKD-specific workloads: the fused batch norm against the composite it replaced (the reason for
- * the promotion, engine-style.md rule 2), and one distillation step of the default PQKD student
+ * the promotion, docs/engine.md rule 2), and one distillation step of the default PQKD student
  * (MNIST w = 32, partial scope, R = 4, b64, Adam, a fresh 200-shot photonic feature with EMA).
  */
 import { batchNorm, batchNormComposite } from '../src/autograd/functional/batch-norm.js';

@@ -1,4 +1,4 @@
-// The single-file bundles (engine-style.md rule 14): the library bundle imports nothing; the CLI
+// The single-file bundles (docs/engine.md rule 14): the library bundle imports nothing; the CLI
 // bundle names only `node:` built-ins; both run from an empty directory.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';

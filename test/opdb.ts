@@ -1,5 +1,5 @@
 /**
- * The op table (engine-style.md rule 7): every op registered with `defineOp` (OP_REGISTRY) has an
+ * The op table (docs/engine.md rule 7): every op registered with `defineOp` (OP_REGISTRY) has an
  * entry here with fast-check generators of sample cases. The generic suites run over it:
  * test/gradcheck.prop.test.ts (float64 gradcheck) and test/autograd/opdb-suites.test.ts (broadcasting,
  * dtype preservation, non-contiguous inputs, noGrad); test/opdb.meta.test.ts fails when a registered op

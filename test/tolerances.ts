@@ -1,6 +1,6 @@
 /**
  * Tolerance policy for comparing kernel results with float64 oracles. The ONLY place float32
- * tolerances are defined (engine-style rule 13); tests import these, never ad-hoc numbers.
+ * tolerances are defined (docs/engine.md rule 13); tests import these, never ad-hoc numbers.
  *
  * Why these values: every kernel widens float32 inputs to float64 (exactly), accumulates in float64
  * and rounds ONCE when it stores. Against an oracle that computes the same sum in float64 from the

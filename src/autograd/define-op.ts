@@ -1,6 +1,6 @@
 /**
  * `defineOp`: every differentiable op is declared once with its forward and its backward together
- * (engine-style.md rule 1), in the shape of JAX's custom_vjp:
+ * (docs/engine.md rule 1), in the shape of JAX's custom_vjp:
  *
  *   forward(inputs, attrs)            -> { output, save? }      (runs without recording)
  *   backward(gradOutput, ctx)         -> one gradient (or null) per input

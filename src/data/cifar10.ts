@@ -1,11 +1,12 @@
 /**
- * CIFAR-10 from any of: the JPEG copy `cifar10-jpeg.tar.gz` (the default here), the official
+ * CIFAR-10 from a configured location (the `root` option, else `PQKD_CIFAR10_PATH`; there is no
+ * default, see docs/datasets.md), which may be any of: the JPEG copy `cifar10-jpeg.tar.gz`, the official
  * `cifar-10-binary.tar.gz` or its extracted folder, or another image folder / tar of
  * `<split>/<class>/*.jpg|png`. Decoded images go through the decoded cache (./cache.ts).
  *
  * Verification (`verify`, default true): the JPEG copy is recognised by its archive SHA-256 and its
- * decoded pixels are checked against the known decoded SHA-256 (the default location must be the
- * JPEG copy). Other sources have no known hashes here, so they are checked structurally: the ten
+ * decoded pixels are checked against the known decoded SHA-256 (a file named `cifar10-jpeg.tar.gz`
+ * must be the JPEG copy). Other sources have no known hashes here, so they are checked structurally: the ten
  * CIFAR-10 classes in the official order and exactly 5,000 (train) / 1,000 (test) images per class.
  */
 import { createHash } from 'node:crypto';
@@ -21,7 +22,7 @@ import {
   CIFAR10_CLASSES, CIFAR10_ENV_VAR, CIFAR10_JPEG_ARCHIVE_SHA256, CIFAR10_JPEG_DECODED_SHA256, CIFAR10_JPEG_LABEL,
   CIFAR10_JPEG_MEAN, CIFAR10_JPEG_STD, CIFAR10_LABEL, CIFAR10_MEAN, CIFAR10_PER_CLASS, CIFAR10_STD,
 } from './known.js';
-import { defaultCifar10Path, nonEmpty, resolveCacheDir } from './locate.js';
+import { nonEmpty, resolveCacheDir } from './locate.js';
 import type { LoadOptions } from './registry.js';
 import { directorySource, tarSource, type FileSource } from './source.js';
 
@@ -33,25 +34,22 @@ const JPEG_ARCHIVE_NAME = 'cifar10-jpeg.tar.gz';
  */
 export function loadCifar10(options: LoadOptions): Dataset {
   const fromEnv = nonEmpty(process.env[CIFAR10_ENV_VAR]);
-  const path = options.root ?? fromEnv ?? defaultCifar10Path();
-  const isDefault = options.root === undefined && fromEnv === undefined;
+  const path = options.root ?? fromEnv;
   const verify = options.verify !== false;
+  const accepted = `the official cifar-10-binary.tar.gz, its extracted folder, the JPEG copy ${JPEG_ARCHIVE_NAME}, or an image folder / tar of <split>/<class>/*.jpg|png`;
+  if (path === undefined) {
+    throw new DatasetError('missing', `CIFAR-10 location not configured: set ${CIFAR10_ENV_VAR} (or the root option) to ${accepted}`, CIFAR10_ENV_VAR);
+  }
   const kind = pathKind(path);
   if (kind === undefined) {
-    const how = isDefault ? 'the default location' : options.root !== undefined ? 'the root option' : CIFAR10_ENV_VAR;
-    throw new DatasetError(
-      'missing',
-      `CIFAR-10 not found at ${path} (from ${how}). The project expects the JPEG copy at ../shared/datasets/${JPEG_ARCHIVE_NAME} ` +
-        `beside the project folder; or set ${CIFAR10_ENV_VAR} (or the root option) to the official cifar-10-binary.tar.gz, ` +
-        `its extracted folder, or an image folder / tar of <split>/<class>/*.jpg|png`,
-      path,
-    );
+    const how = options.root !== undefined ? 'the root option' : CIFAR10_ENV_VAR;
+    throw new DatasetError('missing', `CIFAR-10 not found at ${path} (from ${how}); expected ${accepted}`, path);
   }
   if (kind === 'file') {
     const bytes = readFileBytes(path);
     const archiveSha = sha256Hex(bytes);
     const isJpegCopy = archiveSha === CIFAR10_JPEG_ARCHIVE_SHA256;
-    if (verify && !isJpegCopy && (isDefault || basename(path) === JPEG_ARCHIVE_NAME)) verifySha256(path, archiveSha, CIFAR10_JPEG_ARCHIVE_SHA256);
+    if (verify && !isJpegCopy && basename(path) === JPEG_ARCHIVE_NAME) verifySha256(path, archiveSha, CIFAR10_JPEG_ARCHIVE_SHA256);
     let source: FileSource | undefined;
     const open = (): FileSource => (source ??= tarSource(path, bytes));
     if (!isJpegCopy && isCifarBinarySource(open())) return fromBinary(open(), options.split, verify, { [path]: archiveSha });

@@ -13,7 +13,7 @@ export { readImageFolder, listImageFolder, type ImageFolderOptions, type ImageFo
 export { readDecodedCache, writeDecodedCache, DECODED_CACHE_FORMAT, type CacheKey, type CachedSplit } from './cache.js';
 export { checkDataset, checkLabels, classCounts, type Dataset, type Split } from './dataset.js';
 export * from './known.js';
-export { projectRoot, defaultMnistDir, defaultCifar10Path, resolveCacheDir } from './locate.js';
+export { projectRoot, defaultMnistDir, resolveCacheDir } from './locate.js';
 export { loadDataset, type LoadOptions } from './registry.js';
 export { loadCifar10 } from './cifar10.js';
 export { normalisationTable, normaliseBatch, channelStats } from './normalise.js';

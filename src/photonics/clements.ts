@@ -2,7 +2,7 @@
  * Clements decomposition: any N×N unitary U = D·T_last ··· T_first with N(N−1)/2 cells T(θ, φ) on
  * neighbouring modes in a rectangular layout of depth N, plus output phases D.
  *
- * Algorithm (Clements et al., Optica 3, 1460 (2016); photonics-algorithms.md §8). V ← U; for k = 0 … N−2:
+ * Algorithm (Clements et al., Optica 3, 1460 (2016); docs/photonics.md §8). V ← U; for k = 0 … N−2:
  *  - k even: for j = k … 0, null V[N−1−k+j, j] from the right, V ← V·T⁻¹ on columns (j, j+1), with
  *    r = V[x, j]/V[x, j+1], θ = atan|r|, φ = arg r;
  *  - k odd: for j = 0 … k, null V[x, j] (x = N−1−k+j) from the left, V ← T·V on rows (x−1, x), with

@@ -1,6 +1,6 @@
 /**
  * All leave-one-column-out permanents of an R×(R+1) complex matrix for the price of one Glynn sum
- * (photonics-algorithms.md §4, "All k sub-permanents for the price of one").
+ * (docs/photonics.md §4, "All k sub-permanents for the price of one").
  *
  * Math (Glynn, Eur. J. Combin. 31, 2010): for an R×R matrix M,
  *   Per(M) = 2^{−(R−1)} Σ_{δ∈{±1}^R, δ₀=+1} (Π_i δ_i) · Π_c (Σ_i δ_i M_ic).

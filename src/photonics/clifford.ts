@@ -1,6 +1,6 @@
 /**
  * Exact boson sampling by Clifford & Clifford, algorithm B ("The classical complexity of boson
- * sampling", arXiv:1706.01260; photonics-algorithms.md §4).
+ * sampling", arXiv:1706.01260; docs/photonics.md §4).
  *
  * Math: with A = U[:, photon modes] (m×n) and its columns permuted uniformly at random, the output
  * modes r₁ … r_n are drawn one at a time: r₁ ∝ |A[j,0]|², and for k = 2 … n

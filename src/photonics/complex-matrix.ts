@@ -2,7 +2,7 @@
  * Complex matrices for the photonics layer: float64 structure-of-arrays, row-major.
  *
  * Layout: element (r, c) is `re[r * cols + c] + i·im[r * cols + c]`. Transfer matrices are indexed
- * U[out, in]: a photon entering mode p leaves mode j with amplitude U[j, p] (photonics-algorithms.md §1).
+ * U[out, in]: a photon entering mode p leaves mode j with amplitude U[j, p] (docs/photonics.md §1).
  * Circuits compose by left multiplication, U = B_last ··· B_first.
  */
 export interface CMatrix {

@@ -1,5 +1,5 @@
 /**
- * Linear-optical components as small unitary blocks (U[out, in], photonics-algorithms.md §1).
+ * Linear-optical components as small unitary blocks (U[out, in], docs/photonics.md §1).
  *
  * Two-mode blocks are stored flat as [u00re, u00im, u01re, u01im, u10re, u10im, u11re, u11im] where
  * u_rc = U[out r, in c]: a photon entering the block's first mode leaves its first mode with u00 and its

@@ -1,5 +1,5 @@
 /**
- * Classical control feature sources (pqkd-method.md §11, claim 7), all implementing `FeatureSource`:
+ * Classical control feature sources (docs/method.md §11, claim 7), all implementing `FeatureSource`:
  *  (a/b) `fixedRandomFeatureSource`: each group's histogram drawn once from Dirichlet(1, …, 1),
  *        optionally plus Gaussian noise of a given per-dimension variance (matched noise);
  *  (c)   `distinguishableSource`: the same circuit U(θ) with distinguishable photons;

@@ -1,5 +1,5 @@
 /**
- * Detector models applied per mode to sampled occupations (photonics-algorithms.md §9).
+ * Detector models applied per mode to sampled occupations (docs/photonics.md §9).
  *
  * One `DetectionConfig` describes every mode's detector. A detector maps the n photons reaching it
  * to a reported count k in three stages, in this order:

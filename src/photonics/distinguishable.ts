@@ -1,5 +1,5 @@
 /**
- * Distinguishable and partially distinguishable photons (photonics-algorithms.md §6).
+ * Distinguishable and partially distinguishable photons (docs/photonics.md §6).
  *
  * Distinguishable: photon k leaves in mode j with probability |U[j, p_k]|², independently of the
  * others. One cumulative table per photon; each photon costs one uniform and a binary search,

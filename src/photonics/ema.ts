@@ -1,5 +1,5 @@
 /**
- * Exponential moving average of a feature stream (pqkd-method.md §5).
+ * Exponential moving average of a feature stream (docs/method.md §5).
  *
  * Math: φ̄_t = β·φ̄_{t−1} + (1 − β)·φ̂_t with φ̄_0 = φ̂_0 (no bias correction, the default).
  * With `biasCorrection` the Adam form is used instead: m_t = β·m_{t−1} + (1 − β)·φ̂_t, m_{−1} = 0, and

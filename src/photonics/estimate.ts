@@ -1,5 +1,5 @@
 /**
- * Cost estimator for the exact backends (photonics-algorithms.md §14): state counts, memory and a time
+ * Cost estimator for the exact backends (docs/photonics.md §14): state counts, memory and a time
  * prediction, so that a configuration that cannot fit fails before any allocation, with a message that
  * says why and what would fit.
  *

@@ -1,11 +1,11 @@
 /**
- * Exact (infinite-shot) group histograms: the PQKD photonic feature (pqkd-method.md §4) without shots.
+ * Exact (infinite-shot) group histograms: the PQKD photonic feature (docs/method.md §4) without shots.
  *
  * Modes form groups (default: the two halves, i.e. [0..7] and [8..15] at 16 modes). A group's bin index
  * is Σ_b c_{g_b}·2^b over its modes g_0, g_1, … (first mode = least significant bit), c = click. Each
  * group's histogram sums to 1; the histograms are concatenated (2 × 256 = 512 values by default).
  *
- * Zero-set route (photonics-algorithms.md §10): for a group G, Q(G \ T) = P(clicks ⊆ T) for every
+ * Zero-set route (docs/photonics.md §10): for a group G, Q(G \ T) = P(clicks ⊆ T) for every
  * T ⊆ G, then P(clicked set = C) = Σ_{T⊆C} (−1)^{|C|−|T|} Q(G \ T), an in-place subset Möbius transform
  * (g·2^g). Cost: Σ_G 2^{|G|} permanents of p×p (p = occupied input modes); ≈ 512 8×8 at PQKD scale.
  * SLOS routes: marginalise a full distribution (`slosDistribution`) or a click distribution.

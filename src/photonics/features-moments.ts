@@ -1,6 +1,6 @@
 /**
  * Photon-count observables of a set of occupation vectors, ptseries-style
- * (photonics-algorithms.md §11): means, covariances and correlations of the per-mode counts.
+ * (docs/photonics.md §11): means, covariances and correlations of the per-mode counts.
  *
  * Input: rows of m counts (shots×m Int32Array). Without weights every row has weight 1/S (the
  * S-shot estimate); with `weights` (one per row, normalised by their sum) the same code gives the

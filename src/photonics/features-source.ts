@@ -1,6 +1,6 @@
 /**
  * The one interface every feature source implements (the photonic circuit and the classical
- * controls of pqkd-method.md §11), plus generic sources built from a click sampler or an exact click
+ * controls of docs/method.md §11), plus generic sources built from a click sampler or an exact click
  * distribution, and a helper that measures a source's per-dimension shot-noise variance.
  *
  * Contract: `sample(θ, S, gen)` returns an S-shot feature of length `dim`, drawing only from `gen`;
@@ -90,7 +90,7 @@ export function clickDistributionSource(options: ClickDistributionSourceOptions)
 /**
  * Per-dimension variance of a source's S-shot feature at θ, from `draws` independent draws
  * (stream i = gen.fork(i)); the unbiased sample variance (divisor draws − 1). Used to build the
- * matched-noise control (pqkd-method.md §11 (b)).
+ * matched-noise control (docs/method.md §11 (b)).
  *
  * @example
  * const v = featureVariance(photonic, theta0, 200, 100, new Generator(1)); // length dim

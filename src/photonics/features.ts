@@ -1,5 +1,5 @@
 /**
- * Click-pattern features (pqkd-method.md §4): click bitmasks, group histograms and per-mode click
+ * Click-pattern features (docs/method.md §4): click bitmasks, group histograms and per-mode click
  * rates, each from S shots or exactly from a distribution over click patterns, in one layout.
  *
  * Group histogram: modes form groups (default G_A = modes 0–7, G_B = modes 8–15). A shot's bin in

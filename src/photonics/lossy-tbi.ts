@@ -1,6 +1,6 @@
 /**
  * Per-component (non-uniform) photon loss in the time-bin interferometer, by embedding
- * (photonics-algorithms.md §9): after beam splitter c acts on modes (i, i+ℓ), each of its two output
+ * (docs/photonics.md §9): after beam splitter c acts on modes (i, i+ℓ), each of its two output
  * modes is coupled to its own vacuum ancilla (modes M + 2c and M + 2c + 1) by a real beam splitter of
  * transmissivity √(1 − loss_c), which moves a lost photon there. The (M + 2N)-mode matrix is unitary,
  * so exact samplers (Clifford & Clifford) run on it unchanged; detecting only the first M modes gives

@@ -1,6 +1,6 @@
 /**
  * Noise options shared by the exact (infinite-shot) observables, all off by default
- * (photonics-algorithms.md §9):
+ * (docs/photonics.md §9):
  *  - uniform photon loss and detector efficiency combine to η = (1 − loss)·efficiency; both commute with
  *    a lossless U, so they act as binomial thinning of the input photons (or √η·U in zero-set formulas);
  *  - dark counts: each mode clicks spuriously with probability d, independently;

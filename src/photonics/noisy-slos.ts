@@ -1,6 +1,6 @@
 /**
  * Exact distributions under partial distinguishability, uniform loss and dark counts, as sums of SLOS
- * runs through one plan (photonics-algorithms.md §6, §9).
+ * runs through one plan (docs/photonics.md §6, §9).
  *
  * Each photon is independently lost (1 − η), detected and in the common internal state (η·p) or detected
  * in its own orthogonal state (η·(1 − p)). Grouping photons by input mode, a configuration is (g, b) with

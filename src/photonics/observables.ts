@@ -1,11 +1,11 @@
 /**
- * Exact photon-number moments without the output distribution (photonics-algorithms.md §10).
+ * Exact photon-number moments without the output distribution (docs/photonics.md §10).
  *
  * With s the input occupations and U[out, in]:
  *   ⟨n_i⟩ = Σ_k s_k |U_ik|²  (identical for distinguishable photons), and, with X_ij = Σ_k s_k conj(U_ik) U_jk,
  *   ⟨a_i† a_j† a_j a_i⟩ = ⟨n_i⟩⟨n_j⟩ − Σ_k s_k² |U_ik|²|U_jk|² + Σ_k s_k(s_k−1) |U_ik|²|U_jk|²
  *                         + p²·(|X_ij|² − Σ_k s_k² |U_ik|²|U_jk|²),
- * which is the design note's pair sum Σ_k s_k(s_k−1)|U_ik U_jk|² + Σ_{k≠l} s_k s_l[|U_ik|²|U_jl|² +
+ * which is the pair sum (docs/photonics.md §10) Σ_k s_k(s_k−1)|U_ik U_jk|² + Σ_{k≠l} s_k s_l[|U_ik|²|U_jl|² +
  * Re(U_ik* U_jl* U_jk U_il)] regrouped; the last (exchange) term is bosonic interference, weighted by
  * p² under partial distinguishability (both photons of a pair must be in the common state; p = 1 by
  * default, p = 0 distinguishable). It is ⟨n_i n_j⟩ for i ≠ j and ⟨n_i(n_i − 1)⟩ for i = j, so

@@ -7,7 +7,7 @@
  * r_i ∈ 0 … μ′_i with μ′ = μ except μ′ = μ − 1 for the first non-empty row (one copy pinned to +1).
  * That is Π(μ′_i + 1) terms instead of 2^{N−1}. The r vectors are visited in reflected mixed-radix
  * Gray order, so each step changes one r_i by ±1 and updates the column sums in O(q)
- * (the form used by Piquasso; photonics-algorithms.md §2). The cheaper of rows/columns is enumerated
+ * (the form used by Piquasso; docs/photonics.md §2). The cheaper of rows/columns is enumerated
  * (Per(Bᵀ) = Per(B)). Cost Π(μ′+1)·(p + N); float64, fixed order.
  */
 import { checkCMatrix, type CMatrix } from './complex-matrix.js';

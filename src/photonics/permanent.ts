@@ -1,5 +1,5 @@
 /**
- * Permanents of complex square matrices: Per(A) = Σ_σ Π_i A[i, σ(i)] (photonics-algorithms.md §2).
+ * Permanents of complex square matrices: Per(A) = Σ_σ Π_i A[i, σ(i)] (docs/photonics.md §2).
  *
  * - `permanentNaive`: the permutation sum itself, O(n·n!), n ≤ 10 (the oracle).
  * - `permanentGlynn`: Glynn's formula (D. G. Glynn, Eur. J. Combin. 31, 2010),

@@ -1,5 +1,5 @@
 /**
- * Single transition amplitudes and probabilities of a lossless interferometer (photonics-algorithms.md §1):
+ * Single transition amplitudes and probabilities of a lossless interferometer (docs/photonics.md §1):
  *   ⟨t|Û|s⟩ = Per(U_{t,s}) / √(Π_i s_i!·Π_j t_j!),  P(t|s) = |Per(U_{t,s})|² / (Π s_i!·Π t_j!),
  * where U_{t,s} repeats row j (output) t_j times and column i (input) s_i times. The permanent runs on
  * the distinct rows/columns with multiplicities (`permanentRepeated`): cost ≈ Π(min-side mult + 1)·n.

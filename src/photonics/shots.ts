@@ -1,5 +1,5 @@
 /**
- * Shots from an exact distribution (photonics-algorithms.md §11).
+ * Shots from an exact distribution (docs/photonics.md §11).
  *
  * - Inverse CDF over a fixed outcome order with one uniform per shot, in shot order: two
  *   distributions sampled from clones of one generator share their uniforms (common random numbers),

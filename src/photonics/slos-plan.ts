@@ -1,7 +1,7 @@
 /**
  * SLOS plans: the U-independent index maps of the strong linear-optics simulator
  * (Heurtel, Mansfield, Senellart, Valiron, "Strong simulation of linear optical processes",
- * arXiv:2206.10549; photonics-algorithms.md §3).
+ * arXiv:2206.10549; docs/photonics.md §3).
  *
  * Layer k holds every k-photon occupation allowed by the mask, indexed in combinatorial-number-system
  * order: a state with sorted photon list q_0 ≤ … ≤ q_{k−1} has full rank Σ_r C(q_r + r, r + 1)

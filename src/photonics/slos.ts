@@ -1,6 +1,6 @@
 /**
  * SLOS evaluation: the full output distribution of a lossless interferometer for one U, through a plan
- * built once (`slosPlan`; photonics-algorithms.md §3).
+ * built once (`slosPlan`; docs/photonics.md §3).
  *
  * Math: c_0[∅] = 1; adding photon k (input mode p_k) scatters c_k[s + e_j] += c_{k−1}[s]·U[j, p_k]; after
  * n layers the amplitude of t is c_n[t]·√(Π t_j!)/√(Π s_i!), so P(t) = |c_n[t]|²·Π t_j!/Π s_i!.

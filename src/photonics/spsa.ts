@@ -1,6 +1,6 @@
 /**
  * Simultaneous-perturbation stochastic approximation (Spall, "Implementation of the simultaneous
- * perturbation algorithm for stochastic optimization", IEEE TAES 34, 1998; photonics-algorithms.md §12).
+ * perturbation algorithm for stochastic optimization", IEEE TAES 34, 1998; docs/photonics.md §12).
  *
  * Step k (global, 0-based): a_k = a/(k + 1 + A)^α, c_k = c/(k + 1)^γ; for each of q estimates draw
  * Rademacher Δ ∈ {±1}^d, evaluate f⁺ = f(θ + c_kΔ) and f⁻ = f(θ − c_kΔ) and form
@@ -29,7 +29,7 @@ export interface SpsaContext {
 /** A scalar objective to minimise; must return a finite number. */
 export type SpsaObjective = (theta: Float64Array, ctx: SpsaContext) => number;
 
-/** Options of `Spsa` (defaults follow pqkd-method.md §6 and Spall 1998). */
+/** Options of `Spsa` (defaults follow docs/method.md §6 and Spall 1998). */
 export interface SpsaOptions {
   /** Step-size numerator a (default 0.05; replaced when `calibrate` is on). */
   readonly a?: number;

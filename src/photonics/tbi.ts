@@ -1,5 +1,5 @@
 /**
- * Time-bin interferometer (ORCA PT-Series model, photonics-algorithms.md §7).
+ * Time-bin interferometer (ORCA PT-Series model, docs/photonics.md §7).
  *
  * M time bins pass through loops of lengths ℓ_1, ℓ_2, … in order; loop ℓ holds one variable beam
  * splitter per bin pair (i, i+ℓ), i = 0 … M−1−ℓ, applied with i ascending. The transfer matrix is

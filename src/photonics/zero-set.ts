@@ -1,5 +1,5 @@
 /**
- * No-click (zero-set) probabilities without enumerating output states (photonics-algorithms.md §10).
+ * No-click (zero-set) probabilities without enumerating output states (docs/photonics.md §10).
  *
  * Let Ã = U[:, occupied input modes] (m×p, orthonormal columns) and s the occupations. Projecting the
  * detected part of the modes in Z onto vacuum gives

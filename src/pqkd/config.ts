@@ -1,6 +1,6 @@
 /**
  * The one serialisable configuration of a PQKD run: every hyperparameter and seed
- * (pqkd-method.md; values tagged [O] there are our choices where the paper is silent).
+ * (docs/method.md; values tagged [O] there are our choices where the paper is silent).
  * `resolveConfig(partial)` fills defaults for the dataset and validates every field, naming the
  * field, what was expected and what came.
  */
@@ -98,7 +98,7 @@ export class ConfigError extends Error {
   }
 }
 
-/** Our defaults (pqkd-method.md §4–§8). */
+/** Our defaults (docs/method.md §4–§8). */
 export function defaultConfig(dataset: DatasetName = 'mnist'): PqkdConfig {
   const cifar = dataset === 'cifar10';
   return {

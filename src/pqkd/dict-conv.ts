@@ -1,5 +1,5 @@
 /**
- * `DictConv2d`, the student's dictionary convolution as a module (pqkd-method.md §2–§3):
+ * `DictConv2d`, the student's dictionary convolution as a module (docs/method.md §2–§3):
  * trainable basis D [R, k, k] (init N(0, 1/k²)), and a mixing tensor M [C_out, C_in, R] that is
  * NOT a parameter: `setFeature(gφ)` recomputes it from the centred feature through the layer's fixed
  * projection (regenerated from the projection seed, never stored) and the per-layer standardisation.
@@ -58,7 +58,7 @@ export class DictConv2d extends Module {
     this.impl = choice === 'auto' ? chooseDictConvImpl(rank, k2, outChannels) : choice;
   }
 
-  /** Recomputes M from the centred feature g(φ) (pqkd-method.md §3). */
+  /** Recomputes M from the centred feature g(φ) (docs/method.md §3). */
   setFeature(centred: ArrayLike<number>): void {
     const m = this.projection.apply(centred);
     const M = standardiseMixing(m, this.inChannels, this.rank);

@@ -1,5 +1,5 @@
 /**
- * The alternating PQKD trainer (pqkd-method.md §1, §5–§7). Each epoch:
+ * The alternating PQKD trainer (docs/method.md §1, §5–§7). Each epoch:
  *   1. SPSA block (from epoch `spsa.warmupEpochs` on): K updates of the source's parameters θ. The
  *      objective is the student's cross-entropy (eval mode, no gradients) on a random minibatch of the
  *      validation proxy, with mixing from an S-shot feature at θ (EMA bypassed). The + and −

@@ -1,5 +1,5 @@
 /**
- * Feature sources for PQKD behind one interface (pqkd-method.md §4, §11): the photonic time-bin
+ * Feature sources for PQKD behind one interface (docs/method.md §4, §11): the photonic time-bin
  * circuit, its exact (S = ∞) version, and the classical attribution controls. Each source owns the
  * parameter vector SPSA optimises (the 29 beam-splitter angles for the circuit-based sources, the
  * 512 values themselves for the learned vector, 29 mapped values for its count-matched variant,

@@ -1,5 +1,5 @@
 /**
- * The feature stream of the student's training steps (pqkd-method.md §5):
+ * The feature stream of the student's training steps (docs/method.md §5):
  *   φ̂_t = a fresh S-shot feature drawn from the substream (runSeed, "feature", t),
  *   φ̄_t = β·φ̄_{t−1} + (1 − β)·φ̂_t with φ̄_0 = φ̂_0 (no bias correction), when EMA is on.
  * Redraw policy: 'step' draws every step, 'epoch' at the first step of each epoch, 'never' once.

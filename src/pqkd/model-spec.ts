@@ -1,5 +1,5 @@
 /**
- * The model families as declarative layer lists (pqkd-method.md §8), and the parameter accounting
+ * The model families as declarative layer lists (docs/method.md §8), and the parameter accounting
  * computed from them (§9), so counts can be checked by hand without building a model.
  *
  *  MNIST / F-MNIST teacher, width w: conv3×3(1→w)–BN–ReLU–pool2 → conv3×3(w→2w)–BN–ReLU–pool2 →
@@ -127,7 +127,7 @@ export interface CompressionTable {
   wholeModelRatio: number;
 }
 
-/** The paper's accounting for a teacher/student pair (pqkd-method.md §9). */
+/** The paper's accounting for a teacher/student pair (docs/method.md §9). */
 export function compressionTable(teacher: ModelSpec, student: ModelSpec, thetaCount: number, featureDim = 512): CompressionTable {
   const t = countParameters(teacher, featureDim);
   const s = countParameters(student, featureDim);

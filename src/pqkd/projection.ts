@@ -1,6 +1,6 @@
 /**
  * The fixed projection from a photonic feature φ to a dictionary layer's mixing tensor M
- * (pqkd-method.md §3):
+ * (docs/method.md §3):
  *
  *   g(φ):  in each group histogram of B bins, subtract 1/B (the uniform histogram) and multiply by √B
  *          (B = 256 → ×16), so P's row sums do not dominate;

@@ -1,5 +1,5 @@
 /**
- * Shot-noise scaling fits (pqkd-method.md §10, §11 claim 4): a quantity measured at shot count S
+ * Shot-noise scaling fits (docs/method.md §10, §11 claim 4): a quantity measured at shot count S
  * (test accuracy, feature RMS error) is modelled as
  *
  *   y(S) = y∞ − k/√S,   i.e. linear in x = 1/√S:  y = y∞ − k·x   (S = ∞ ↦ x = 0).

@@ -1,5 +1,5 @@
 /**
- * The project's only `typed-function` instance (engine-style.md rule 14). It dispatches on runtime
+ * The project's only `typed-function` instance (docs/engine.md rule 14). It dispatches on runtime
  * argument types at the public API boundary only (tensor creation, `Tensor | number` operands, shape
  * arguments given as an array or as separate sizes). Kernels and internal calls never go through it.
  *

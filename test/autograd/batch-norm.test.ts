@@ -1,5 +1,5 @@
 // The fused batch-norm primitive against the composite it replaced: same values and gradients
-// (engine-style.md rule 2: a promoted composite keeps its composite form as the oracle).
+// (docs/engine.md rule 2: a promoted composite keeps its composite form as the oracle).
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { batchNorm, batchNormComposite } from '../../src/autograd/functional/batch-norm.js';

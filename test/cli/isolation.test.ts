@@ -1,4 +1,4 @@
-// Test isolation (pqkd-method.md §11.9): the test split is opened once, by the final evaluation,
+// Test isolation (docs/method.md §11.9): the test split is opened once, by the final evaluation,
 // after every training and SPSA step.
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';

@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it, afterAll } from 'vitest';
 import { pathKind } from '../../src/data/bytes.js';
 import { classCounts, type Dataset } from '../../src/data/dataset.js';
 import { CIFAR10_CLASSES } from '../../src/data/known.js';
-import { defaultCifar10Path, resolveCacheDir } from '../../src/data/locate.js';
+import { nonEmpty, resolveCacheDir } from '../../src/data/locate.js';
 import { channelStats } from '../../src/data/normalise.js';
 import { loadDataset } from '../../src/data/registry.js';
 import { tarSource } from '../../src/data/source.js';
@@ -12,8 +12,15 @@ import { shouldSkipMissing, tempDir, removeTempDirs } from './fixtures.js';
 
 afterAll(removeTempDirs);
 
-const archive = defaultCifar10Path();
-const skip = shouldSkipMissing(pathKind(archive) === 'file', `CIFAR-10 JPEG copy not found at ${archive} (the shared datasets folder beside the project)`);
+// The JPEG copy's location is configuration (docs/datasets.md): PQKD_CIFAR10_PATH must name cifar10-jpeg.tar.gz.
+const configured = nonEmpty(process.env.PQKD_CIFAR10_PATH);
+const archive = configured ?? '';
+const skip = shouldSkipMissing(
+  configured !== undefined && pathKind(configured) === 'file',
+  configured === undefined
+    ? 'CIFAR-10 JPEG copy not configured: set PQKD_CIFAR10_PATH to cifar10-jpeg.tar.gz (docs/datasets.md)'
+    : `CIFAR-10 JPEG copy not found at ${configured} (PQKD_CIFAR10_PATH)`,
+);
 
 describe.skipIf(skip)('CIFAR-10 JPEG copy (real archive; decoded once, then from the cache)', () => {
   // Uses the normal cache folder (PQKD_CACHE_DIR or ~/.cache/pqkd): the first run decodes (~5–15 s),

@@ -13,7 +13,7 @@ import { idxBytes, shouldSkipMissing, tempDir, removeTempDirs } from './fixtures
 
 afterAll(removeTempDirs);
 
-// Reference values: ../shared/datasets/README.md.
+// Reference values: docs/datasets.md.
 const MNIST_TRAIN_COUNTS = [5923, 6742, 5958, 6131, 5842, 5421, 5918, 6265, 5851, 5949];
 const MNIST_TEST_COUNTS = [980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009];
 
@@ -132,6 +132,12 @@ describe.skipIf(skipMnist)('overrides, verification and bad input (on copies of 
     process.env.PQKD_CIFAR10_PATH = nowhere;
     const c = errorOf(() => loadDataset('cifar10', { split: 'test' }));
     expect(c.message).toMatch(/CIFAR-10 not found at .*absent \(from PQKD_CIFAR10_PATH\).*cifar-10-binary\.tar\.gz/);
+    delete process.env.PQKD_CIFAR10_PATH;
+    const unset = errorOf(() => loadDataset('cifar10', { split: 'test' }));
+    expect([unset.code, unset.message]).toEqual([
+      'missing',
+      expect.stringMatching(/^CIFAR-10 location not configured: set PQKD_CIFAR10_PATH \(or the root option\) to the official cifar-10-binary\.tar\.gz/),
+    ]);
     const half = copy('half');
     writeFileSync(join(half, 't10k-labels-idx1-ubyte'), ''); // present but empty
     expect(errorOf(() => loadDataset('mnist', { split: 'test', root: half })).code).toBe('truncated');

@@ -22,7 +22,7 @@ function embed(m: number, modes: number[], b: CMatrix): CMatrix {
   return e;
 }
 
-describe('beam-splitter conventions (photonics-algorithms.md §1 table)', () => {
+describe('beam-splitter conventions (docs/photonics.md §1 table)', () => {
   it('every convention is unitary for random angles and phases', () => {
     fc.assert(
       fc.property(angle, angle, angle, angle, fc.constantFrom(...BS_CONVENTIONS), (t, a, b, c, conv) => {

@@ -100,7 +100,7 @@ export function sum(a: ArrayLike<number>): number {
 
 /**
  * Uniform loss as a unitary on 2m modes: U on modes 0 … m−1, then a splitter of transmissivity η
- * between each mode j and an ancilla vacuum mode m + j (photonics-algorithms.md §9, "embed in a larger
+ * between each mode j and an ancilla vacuum mode m + j (docs/photonics.md §9, "embed in a larger
  * unitary"). Marginalising the ancillas gives the lossy distribution.
  */
 export function lossEmbedding(u: CMatrix, eta: number): CMatrix {

@@ -133,7 +133,7 @@ describe('configuration', () => {
 });
 
 describe('parameter accounting', () => {
-  it('matches the hand-computed values of pqkd-method.md §9', () => {
+  it('matches the hand-computed values of docs/method.md §9', () => {
     const expected: [number, 'partial' | 'full', number, number][] = [
       [16, 'full', 4848, 197], [32, 'full', 18912, 293], [48, 'full', 42192, 389], [32, 'partial', 18912, 545],
     ];

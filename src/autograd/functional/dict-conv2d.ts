@@ -1,5 +1,5 @@
 /**
- * `dictConv2d` — PQKD's dictionary convolution as a composite (pqkd-method.md §2):
+ * `dictConv2d` — PQKD's dictionary convolution as a composite (docs/method.md §2):
  *   W[o,i,:,:] = Σ_r M[o,i,r]·D[r,:,:]   (D: [R,k,k] trainable basis, M: [C_out,C_in,R] mixing)
  *   y = conv2d(x, W, bias, {stride, padding, dilation})
  * Two exact implementations, equal up to float rounding:

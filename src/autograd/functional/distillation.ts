@@ -1,5 +1,5 @@
 /**
- * Knowledge-distillation loss (Hinton et al. 2015), as PQKD uses it (pqkd-method.md §7):
+ * Knowledge-distillation loss (Hinton et al. 2015), as PQKD uses it (docs/method.md §7):
  *   L = (1 − α)·CE(z_s, y) + α·T²·KL(softmax(z_t / T) ‖ softmax(z_s / T))     (KL 'batchmean')
  * The teacher logits are constants (no gradient). α = 0 is plain cross-entropy; T² keeps the soft
  * term's gradient scale independent of T.

@@ -1,6 +1,6 @@
 /**
  * Shared builder for element-wise binary primitives with broadcasting. The public function is a
- * typed-function dispatcher over `Tensor | number` in either position (engine-style.md rule 14): a
+ * typed-function dispatcher over `Tensor | number` in either position (docs/engine.md rule 14): a
  * number becomes a 0-d constant of the promoted dtype (no gradient). Backward returns gradients of
  * the broadcast shape; the engine sums them back to each input's shape.
  */

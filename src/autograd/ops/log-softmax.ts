@@ -1,6 +1,6 @@
 /**
  * `logSoftmax` — Math: y_i = x_i − m − ln Σ_j exp(x_j − m) along dim (m = max, for stability);
- * dx = g − exp(y)·Σ_j g_j. Fused primitive (engine-style.md rule 2): the composite
+ * dx = g − exp(y)·Σ_j g_j. Fused primitive (docs/engine.md rule 2): the composite
  * x − logsumexp(x) loses accuracy and doubles memory traffic. Reference: torch.log_softmax.
  * @example logSoftmax(logits, 1)
  */

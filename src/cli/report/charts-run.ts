@@ -1,7 +1,7 @@
 /**
  * Charts of one run, built from parsed run data only (no file access): training curves and the
  * SPSA trace from metrics.jsonl, the photonic click histogram from results.json
- * (pqkd-method.md §4–§6).
+ * (docs/method.md §4–§6).
  */
 import type { TopLevelSpec } from 'vega-lite';
 import type { MetricLine, RunResults } from '../run-schema.js';

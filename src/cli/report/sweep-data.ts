@@ -1,6 +1,6 @@
 /**
  * Tables derived from sweep.json for the sweep charts: the compression–accuracy frontier
- * (pqkd-method.md §11 claim 3) and accuracy / feature error against shots with the fit
+ * (docs/method.md §11 claim 3) and accuracy / feature error against shots with the fit
  * δ(S) = δ∞ − k/√S per EMA setting (§10, §11 claims 4–5). Pure functions of parsed data.
  */
 import type { PqkdConfig } from '../../pqkd/config.js';

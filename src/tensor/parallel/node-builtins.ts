@@ -1,7 +1,7 @@
 /**
  * Synchronous, import-free access to Node built-ins for the thread pool.
  *
- * `src/tensor` must load in a browser and bundle with no import specifiers (engine-style §14), so
+ * `src/tensor` must load in a browser and bundle with no import specifiers (docs/engine.md rule 14), so
  * the pool reaches `worker_threads`, `os` and `module` through `process.getBuiltinModule` (Node
  * ≥ 20.16) instead of `import`. Everywhere else these return undefined and the engine stays on one
  * thread.

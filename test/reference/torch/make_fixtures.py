@@ -278,7 +278,7 @@ def softmax_loss_cases():
         op_case(f"mseLoss/{red}", "mseLoss", {"a": randn((3, 4)), "b": randn((3, 4))},
                 lambda a, b, r=red: F.mse_loss(a, b, reduction=r), grad=("a", "b"), attrs={"reduction": red})
 
-    # distillationLoss, composed from its definition (pqkd-method.md §7):
+    # distillationLoss, composed from its definition (docs/method.md §7):
     #   L = (1−α)·CE(z_s, y) + α·T²·KL(softmax(z_t/T) ‖ softmax(z_s/T)), KL 'batchmean'; teacher constant.
     for T, alpha, dt in ((4.0, 0.7, "float64"), (2.0, 0.5, "float64"), (1.0, 0.0, "float64"), (4.0, 0.9, "float32")):
         def fn(zs, zt, y, T=T, alpha=alpha):
@@ -524,7 +524,7 @@ def special_cases():
     op_case("klDiv/target_gradient", "klDiv", {"x": F.log_softmax(torch.from_numpy(randn((3, 4))), 1).numpy(), "t": p},
             lambda x, t: F.kl_div(x, t, reduction="batchmean"), grad=("x", "t"),
             attrs={"reduction": "batchmean", "logTarget": False})
-    # dictConv2d (pqkd-method.md §2): W[o,i] = Σ_r M[o,i,r]·D[r], then a dense conv2d.
+    # dictConv2d (docs/method.md §2): W[o,i] = Σ_r M[o,i,r]·D[r], then a dense conv2d.
     for impl, attrs in (("two-stage", {"padding": 1}), ("materialise", {"stride": 2, "padding": 1}),
                         ("two-stage", {"stride": 2, "dilation": 2, "padding": 2})):
         n, cin, cout, r, k = 2, 3, 5, 2, 3
