@@ -1,4 +1,4 @@
-// Builds the two self-contained ESM bundles (engine-style.md rule 14): no external imports at all in
+// Builds the two self-contained ESM bundles (docs/engine.md rule 14): no external imports at all in
 // the library bundle; only `node:` built-ins in the CLI bundle.
 import { builtinModules } from 'node:module';
 import { build } from 'esbuild';
