@@ -3,9 +3,14 @@
  *
  * Stream: word w of a generator with key K is half (w mod 2) of Threefry2x32-20(K, ⌊w/2⌋), so the
  * whole state is (key, position) and jumping, saving and restoring are exact. A child stream from
- * `fork(label)` gets the key Threefry(K ⊕ FORK_TWEAK, hash(label)): it depends only on the parent's key
- * and the label, never on how much the parent has drawn, so `gen.fork('feature').fork(step)` is the
- * same wherever and whenever it is computed. `split()` is the stateful variant (a counter of splits).
+ * `fork(label)` gets a key that depends only on the parent's key (k0, k1) and the label, never on how much
+ * the parent has drawn, so `gen.fork('feature').fork(step)` is the same wherever and whenever it is
+ * computed. Exactly (t = String(label), its UTF-16 code units u_1 … u_L):
+ *   FNV_s(t) = FNV-1a-32 with offset basis 0x811c9dc5 ⊕ s: h ← (h ⊕ u_i)·16777619 mod 2^32 for each u_i
+ *   child key = Threefry2x32-20(key (k0, k1 ⊕ FORK_TWEAK), counter (FNV_0(t), FNV_0x9e3779b9(t))),
+ *   FORK_TWEAK = 0x6a09e667. A seed s gives (k0, k1) = (s mod 2^32, ⌊s / 2^32⌋).
+ * `split()` is the stateful variant: call c (from 0) returns fork('\u0000split:c:i') for i = 0 … n−1.
+ * test/tensor/random-fork.test.ts recomputes this formula independently.
  *
  * Conversions (documented because results must be re-derivable):
  *  - uniform(): 53 bits from two words, ((a >>> 5)·2^26 + (b >>> 6)) / 2^53 ∈ [0, 1).
