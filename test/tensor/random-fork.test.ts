@@ -149,7 +149,7 @@ describe('stream independence of forks', () => {
     let previous = -1;
     for (let step = 0; step < 4096; step++) {
       const [k0, k1] = root.fork(step).getState().key;
-      for (let bit = 0; bit < 32; bit++) { ones[bit] += (k0 >>> bit) & 1; ones[32 + bit] += (k1 >>> bit) & 1; }
+      for (let bit = 0; bit < 32; bit++) { ones[bit] = ones[bit]! + ((k0 >>> bit) & 1); ones[32 + bit] = ones[32 + bit]! + ((k1 >>> bit) & 1); }
       const word = root.fork(step).nextUint32();
       if (previous >= 0) for (let bit = 0; bit < 32; bit++) agreeing += ((word ^ previous) >>> bit) & 1 ? 0 : 1;
       previous = word;
