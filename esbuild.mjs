@@ -1,6 +1,9 @@
-// Builds the two self-contained ESM bundles (docs/engine.md rule 14): no external imports at all in
-// the library bundle; only `node:` built-ins in the CLI bundle.
+// Builds the self-contained ESM bundles (docs/engine.md rule 14): no external imports at all in the
+// library bundle (`dist/index.mjs`); only `node:` built-ins in the data bundle (`dist/data.mjs`, the
+// `pqkd/data` entry point) and the CLI bundle (`dist/pqkd.mjs`). Every package is inlined, so the
+// published package has no runtime dependencies.
 import { builtinModules } from 'node:module';
+import { resolve as resolvePath, sep } from 'node:path';
 import { build } from 'esbuild';
 
 // Dependencies of the CLI (vega's loader) import Node built-ins without the `node:` prefix; rewrite
@@ -27,6 +30,28 @@ const common = { bundle: true, format: 'esm', mainFields: ['module', 'main'], so
 
 await build({ ...common, entryPoints: ['src/index.ts'], outfile: `${outdir}/index.mjs`, platform: 'neutral' });
 if (process.argv.includes('--lib-only')) process.exit(0);
+// `pqkd/data`: the dataset readers and loaders (Node only: they read files), with jpeg-js inlined.
+// What they use from the engine (Generator, fromTypedArray, allocate) is imported from the library
+// bundle, not copied: one Tensor class, one storage pool.
+const srcDir = resolvePath('src');
+const engineFromLibrary = {
+  name: 'engine-from-library',
+  setup(b) {
+    b.onResolve({ filter: /^\.\.?\// }, (args) => {
+      const target = resolvePath(args.resolveDir, args.path);
+      const inData = target.startsWith(resolvePath(srcDir, 'data') + sep);
+      return target.startsWith(srcDir + sep) && !inData ? { path: './index.mjs', external: true } : undefined;
+    });
+  },
+};
+await build({
+  ...common,
+  entryPoints: ['src/data/index.ts'],
+  outfile: `${outdir}/data.mjs`,
+  platform: 'node',
+  target: 'node20',
+  plugins: [nodePrefix, engineFromLibrary],
+});
 try {
   await build({
     ...common,

