@@ -1,7 +1,7 @@
 /**
  * The `pqkd` command. `pqkd <command> [flags]`; every command has --help. Bad input (flags, files,
  * configs, datasets) is reported as one line on stderr with exit code 2; an interrupted run exits
- * with 130 after marking its manifest; a loss that becomes NaN/Inf exits with 3.
+ * with 130 (SIGINT) or 143 (SIGTERM) after marking its manifest; a loss that becomes NaN/Inf exits with 3.
  */
 import { ConfigError } from '../pqkd/config.js';
 import { NonFiniteLossError } from '../pqkd/events.js';
@@ -13,7 +13,7 @@ import { distillCommand, startCommand, teacherCommand } from './commands/run-com
 import { sweepCommand } from './commands/sweep.js';
 import { verifyCommand } from './commands/verify.js';
 import { CliError } from './errors.js';
-import { interruption } from './stages.js';
+import { installSignalHandlers, InterruptedError } from './interrupt.js';
 import { isKernelWorkerThread } from '../tensor/parallel/node-builtins.js';
 
 type Command = (argv: string[], ctx: CommandContext) => Promise<number>;
@@ -59,25 +59,15 @@ export async function main(argv: string[], ctx: CommandContext = defaultContext)
       process.stderr.write(`pqkd ${name}: ${(error as Error).message}\n`);
       return 2;
     }
-    if ((error as Error).name === 'InterruptedError') {
-      process.stderr.write(`pqkd ${name}: ${(error as Error).message}\n`);
-      return 130;
+    if (error instanceof InterruptedError) {
+      process.stderr.write(`pqkd ${name}: ${error.describe()}\n`);
+      return error.exitCode;
     }
     if (error instanceof NonFiniteLossError) {
       process.stderr.write(`pqkd ${name}: ${error.message}\n`);
       return 3;
     }
     throw error;
-  }
-}
-
-function installSignalHandlers(): void {
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.on(signal, () => {
-      if (interruption.requested) process.exit(130);
-      interruption.requested = true;
-      interruption.signal = signal;
-    });
   }
 }
 

@@ -3,6 +3,9 @@
  * exact resume from the last one (every random choice of an epoch derives from the run seed and the
  * epoch/step numbers, so re-running an epoch from its start state reproduces it bit for bit).
  *
+ * The epochs run through `runEpochAsync`: they yield to the event loop after every step and stop at
+ * a step boundary when `signal` is aborted (the last epoch checkpoint stays as it was).
+ *
  * Checkpoint files (safetensors, src/nn/checkpoint.ts): teacher stage → `teacher.safetensors`,
  * student stage → `checkpoint.safetensors`; `extra` holds { kind, stage state, complete }.
  */
@@ -37,23 +40,12 @@ export interface StudentExtra {
   complete: boolean;
 }
 
-/** Set by SIGINT/SIGTERM; the trainers stop at the next step and the run is marked interrupted. */
-export const interruption = { requested: false, signal: '' };
-
-export class InterruptedError extends Error {
-  constructor(signal: string) {
-    super(`interrupted by ${signal}; the last epoch checkpoint is kept (resume with --resume)`);
-    this.name = 'InterruptedError';
-  }
-}
-
-/** Hooks that forward events, append metrics (epochs, SPSA updates) and honour interruptions. */
+/** Hooks that forward events and append metrics (epochs, SPSA updates; steps are not recorded). */
 export function runHooks(run: RunDir, onEvent: (e: TrainEvent) => void): RunHooks {
   return {
     onEvent: (e) => {
       if (e.kind !== 'step') run.appendMetric(e);
       onEvent(e);
-      if (interruption.requested) throw new InterruptedError(interruption.signal);
     },
   };
 }
@@ -81,7 +73,9 @@ export function loadTeacherFile(path: string, config: PqkdConfig): PqkdNet {
 }
 
 /** Trains (or resumes) the teacher stage into `file` of the run directory. */
-export function runTeacherStage(run: RunDir, config: PqkdConfig, data: SplitData, hooks: RunHooks, file = 'teacher.safetensors'): PqkdNet {
+export async function runTeacherStage(
+  run: RunDir, config: PqkdConfig, data: SplitData, hooks: RunHooks, signal?: AbortSignal, file = 'teacher.safetensors',
+): Promise<PqkdNet> {
   const teacher = newTeacher(config);
   const trainer = new TeacherTrainer(teacher, data, config.teacher, config.seed, hooks);
   const saved = run.readCheckpoint(file);
@@ -97,7 +91,7 @@ export function runTeacherStage(run: RunDir, config: PqkdConfig, data: SplitData
     run.writeCheckpoint(file, saveCheckpoint({ model: teacher, optimizer: trainer.optimizer, extra }));
   };
   while (trainer.epoch < config.teacher.epochs) {
-    trainer.runEpoch();
+    await trainer.runEpochAsync({ signal });
     checkpoint();
   }
   // A zero-epoch teacher (an untrained baseline) still gets its checkpoint.
@@ -112,7 +106,9 @@ export interface StudentStage {
 }
 
 /** Distils (or resumes) the student stage into `checkpoint.safetensors`. */
-export function runStudentStage(run: RunDir, config: PqkdConfig, teacher: PqkdNet, data: SplitData, hooks: RunHooks): StudentStage {
+export async function runStudentStage(
+  run: RunDir, config: PqkdConfig, teacher: PqkdNet, data: SplitData, hooks: RunHooks, signal?: AbortSignal,
+): Promise<StudentStage> {
   const source = createFeatureSource(config.photonic, config.seed);
   const spec = studentSpec(teacherSpec(config.dataset, config.teacher.width), config.student.scope, config.student.rank);
   const student = buildModel(spec, {
@@ -127,7 +123,7 @@ export function runStudentStage(run: RunDir, config: PqkdConfig, teacher: PqkdNe
     distiller.freezeFeature();
   }
   while (distiller.epoch < config.student.epochs) {
-    distiller.runEpoch();
+    await distiller.runEpochAsync({ signal });
     const extra: StudentExtra = {
       kind: 'pqkd-student', dataset: config.dataset, config, state: distiller.getState(),
       complete: distiller.epoch >= config.student.epochs,

@@ -33,6 +33,7 @@ import type { PqkdFeatureSource } from './feature-sources.js';
 import { FeatureStream, type FeatureStreamState } from './feature-stream.js';
 import type { PqkdNet } from './models.js';
 import type { EpochResult, SplitData } from './teacher.js';
+import { runInterruptibly, runToEnd, type EpochSteps, type TrainLoopOptions } from './train-loop.js';
 
 /** The trainer's own state (the student and `optimizer` are checkpointed alongside it). */
 export interface DistillState {
@@ -125,6 +126,20 @@ export class Distiller {
 
   /** Runs the SPSA block and the Adam epoch of the next epoch. */
   runEpoch(now: () => number = Date.now): DistillEpochResult {
+    return runToEnd(this.epochSteps(now));
+  }
+
+  /**
+   * `runEpoch` that yields to the event loop after every SPSA update and Adam step and stops at a
+   * step boundary once `options.signal` is aborted (throwing its reason; resume from the last epoch
+   * checkpoint).
+   */
+  runEpochAsync(options: TrainLoopOptions = {}): Promise<DistillEpochResult> {
+    return runInterruptibly(this.epochSteps(options.now ?? Date.now), options.signal);
+  }
+
+  /** The epoch as a generator that yields after every SPSA update and Adam step (see train-loop.ts). */
+  *epochSteps(now: () => number): EpochSteps<DistillEpochResult> {
     const start = now();
     const epoch = this.epoch;
     let spsaUpdates = 0;
@@ -133,6 +148,7 @@ export class Distiller {
         const r = this.spsa.step();
         spsaUpdates++;
         this.hooks.onEvent?.({ kind: 'spsa', epoch, k: r.k, fPlus: r.fPlus, fMinus: r.fMinus, ak: r.ak, ck: r.ck, theta: Array.from(this.spsa.theta) });
+        yield;
       }
     }
     const theta = this.theta;
@@ -163,6 +179,7 @@ export class Distiller {
       lossSum += value * n;
       seen += n;
       this.hooks.onEvent?.({ kind: 'step', phase: 'student', epoch, batch: b, batches, loss: value, imagesPerSecond: (n * 1000) / Math.max(1, now() - t0) });
+      yield;
     }
     this.freezeFeature();
     const val = evaluate(this.student, this.data.dataset, this.data.val);

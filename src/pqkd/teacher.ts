@@ -14,6 +14,7 @@ import type { TeacherConfig } from './config.js';
 import { evaluate } from './evaluate.js';
 import { NonFiniteLossError, type RunHooks } from './events.js';
 import type { PqkdNet } from './models.js';
+import { runInterruptibly, runToEnd, type EpochSteps, type TrainLoopOptions } from './train-loop.js';
 
 export interface SplitData {
   dataset: Dataset;
@@ -51,6 +52,19 @@ export class TeacherTrainer {
 
   /** Trains one epoch (the next one) and evaluates on the validation split. */
   runEpoch(now: () => number = Date.now): EpochResult {
+    return runToEnd(this.epochSteps(now));
+  }
+
+  /**
+   * `runEpoch` that yields to the event loop after every step and stops at a step boundary once
+   * `options.signal` is aborted (throwing its reason; resume from the last epoch checkpoint).
+   */
+  runEpochAsync(options: TrainLoopOptions = {}): Promise<EpochResult> {
+    return runInterruptibly(this.epochSteps(options.now ?? Date.now), options.signal);
+  }
+
+  /** The epoch as a generator that yields after every Adam step (see train-loop.ts). */
+  *epochSteps(now: () => number): EpochSteps<EpochResult> {
     const start = now();
     const epoch = this.epoch;
     const batches = this.loader.length;
@@ -72,6 +86,7 @@ export class TeacherTrainer {
       lossSum += value * n;
       seen += n;
       this.hooks.onEvent?.({ kind: 'step', phase: 'teacher', epoch, batch: b, batches, loss: value, imagesPerSecond: (n * 1000) / Math.max(1, now() - t0) });
+      yield;
     }
     const val = evaluate(this.model, this.data.dataset, this.data.val);
     this.epoch++;

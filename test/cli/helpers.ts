@@ -41,3 +41,32 @@ export function readResults(dir: string): RunResults {
 export function deterministicMetrics(dir: string): string[] {
   return readFileSync(join(dir, 'metrics.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => deterministicPart(JSON.parse(l) as MetricLine));
 }
+
+export interface RunningPqkd {
+  child: ReturnType<typeof spawn>;
+  /** Resolves with the exit code (null when killed by a signal) and the captured stderr. */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>;
+}
+
+/** Starts pqkd in the background, capturing stderr. */
+export function startPqkd(args: string[]): RunningPqkd {
+  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr!.setEncoding('utf8').on('data', (d: string) => {
+    stderr += d;
+  });
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>((resolve) => {
+    child.on('close', (code, signal) => resolve({ code, signal, stderr }));
+  });
+  return { child, exited };
+}
+
+/** Polls `ready` every 20 ms until it holds; fails if the process ends first or after `timeoutMs`. */
+export async function waitFor(run: RunningPqkd, ready: () => boolean, timeoutMs = 240_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!ready()) {
+    if (Date.now() > deadline) throw new Error('the run never reached the awaited point');
+    if (run.child.exitCode !== null) throw new Error(`the run ended (code ${run.child.exitCode}) before the awaited point`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}

@@ -15,6 +15,7 @@ import type { SweepJob, SweepResults } from '../run-schema.js';
 import { applyThreads, type CommandContext } from './context.js';
 import { DISTILL_COMMAND_FLAGS } from './run-commands.js';
 import { executeRun, writeRunReport } from './train.js';
+import { InterruptedError } from '../interrupt.js';
 
 const GRID: FlagSpec = { name: 'grid', type: 'string', help: 'JSON object of config paths to value lists, e.g. {"student.rank":[2,4],"photonic.shots":[16,200]}' };
 const SWEEP_FLAGS = [...DISTILL_COMMAND_FLAGS.filter((f) => f.name !== 'resume' && f.name !== 'teacher'), GRID];
@@ -107,7 +108,10 @@ export async function sweepCommand(argv: string[], ctx: CommandContext): Promise
       }
       job.status = 'finished';
     } catch (error) {
-      if ((error as Error).name === 'InterruptedError') throw error;
+      if (error instanceof InterruptedError) {
+        error.resumeHint = 'rerun the same pqkd sweep command to continue (finished jobs are skipped, this one resumes)';
+        throw error;
+      }
       job.status = 'failed';
       job.error = (error as Error).message;
       progress.log(`sweep: job ${id} failed: ${job.error}`);

@@ -13,6 +13,8 @@ import { loadTrainSplit, openTestSplit, RunDir, sha256Hex } from '../run-dir.js'
 import type { MetricLine, RunCommand, RunManifest, RunResults } from '../run-schema.js';
 import { loadTeacherFile, runHooks, runStudentStage, runTeacherStage, type StudentExtra, type TeacherExtra } from '../stages.js';
 import { loadCheckpointExtra } from './checkpoint-info.js';
+import { InterruptedError, processInterruption } from '../interrupt.js';
+import { throwIfAborted, yieldToEventLoop } from '../../pqkd/train-loop.js';
 
 export interface RunOptions {
   command: RunCommand;
@@ -25,6 +27,11 @@ export interface RunOptions {
   progress: Progress;
   /** Write report.html at the end (default true). */
   report?: boolean;
+  /**
+   * Stops the training at the next step boundary when aborted (default: the process-wide SIGINT/SIGTERM
+   * interruption). The run is marked `interrupted` and the abort reason is rethrown.
+   */
+  signal?: AbortSignal;
 }
 
 /** Drops metric lines of epochs that the checkpoints do not cover (they will be re-run). */
@@ -65,12 +72,20 @@ export async function executeRun(o: RunOptions): Promise<RunResults> {
   }
   const config = manifest.config;
   const hooks = runHooks(run, (e) => o.progress.event(e));
+  const signal = o.signal ?? processInterruption.signal;
+  /** Lets pending signal handlers run, then stops if the run was interrupted. */
+  const checkpointBoundary = async (): Promise<void> => {
+    await yieldToEventLoop();
+    throwIfAborted(signal);
+  };
   try {
+    await checkpointBoundary();
     const data = loadTrainSplit(config, manifest);
     run.writeManifest(manifest);
     let results: RunResults;
     if (manifest.command === 'teacher') {
-      const teacher = runTeacherStage(run, config, data, hooks, 'checkpoint.safetensors');
+      const teacher = await runTeacherStage(run, config, data, hooks, signal, 'checkpoint.safetensors');
+      await checkpointBoundary();
       const val = evaluate(teacher, data.dataset, data.val);
       const test = openTestSplit(config, manifest);
       const t = evaluate(teacher, test.dataset, test.indices);
@@ -85,9 +100,11 @@ export async function executeRun(o: RunOptions): Promise<RunResults> {
     } else {
       const teacher: PqkdNet = manifest.teacherCheckpoint
         ? loadTeacherFile(manifest.teacherCheckpoint, config)
-        : runTeacherStage(run, config, data, hooks);
+        : await runTeacherStage(run, config, data, hooks, signal);
+      await checkpointBoundary();
       const teacherVal = evaluate(teacher, data.dataset, data.val);
-      const { student, distiller } = runStudentStage(run, config, teacher, data, hooks);
+      const { student, distiller } = await runStudentStage(run, config, teacher, data, hooks, signal);
+      await checkpointBoundary();
       const exportFeature = Float64Array.from(student.feature!);
       const studentVal = evaluate(student, data.dataset, data.val);
       const test = openTestSplit(config, manifest);
@@ -133,8 +150,10 @@ export async function executeRun(o: RunOptions): Promise<RunResults> {
       // Bad input found before any training: leave nothing behind.
       run.remove();
     } else {
-      manifest.status = name === 'InterruptedError' ? 'interrupted' : 'failed';
+      const interrupted = name === 'InterruptedError' || name === 'TrainingAbortedError';
+      manifest.status = interrupted ? 'interrupted' : 'failed';
       run.writeManifest(manifest);
+      if (error instanceof InterruptedError) error.resumeHint = `resume with: pqkd ${manifest.command} --resume ${o.out}`;
     }
     throw error;
   }
