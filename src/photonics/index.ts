@@ -33,8 +33,4 @@ export * from './detectors.js';
 export * from './features.js';
 export * from './features-moments.js';
 export * from './shots.js';
-export * from './features-source.js';
-export * from './controls.js';
-export * from './ema.js';
-export * from './spsa.js';
 export * from './lossy-tbi.js';

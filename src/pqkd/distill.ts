@@ -21,7 +21,7 @@ import { disposeGraph } from '../autograd/dispose-graph.js';
 import { noGrad } from '../autograd/grad-mode.js';
 import { DataLoader } from '../data/loader.js';
 import { Adam } from '../nn/optim/adam.js';
-import { Spsa, type SpsaState } from '../photonics/spsa.js';
+import { Spsa, type SpsaState } from './optim/spsa.js';
 import { dispose } from '../tensor/dispose.js';
 import { Generator } from '../tensor/random.js';
 import { Tensor } from '../tensor/tensor.js';
@@ -29,7 +29,7 @@ import { Parameter } from '../nn/parameter.js';
 import type { PqkdConfig } from './config.js';
 import { evaluate, TeacherLogitCache } from './evaluate.js';
 import { NonFiniteLossError, type RunHooks } from './events.js';
-import type { PqkdFeatureSource } from './feature-sources.js';
+import type { FeatureSource } from './sources/feature-source.js';
 import { FeatureStream, type FeatureStreamState } from './feature-stream.js';
 import type { PqkdNet } from './models.js';
 import type { EpochResult, SplitData } from './teacher.js';
@@ -68,7 +68,7 @@ export class Distiller {
     readonly config: PqkdConfig,
     readonly teacher: PqkdNet,
     readonly student: PqkdNet,
-    readonly source: PqkdFeatureSource,
+    readonly source: FeatureSource,
     readonly data: SplitData,
     private readonly hooks: RunHooks = {},
   ) {

@@ -22,40 +22,26 @@
  */
 import { CliffordSampler } from '../photonics/clifford.js';
 import type { DetectionConfig } from '../photonics/detectors.js';
-import { DistinguishableSampler } from '../photonics/distinguishable.js';
-import { featureVariance, type FeatureSource } from '../photonics/features-source.js';
-import { clickRatesFromWeights, groupHistogram, groupHistogramFromWeights, groupLayout, type GroupLayout } from '../photonics/features.js';
+import { clickRatesFromWeights, groupHistogramFromWeights, groupLayout, type GroupLayout } from '../photonics/features.js';
 import { sampleClickMasks } from '../photonics/sampling.js';
-import { dirichletOnes } from '../photonics/sampling-variates.js';
 import { clickFeature } from '../photonics/shots.js';
 import { slosPlan, type SlosPlan } from '../photonics/slos-plan.js';
 import { clickDistribution, slosDistribution } from '../photonics/slos.js';
 import { tbi, type Tbi } from '../photonics/tbi.js';
 import { Generator } from '../tensor/random.js';
 import { angleCount, inputOccupation, type PhotonicConfig } from './config.js';
+import { bernoulliClickSource, distinguishableSource, fixedRandomFeatureSource } from './sources/controls.js';
+import { clickSamplerSource, defineSource, featureVariance, type FeatureSource, type ParamSpec } from './sources/feature-source.js';
 
-export interface PqkdFeatureSource {
-  readonly name: string;
-  readonly dim: number;
-  /** Bins per group (for g(φ) centring). */
-  readonly bins: readonly number[];
-  /** Length of the SPSA parameter vector (0: nothing to optimise). */
-  readonly paramCount: number;
-  /** Whether SPSA wraps the parameters to (−π, π] (angles). */
-  readonly periodic: boolean;
-  /**
-   * Who trains the parameters: SPSA (default), or 'adam' for the (e″) control, whose parameters are
-   * the feature itself, trained with the student by its optimiser through P (no SPSA, no shots).
-   */
-  readonly trainedBy?: 'spsa' | 'adam';
-  initialParams(gen: Generator): Float64Array;
-  /** A fresh S-shot feature for a training step. */
-  sample(params: Float64Array, gen: Generator, out?: Float64Array): Float64Array;
-  /** The feature used inside the SPSA objective (common random numbers through `gen`). */
-  spsaSample(params: Float64Array, gen: Generator, out?: Float64Array): Float64Array;
-  /** The S = ∞ feature, when defined. */
-  exact(params: Float64Array, out?: Float64Array): Float64Array | null;
-}
+export type { FeatureSource, ParamScale, ParamSpec } from './sources/feature-source.js';
+
+/** @deprecated The old name of `FeatureSource` (there is one interface now). */
+export type PqkdFeatureSource = FeatureSource;
+
+/** The first SPSA step of circuit angles (and of the count-matched map's coefficients), in radians. */
+export const ANGLE_STEP = 0.15;
+/** The first SPSA step of a free feature, as a fraction of the mean absolute starting value. */
+export const HISTOGRAM_STEP_FRACTION = 0.1;
 
 /** The circuit shared by the circuit-based sources: TBI unitary, SLOS plan, cached exact distribution. */
 class CircuitModel {
@@ -104,42 +90,40 @@ function wrapUniformAngles(n: number, gen: Generator, domain: PhotonicConfig['an
 }
 
 /** Creates the configured source; `seed` fixes the controls' one-off random draws. */
-export function createFeatureSource(config: PhotonicConfig, seed: number): PqkdFeatureSource {
+export function createFeatureSource(config: PhotonicConfig, seed: number): FeatureSource {
   const layout: GroupLayout = groupLayout(config.groups);
-  const bins = layout.bins as unknown as number[];
   const circuit = new CircuitModel(config);
   const shots = config.shots;
   const nAngles = angleCount(config);
-  const base = { dim: layout.dim, bins: Array.from(bins), periodic: true, paramCount: nAngles };
-  const initialParams = (gen: Generator): Float64Array => wrapUniformAngles(nAngles, gen, config.angleDomain);
+  const angles: ParamSpec = {
+    count: nAngles, periodic: true, scale: { unit: 'rad', step: ANGLE_STEP },
+    initial: (gen) => wrapUniformAngles(nAngles, gen, config.angleDomain),
+  };
   const exact = (theta: Float64Array, out?: Float64Array): Float64Array =>
     groupHistogramFromWeights(circuit.clickProbabilities(theta), layout, out);
   const distributionShots = (theta: Float64Array, gen: Generator, out?: Float64Array): Float64Array =>
     clickFeature(circuit.clickProbabilities(theta), shots, gen, { shotModel: 'sampler', groups: layout }, out);
-  const masks = new Uint32Array(shots);
+  const detection = circuit.noiseless() ? undefined : circuit.detection();
+  /** φ(θ₀): the exact feature at the θ₀ the Distiller draws from Generator(seed).fork('theta0'). */
+  const startingFeature = (): Float64Array => exact(angles.initial(new Generator(seed).fork('theta0')));
 
   switch (config.featureSource) {
     case 'photonic':
-      return {
-        ...base, name: 'photonic', initialParams, exact: (t, o) => (circuit.noiseless() ? exact(t, o) : null),
-        sample: (theta, gen, out) => {
-          const sampler = new CliffordSampler(circuit.unitary(theta), circuit.input, { loss: config.loss });
-          const detection = circuit.noiseless() ? undefined : circuit.detection();
-          sampleClickMasks(sampler, shots, gen, detection ? { detection } : {}, masks);
-          return groupHistogram(masks, layout, out);
-        },
+      return clickSamplerSource({
+        name: 'photonic', shots, groups: layout, params: angles,
+        clicks: (theta, S, gen, masks) =>
+          sampleClickMasks(new CliffordSampler(circuit.unitary(theta), circuit.input, { loss: config.loss }), S, gen, detection ? { detection } : {}, masks),
+        // SPSA: shots from the exact click distribution by inverse CDF, so ± share their uniforms.
         spsaSample: distributionShots,
-      };
+        ...(circuit.noiseless() ? { clickProbabilities: (theta: Float64Array) => circuit.clickProbabilities(theta) } : {}),
+      });
     case 'exact':
-      return { ...base, name: 'exact', initialParams, exact, sample: (t, _g, o) => exact(t, o), spsaSample: (t, _g, o) => exact(t, o) };
-    case 'distinguishable': {
-      const sample = (theta: Float64Array, gen: Generator, out?: Float64Array): Float64Array => {
-        const sampler = new DistinguishableSampler(circuit.unitary(theta), circuit.input, { loss: config.loss });
-        sampleClickMasks(sampler, shots, gen, circuit.noiseless() ? {} : { detection: circuit.detection() }, masks);
-        return groupHistogram(masks, layout, out);
-      };
-      return { ...base, name: 'distinguishable', initialParams, exact: () => null, sample, spsaSample: sample };
-    }
+      return defineSource({ name: 'exact', layout, shots, params: angles, exact, sample: (t, _g, o) => exact(t, o) });
+    case 'distinguishable':
+      return distinguishableSource({
+        shots, groups: layout, params: angles, input: circuit.input, unitaryFn: (theta) => circuit.unitary(theta),
+        loss: config.loss, ...(detection ? { detection } : {}), exactFeature: false,
+      });
     case 'bernoulli': {
       // Per-mode click probabilities at θ, recomputed only when θ changes.
       let ratesFor: Float64Array | null = null;
@@ -151,48 +135,24 @@ export function createFeatureSource(config: PhotonicConfig, seed: number): PqkdF
         }
         return cachedRates;
       };
-      const sample = (theta: Float64Array, gen: Generator, out?: Float64Array): Float64Array => {
-        const r = rates(theta);
-        for (let s = 0; s < shots; s++) {
-          let mask = 0;
-          for (let j = 0; j < config.modes; j++) if (gen.uniform() < r[j]!) mask |= 1 << j;
-          masks[s] = mask >>> 0;
-        }
-        return groupHistogram(masks, layout, out);
-      };
-      return { ...base, name: 'bernoulli', initialParams, exact: () => null, sample, spsaSample: sample };
+      return bernoulliClickSource({ name: 'bernoulli', modes: config.modes, shots, groups: layout, params: angles, rates, exactFeature: false });
     }
     case 'fixed-random':
     case 'matched-noise': {
-      const fixed = new Float64Array(layout.dim);
-      const draw = new Generator(seed).fork('fixed-random-feature');
-      for (let g = 0; g < layout.groups.length; g++) {
-        dirichletOnes(layout.bins[g]!, draw, fixed.subarray(layout.offsets[g]!, layout.offsets[g]! + layout.bins[g]!));
-      }
-      let std: Float64Array | null = null;
-      if (config.featureSource === 'matched-noise') {
-        // Per-dimension photonic shot-noise variance at θ₀ (the run's initial angles), 256 draws.
-        const photonic = createFeatureSource({ ...config, featureSource: 'photonic' }, seed);
-        const theta0 = photonic.initialParams(new Generator(seed).fork('theta0'));
-        const asSource: FeatureSource = { name: 'photonic', dim: layout.dim, sample: (t, _s, g, o) => photonic.sample(t, g, o) };
-        std = featureVariance(asSource, theta0, shots, 256, new Generator(seed).fork('matched-noise-variance')).map(Math.sqrt);
-      }
-      const sample = (_p: Float64Array, gen: Generator, out = new Float64Array(layout.dim)): Float64Array => {
-        out.set(fixed);
-        if (std) for (let i = 0; i < out.length; i++) out[i]! += std[i]! * gen.normal();
-        return out;
-      };
-      return {
-        ...base, name: config.featureSource, paramCount: 0, periodic: false,
-        initialParams: () => new Float64Array(0), sample, spsaSample: sample, exact: () => Float64Array.from(fixed),
-      };
+      const gen = new Generator(seed).fork('fixed-random-feature');
+      if (config.featureSource === 'fixed-random') return fixedRandomFeatureSource({ name: 'fixed-random', gen, groups: layout, shots });
+      // Per-dimension photonic shot-noise variance at θ₀ (the run's initial angles), 256 draws.
+      const photonic = createFeatureSource({ ...config, featureSource: 'photonic' }, seed);
+      const theta0 = photonic.initialParams(new Generator(seed).fork('theta0'));
+      const variance = featureVariance(photonic, theta0, 256, new Generator(seed).fork('matched-noise-variance'));
+      return fixedRandomFeatureSource({ name: 'matched-noise', gen, groups: layout, shots, noise: { variance, shots } });
     }
     case 'learned-count-matched': {
       // (e′): as many free values as the circuit has angles, through a fixed random dim×K map A:
-      // φ(v) = φ₀ + A·v, v₀ = 0, where φ₀ = φ(θ₀) is the run's starting feature (the Distiller draws θ₀
-      // from Generator(seed).fork('theta0'), as here). A's entries ~ N(0, ‖φ₀‖²/dim), so a unit step
-      // in one value moves φ by about its own norm (SPSA's perturbations are angle-sized).
-      const phi0 = exact(initialParams(new Generator(seed).fork('theta0')));
+      // φ(v) = φ₀ + A·v, v₀ = 0, where φ₀ = φ(θ₀) is the run's starting feature. A's entries
+      // ~ N(0, ‖φ₀‖²/dim), so a unit step in one value moves φ by about its own norm (the values are
+      // angle-sized, and SPSA's gains for them are the angles').
+      const phi0 = startingFeature();
       let norm2 = 0;
       for (const v of phi0) norm2 += v * v;
       const map = new Generator(seed).fork('learned-count-matched-map').normalArray(layout.dim * nAngles, 0, Math.sqrt(norm2 / layout.dim));
@@ -204,10 +164,11 @@ export function createFeatureSource(config: PhotonicConfig, seed: number): PqkdF
         }
         return out;
       };
-      return {
-        ...base, name: 'learned-count-matched', paramCount: nAngles, periodic: false,
-        initialParams: () => new Float64Array(nAngles), sample, spsaSample: sample, exact: (v, o) => sample(v, undefined, o),
-      };
+      return defineSource({
+        name: 'learned-count-matched', layout, shots,
+        params: { count: nAngles, periodic: false, scale: { unit: 'coefficient', step: ANGLE_STEP }, initial: () => new Float64Array(nAngles) },
+        sample, exact: (v, o) => sample(v, undefined, o),
+      });
     }
     case 'learned':
     case 'learned-adam': {
@@ -216,11 +177,17 @@ export function createFeatureSource(config: PhotonicConfig, seed: number): PqkdF
         return out;
       };
       const adam = config.featureSource === 'learned-adam';
-      return {
-        ...base, name: config.featureSource, paramCount: layout.dim, periodic: false, trainedBy: adam ? 'adam' : 'spsa',
-        initialParams: (gen) => exact(initialParams(gen)), sample, spsaSample: sample,
-        exact: (p) => (adam ? null : Float64Array.from(p)),
-      };
+      // Feature values are histogram entries (about 1/bins each): the step is a fraction of their mean size.
+      let meanAbs = 0;
+      for (const v of startingFeature()) meanAbs += Math.abs(v) / layout.dim;
+      return defineSource({
+        name: config.featureSource, layout, shots, trainedBy: adam ? 'adam' : 'spsa',
+        params: {
+          count: layout.dim, periodic: false, scale: { unit: 'histogram', step: HISTOGRAM_STEP_FRACTION * meanAbs },
+          initial: (gen) => exact(angles.initial(gen)),
+        },
+        sample, exact: (p) => (adam ? null : Float64Array.from(p)),
+      });
     }
   }
 }

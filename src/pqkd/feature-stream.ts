@@ -6,9 +6,9 @@
  * The EMA is not reset when SPSA moves θ. The stream value at the end of training is the frozen
  * export feature. State (step, EMA, last draw) is serialisable for exact resume.
  */
-import { Ema, type EmaState } from '../photonics/ema.js';
+import { Ema, type EmaState } from './ema.js';
 import { Generator } from '../tensor/random.js';
-import type { PqkdFeatureSource } from './feature-sources.js';
+import type { FeatureSource } from './sources/feature-source.js';
 
 export interface FeatureStreamOptions {
   ema: { enabled: boolean; beta: number };
@@ -27,7 +27,7 @@ export class FeatureStream {
   private draws = 0;
 
   constructor(
-    readonly source: PqkdFeatureSource,
+    readonly source: FeatureSource,
     private readonly runGenerator: Generator,
     readonly options: FeatureStreamOptions,
   ) {

@@ -11,27 +11,30 @@
  *   Q(Z) = P(no click in Z) = Π_k (1 − Σ_{j∈Z} η_j W_jk) · Π_{j∈Z} (1 − d_j),
  *   P(clicked set within group G = C) = Σ_{T⊆C} (−1)^{|C∖T|} Q(G∖T)  (subset Möbius transform, g·2^g).
  */
-import type { Generator } from '../tensor/random.js';
-import type { CMatrix } from './complex-matrix.js';
-import { Detector, type DetectionConfig } from './detectors.js';
-import { DistinguishableSampler } from './distinguishable.js';
-import { DEFAULT_GROUPS, groupHistogram, groupLayout, type GroupLayout, type Groups } from './features.js';
-import type { FeatureSource } from './features-source.js';
-import { checkColumns, checkShots, checkSquare, photonModes, sampleClickMasks, type InputState } from './sampling.js';
-import { dirichletOnes } from './sampling-variates.js';
+import type { Generator } from '../../tensor/random.js';
+import type { CMatrix } from '../../photonics/complex-matrix.js';
+import { Detector, type DetectionConfig } from '../../photonics/detectors.js';
+import { DistinguishableSampler } from '../../photonics/distinguishable.js';
+import { groupHistogram, type GroupLayout, type Groups } from '../../photonics/features.js';
+import { checkColumns, checkShots, checkSquare, photonModes, sampleClickMasks, type InputState } from '../../photonics/sampling.js';
+import { dirichletOnes } from '../../photonics/sampling-variates.js';
+import { asLayout, defineSource, prepareOut as prepare, type FeatureSource, type ParamSpec } from './feature-source.js';
 
-function prepare(out: Float64Array | undefined, dim: number, op: string): Float64Array {
-  const res = out ?? new Float64Array(dim);
-  if (res.length !== dim) throw new RangeError(`${op}: out must have length ${dim}, got ${res.length}`);
-  return res;
+/** Options common to the controls: layout, shots per draw, what is optimised, the label. */
+export interface ControlOptions {
+  /** Mode groups (or their layout) that fix the histogram layout; default modes 0–7 and 8–15. */
+  readonly groups?: Groups | GroupLayout;
+  /** Shots S per draw (default 1 for the fixed sources, required by the sampled ones). */
+  readonly shots?: number;
+  /** What SPSA optimises (default: nothing; θ is still passed to θ-dependent rates). */
+  readonly params?: ParamSpec;
+  readonly name?: string;
 }
 
 /** Options of `fixedRandomFeatureSource`. */
-export interface FixedRandomFeatureOptions {
+export interface FixedRandomFeatureOptions extends ControlOptions {
   /** Stream the vector is drawn from, once, at construction. */
   readonly gen: Generator;
-  /** Mode groups that fix the layout; default modes 0–7 and 8–15 (two 256-bin halves). */
-  readonly groups?: Groups;
   /** Matched noise: per-dimension variance measured at `shots`; at S shots it scales by shots/S. */
   readonly noise?: { readonly variance: Float64Array; readonly shots: number };
 }
@@ -41,10 +44,10 @@ export interface FixedRandomFeatureOptions {
  *
  * @example
  * const src = fixedRandomFeatureSource({ gen: new Generator(7).fork('control-a') });
- * src.sample(theta, 200, gen); // the same 512 values every call
+ * src.sample(theta, gen); // the same 512 values every call
  */
 export function fixedRandomFeatureSource(options: FixedRandomFeatureOptions): FeatureSource {
-  const layout = groupLayout(options.groups ?? DEFAULT_GROUPS);
+  const layout = asLayout(options.groups);
   const vector = new Float64Array(layout.dim);
   for (let g = 0; g < layout.groups.length; g++) {
     const off = layout.offsets[g]!;
@@ -57,11 +60,12 @@ export function fixedRandomFeatureSource(options: FixedRandomFeatureOptions): Fe
     }
     checkShots(noise.shots, 'fixedRandomFeatureSource (noise.shots)');
   }
-  return {
-    name: noise === undefined ? 'fixed-random' : 'fixed-random+noise',
-    dim: layout.dim,
-    sample(_theta, shots, gen, out) {
-      checkShots(shots, 'fixedRandomFeatureSource.sample');
+  const shots = options.shots ?? noise?.shots ?? 1;
+  checkShots(shots, 'fixedRandomFeatureSource (shots)');
+  return defineSource({
+    name: options.name ?? (noise === undefined ? 'fixed-random' : 'fixed-random+noise'),
+    layout, shots, ...(options.params ? { params: options.params } : {}),
+    sample(_theta, gen, out) {
       const res = prepare(out, layout.dim, 'fixedRandomFeatureSource.sample');
       res.set(vector);
       if (noise !== undefined) {
@@ -75,7 +79,7 @@ export function fixedRandomFeatureSource(options: FixedRandomFeatureOptions): Fe
       res.set(vector);
       return res;
     },
-  };
+  });
 }
 
 /** Exact group histograms of independent per-mode clicks with rates r. */
@@ -103,12 +107,18 @@ function checkRates(rates: ArrayLike<number>, modes: number, op: string): void {
   }
 }
 
+function checkModes(m: number, op: string): void {
+  if (!Number.isInteger(m) || m < 1 || m > 32) throw new RangeError(`${op}: modes must be an integer in [1, 32], got ${m}`);
+}
+
 /** Options of `bernoulliClickSource`. */
-export interface BernoulliClickOptions {
+export interface BernoulliClickOptions extends ControlOptions {
   readonly modes: number;
+  readonly shots: number;
   /** Per-mode click probabilities, fixed or a function of θ (e.g. the exact photonic rates). */
   readonly rates: ArrayLike<number> | ((theta: Float64Array) => ArrayLike<number>);
-  readonly groups?: Groups;
+  /** Whether `exact` returns the independent product law (default true). */
+  readonly exactFeature?: boolean;
 }
 
 /**
@@ -116,23 +126,22 @@ export interface BernoulliClickOptions {
  * ascending within a shot.
  *
  * @example
- * const src = bernoulliClickSource({ modes: 16, rates: (th) => exactClickRates(th) });
+ * const src = bernoulliClickSource({ modes: 16, shots: 200, rates: (th) => exactClickRates(th) });
  */
 export function bernoulliClickSource(options: BernoulliClickOptions): FeatureSource {
   const m = options.modes;
-  if (!Number.isInteger(m) || m < 1 || m > 32) throw new RangeError(`bernoulliClickSource: modes must be an integer in [1, 32], got ${m}`);
-  const layout = groupLayout(options.groups ?? DEFAULT_GROUPS);
+  checkModes(m, 'bernoulliClickSource');
+  const layout = asLayout(options.groups);
+  const shots = options.shots;
   const ratesAt = (theta: Float64Array): ArrayLike<number> => {
     const r = typeof options.rates === 'function' ? options.rates(theta) : options.rates;
     checkRates(r, m, 'bernoulliClickSource');
     return r;
   };
   let masks = new Uint32Array(0);
-  return {
-    name: 'bernoulli-clicks',
-    dim: layout.dim,
-    sample(theta, shots, gen, out) {
-      checkShots(shots, 'bernoulliClickSource.sample');
+  return defineSource({
+    name: options.name ?? 'bernoulli-clicks', layout, shots, ...(options.params ? { params: options.params } : {}),
+    sample(theta, gen, out) {
       const r = ratesAt(theta);
       if (masks.length !== shots) masks = new Uint32Array(shots);
       for (let s = 0; s < shots; s++) {
@@ -142,18 +151,20 @@ export function bernoulliClickSource(options: BernoulliClickOptions): FeatureSou
       }
       return groupHistogram(masks, layout, out);
     },
-    exact: (theta, out) => independentClickHistogram(ratesAt(theta), layout, prepare(out, layout.dim, 'bernoulliClickSource.exact')),
-  };
+    ...(options.exactFeature === false
+      ? {}
+      : { exact: (theta: Float64Array, out?: Float64Array) => independentClickHistogram(ratesAt(theta), layout, prepare(out, layout.dim, 'bernoulliClickSource.exact')) }),
+  });
 }
 
 /** Options of `shuffledMarginalsSource`. */
-export interface ShuffledMarginalsOptions {
+export interface ShuffledMarginalsOptions extends ControlOptions {
   readonly modes: number;
+  readonly shots: number;
   /** The correlated click sampler whose per-mode columns are shuffled. */
   readonly clicks: (theta: Float64Array, shots: number, gen: Generator, out: Uint32Array) => Uint32Array;
   /** Exact per-mode click rates at θ, for `exact` (optional). */
   readonly exactRates?: (theta: Float64Array) => ArrayLike<number>;
-  readonly groups?: Groups;
 }
 
 /**
@@ -161,19 +172,19 @@ export interface ShuffledMarginalsOptions {
  * of its column across the shots, from the same `gen` after the sampler's draws.
  *
  * @example
- * const src = shuffledMarginalsSource({ modes: 16, clicks: photonicClicks });
+ * const src = shuffledMarginalsSource({ modes: 16, shots: 200, clicks: photonicClicks });
  */
 export function shuffledMarginalsSource(options: ShuffledMarginalsOptions): FeatureSource {
   const m = options.modes;
-  if (!Number.isInteger(m) || m < 1 || m > 32) throw new RangeError(`shuffledMarginalsSource: modes must be an integer in [1, 32], got ${m}`);
-  const layout = groupLayout(options.groups ?? DEFAULT_GROUPS);
+  checkModes(m, 'shuffledMarginalsSource');
+  const layout = asLayout(options.groups);
+  const shots = options.shots;
   let masks = new Uint32Array(0);
   let column = new Uint8Array(0);
-  const source: FeatureSource = {
-    name: 'shuffled-marginals',
-    dim: layout.dim,
-    sample(theta, shots, gen, out) {
-      checkShots(shots, 'shuffledMarginalsSource.sample');
+  const rates = options.exactRates;
+  return defineSource({
+    name: options.name ?? 'shuffled-marginals', layout, shots, ...(options.params ? { params: options.params } : {}),
+    sample(theta, gen, out) {
       if (masks.length !== shots) {
         masks = new Uint32Array(shots);
         column = new Uint8Array(shots);
@@ -187,21 +198,21 @@ export function shuffledMarginalsSource(options: ShuffledMarginalsOptions): Feat
       }
       return groupHistogram(masks, layout, out);
     },
-  };
-  const rates = options.exactRates;
-  if (rates === undefined) return source;
-  return {
-    ...source,
-    exact: (theta, out) => {
-      const r = rates(theta);
-      checkRates(r, m, 'shuffledMarginalsSource');
-      return independentClickHistogram(r, layout, prepare(out, layout.dim, 'shuffledMarginalsSource.exact'));
-    },
-  };
+    ...(rates === undefined
+      ? {}
+      : {
+          exact: (theta: Float64Array, out?: Float64Array) => {
+            const r = rates(theta);
+            checkRates(r, m, 'shuffledMarginalsSource');
+            return independentClickHistogram(r, layout, prepare(out, layout.dim, 'shuffledMarginalsSource.exact'));
+          },
+        }),
+  });
 }
 
 /** Options of `distinguishableSource`. */
-export interface DistinguishableSourceOptions {
+export interface DistinguishableSourceOptions extends ControlOptions {
+  readonly shots: number;
   /** The circuit at θ (e.g. the TBI unitary), U[out, in]. */
   readonly unitaryFn: (theta: Float64Array) => CMatrix;
   /** Input state, e.g. |1,0,1,0,…⟩. */
@@ -210,17 +221,19 @@ export interface DistinguishableSourceOptions {
   readonly detection?: DetectionConfig;
   /** Uniform loss per input photon (default 0). */
   readonly loss?: number;
-  readonly groups?: Groups;
+  /** Whether `exact` returns the exact distinguishable-photon feature (default true). */
+  readonly exactFeature?: boolean;
 }
 
 /**
  * Control (c): the same circuit with distinguishable photons, sampled and exact.
  *
  * @example
- * const src = distinguishableSource({ unitaryFn: (th) => tbiUnitary(th), input: [1, 0, 1, 0] });
+ * const src = distinguishableSource({ shots: 200, unitaryFn: (th) => tbiUnitary(th), input: [1, 0, 1, 0] });
  */
 export function distinguishableSource(options: DistinguishableSourceOptions): FeatureSource {
-  const layout = groupLayout(options.groups ?? DEFAULT_GROUPS);
+  const layout = asLayout(options.groups);
+  const shots = options.shots;
   let sampler: DistinguishableSampler | null = null;
   const samplerAt = (theta: Float64Array): DistinguishableSampler => {
     const U = options.unitaryFn(theta);
@@ -229,21 +242,23 @@ export function distinguishableSource(options: DistinguishableSourceOptions): Fe
     return sampler;
   };
   let masks = new Uint32Array(0);
-  return {
-    name: 'distinguishable',
-    dim: layout.dim,
-    sample(theta, shots, gen, out) {
-      checkShots(shots, 'distinguishableSource.sample');
+  const opts = options.detection === undefined ? {} : { detection: options.detection };
+  return defineSource({
+    name: options.name ?? 'distinguishable', layout, shots, ...(options.params ? { params: options.params } : {}),
+    sample(theta, gen, out) {
       if (masks.length !== shots) masks = new Uint32Array(shots);
-      const opts = options.detection === undefined ? {} : { detection: options.detection };
       return groupHistogram(sampleClickMasks(samplerAt(theta), shots, gen, opts, masks), layout, out);
     },
-    exact(theta, out) {
-      const U = options.unitaryFn(theta);
-      const res = prepare(out, layout.dim, 'distinguishableSource.exact');
-      return distinguishableGroupHistogram(U, options.input, layout, options.detection, options.loss ?? 0, res);
-    },
-  };
+    ...(options.exactFeature === false
+      ? {}
+      : {
+          exact(theta: Float64Array, out?: Float64Array) {
+            const U = options.unitaryFn(theta);
+            const res = prepare(out, layout.dim, 'distinguishableSource.exact');
+            return distinguishableGroupHistogram(U, options.input, layout, options.detection, options.loss ?? 0, res);
+          },
+        }),
+  });
 }
 
 /** Exact group histograms of distinguishable photons under threshold-style click detection. */

@@ -12,7 +12,7 @@
  * clone of .fork(`eval:${i}`) (common random numbers: same shots, same minibatch). So the state
  * (k, θ, a) is enough to resume bit for bit. The objective is synchronous: f(θ, ctx) → number.
  */
-import type { Generator } from '../tensor/random.js';
+import type { Generator } from '../../tensor/random.js';
 
 /** What an objective evaluation receives besides θ. */
 export interface SpsaContext {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { Generator } from '../../src/tensor/random.js';
-import { Ema } from '../../src/photonics/ema.js';
+import { Ema } from '../../src/pqkd/ema.js';
 import { clickFeature } from '../../src/photonics/shots.js';
 import { dirichletOnes } from '../../src/photonics/sampling-variates.js';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { Generator } from '../../src/tensor/random.js';
-import { Spsa, wrapAngle, type SpsaObjective } from '../../src/photonics/spsa.js';
+import { Spsa, wrapAngle, type SpsaObjective } from '../../src/pqkd/optim/spsa.js';
 
 const target = Float64Array.from([1, -0.5, 0.25, 2, -1]);
 const quadratic = (th: Float64Array): number => th.reduce((a, x, i) => a + (x - target[i]!) ** 2, 0);
