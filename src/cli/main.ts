@@ -7,6 +7,7 @@ import { ConfigError } from '../pqkd/config.js';
 import { NonFiniteLossError } from '../pqkd/events.js';
 import { DatasetError } from '../data/errors.js';
 import { circuitCommand } from './commands/circuit.js';
+import { exportCommand } from './commands/export.js';
 import { defaultContext, type CommandContext } from './commands/context.js';
 import { reportCommand } from './commands/report.js';
 import { distillCommand, startCommand, teacherCommand } from './commands/run-commands.js';
@@ -26,6 +27,7 @@ const COMMANDS: Record<string, [Command, string]> = {
   report: [reportCommand, 'rebuild the HTML report of a run directory'],
   verify: [verifyCommand, 'rerun a finished run and check it is bit-identical'],
   circuit: [circuitCommand, 'simulate a photonic circuit and print its click statistics'],
+  export: [exportCommand, 'write a finished run\'s compiled student (or teacher) as ONNX or a PyTorch state_dict'],
 };
 
 export function usage(): string {
