@@ -102,8 +102,8 @@ function nodeFor(step: ExportStep, input: string, output: string, initializers: 
   }
 }
 
-/** The ONNX model of an export plan (see the file header), as a protobuf message. */
-export function onnxModelOfPlan(plan: ExportPlan, options: OnnxExportOptions = {}): onnx.IModelProto {
+/** The ONNX model of an export plan (see the file header), as a protobuf message (internal: the public API deals in bytes). */
+function onnxModelOfPlan(plan: ExportPlan, options: OnnxExportOptions = {}): onnx.IModelProto {
   const batch = options.batch ?? 'dynamic';
   if (batch !== 'dynamic' && !(Number.isSafeInteger(batch) && batch >= 1)) {
     throw new ExportError(`exportOnnx: options.batch must be a positive integer or 'dynamic', got ${JSON.stringify(batch)}`);

@@ -18,6 +18,17 @@ import { Generator } from '../../src/tensor/random.js';
 import type { Tensor } from '../../src/tensor/tensor.js';
 import { compareLogits, pqkdForward, runOrt } from './helpers.js';
 
+/** The decoded fields the tests read (the generated types mark every proto2 field optional). */
+interface Dim { dimValue: number; dimParam: string }
+interface Initialiser { name: string; rawData: Uint8Array }
+interface DecodedModel {
+  irVersion: number;
+  opsetImport: { domain: string; version: number }[];
+  metadataProps: { key: string; value: string }[];
+  graph: { name: string; node: { opType: string }[]; initializer: Initialiser[]; input: { name: string; type: { tensorType: { shape: { dim: Dim[] } } } }[]; output: { name: string }[] };
+}
+const decode = (bytes: Uint8Array): DecodedModel => onnx.ModelProto.decode(bytes) as unknown as DecodedModel;
+
 /** A small net using every supported layer, with non-trivial batch-norm statistics. */
 function allLayersNet(seed: number): Sequential {
   const g = new Generator(seed);
@@ -60,35 +71,35 @@ describe('exportOnnx (nn models)', () => {
 
   it('writes opset 17 with named input/output, initialisers by state_dict name and metadata', () => {
     const net = allLayersNet(2);
-    const m = onnx.ModelProto.decode(exportOnnx(net, { inputShape: INPUT, batchNorm: 'keep', graphName: 'tiny', normalisation: { mean: [0.5, 0.5, 0.5], std: [0.25, 0.25, 0.25] } }));
+    const m = decode(exportOnnx(net, { inputShape: INPUT, batchNorm: 'keep', graphName: 'tiny', normalisation: { mean: [0.5, 0.5, 0.5], std: [0.25, 0.25, 0.25] } }));
     expect(m.opsetImport.map((o) => [o.domain, Number(o.version)])).toEqual([['', 17]]);
     expect(Number(m.irVersion)).toBe(8);
-    expect(m.graph!.name).toBe('tiny');
-    expect(m.graph!.input.map((v) => v.name)).toEqual(['input']);
-    expect(m.graph!.output.map((v) => v.name)).toEqual(['logits']);
-    expect(m.graph!.node.map((n) => n.opType)).toEqual([
+    expect(m.graph.name).toBe('tiny');
+    expect(m.graph.input.map((v) => v.name)).toEqual(['input']);
+    expect(m.graph.output.map((v) => v.name)).toEqual(['logits']);
+    expect(m.graph.node.map((n) => n.opType)).toEqual([
       'Conv', 'BatchNormalization', 'Relu', 'Conv', 'BatchNormalization', 'Relu', 'MaxPool', 'Conv', 'Relu', 'GlobalAveragePool', 'Flatten', 'Gemm', 'Relu', 'Gemm',
     ]);
-    expect(m.graph!.initializer.map((t) => t.name)).toEqual(Object.keys(net.stateDict())
+    expect(m.graph.initializer.map((t) => t.name)).toEqual(Object.keys(net.stateDict())
       .filter((k) => !k.endsWith('numBatchesTracked')).map((k) => k.replace('runningMean', 'running_mean').replace('runningVar', 'running_var')));
     const meta = Object.fromEntries(m.metadataProps.map((p) => [p.key, p.value]));
     expect(JSON.parse(meta.normalisation!)).toMatchObject({ mean: [0.5, 0.5, 0.5], std: [0.25, 0.25, 0.25] });
     expect(meta.input_name).toBe('input');
     expect(meta.output_name).toBe('logits');
-    const folded = onnx.ModelProto.decode(exportOnnx(net, { inputShape: INPUT }));
-    expect(folded.graph!.node.map((n) => n.opType)).not.toContain('BatchNormalization');
-    expect(folded.graph!.initializer.map((t) => t.name)).toContain('3.bias'); // the folded bias of a bias-free conv
+    const folded = decode(exportOnnx(net, { inputShape: INPUT }));
+    expect(folded.graph.node.map((n) => n.opType)).not.toContain('BatchNormalization');
+    expect(folded.graph.initializer.map((t) => t.name)).toContain('3.bias'); // the folded bias of a bias-free conv
   });
 
   it('a static batch is fixed in the graph; a dynamic one accepts any batch', async () => {
     const net = allLayersNet(3);
     const fixed = exportOnnx(net, { inputShape: INPUT, batch: 4 });
-    const dims = onnx.ModelProto.decode(fixed).graph!.input[0]!.type!.tensorType!.shape!.dim;
+    const dims = decode(fixed).graph.input[0]!.type.tensorType.shape.dim;
     expect(dims.map((d) => Number(d.dimValue))).toEqual([4, ...INPUT]);
     await expect(runOrt(fixed, input(4), 'all')).resolves.toHaveLength(20);
     await expect(runOrt(fixed, input(3), 'all')).rejects.toThrow(/dimension|Got invalid dimensions/i);
     const dynamic = exportOnnx(net, { inputShape: INPUT });
-    expect(onnx.ModelProto.decode(dynamic).graph!.input[0]!.type!.tensorType!.shape!.dim[0]!.dimParam).toBe('batch');
+    expect(decode(dynamic).graph.input[0]!.type.tensorType.shape.dim[0]!.dimParam).toBe('batch');
     for (const n of [1, 7]) {
       const c = compareLogits(await runOrt(dynamic, input(n, n), 'all'), pqkdForward(net, input(n, n)), 5);
       expect(c.worstRelative).toBeLessThan(1e-5);
@@ -125,7 +136,7 @@ describe('exportOnnx (nn models)', () => {
       const back = importOnnx(bytes, 'net.onnx');
       expect(back.inputShape).toEqual(INPUT);
       expect(back.batch).toBe(2);
-      const exported = onnx.ModelProto.decode(bytes).graph!.initializer;
+      const exported = decode(bytes).graph.initializer;
       expect(Object.keys(back.weights)).toEqual(exported.map((t) => t.name));
       for (const t of exported) {
         const raw = new Float32Array(Uint8Array.from(t.rawData).buffer);
@@ -140,9 +151,9 @@ describe('exportOnnx (nn models)', () => {
         }
       }
       // Re-exporting the imported network gives the same initialisers and nodes.
-      const again = onnx.ModelProto.decode(exportOnnx(back.model, { inputShape: INPUT, batchNorm, batch: 2 }));
-      expect(again.graph!.node.map((n) => n.opType)).toEqual(onnx.ModelProto.decode(bytes).graph!.node.map((n) => n.opType));
-      expect(again.graph!.initializer.map((t) => Buffer.from(t.rawData).toString('hex')))
+      const again = decode(exportOnnx(back.model, { inputShape: INPUT, batchNorm, batch: 2 }));
+      expect(again.graph.node.map((n) => n.opType)).toEqual(decode(bytes).graph.node.map((n) => n.opType));
+      expect(again.graph.initializer.map((t) => Buffer.from(t.rawData).toString('hex')))
         .toEqual(exported.map((t) => Buffer.from(t.rawData).toString('hex')));
       const x = input(2, 9);
       const c = compareLogits(pqkdForward(back.model, x), pqkdForward(net, x), 5);
