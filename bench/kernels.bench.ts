@@ -5,10 +5,8 @@
  */
 import type { BenchCase, BenchSuite } from './harness.js';
 import { Generator } from '../src/tensor/random.js';
-import { gemm } from '../src/tensor/kernels/matmul.js';
-import {
-  conv2dBackwardInput, conv2dBackwardWeight, conv2dForward, conv2dGeometry,
-} from '../src/tensor/kernels/conv2d.js';
+import { conv2dBackwardInput, conv2dBackwardWeight, conv2dForward, gemm } from '../src/tensor/kernel-dispatch.js';
+import { conv2dGeometry } from '../src/tensor/kernels/conv2d.js';
 import { PQKD_SYSTEMS, resetSystem, useSystem, type PqkdSystem } from './systems.js';
 
 export type KernelWorkload =

@@ -15,3 +15,4 @@ export * as pqkd from './pqkd/index.js';
 export { getNumThreads, setNumThreads } from './tensor/parallel/threads.js';
 export { kernelsMode, setKernelsMode, wasmSimdSupported, type KernelsMode } from './tensor/wasm/support.js';
 export { exportOnnx, importOnnx, exportTorchStateDict, importTorchStateDict, torchModuleSource, exportPlan, ExportError, type OnnxExportOptions, type TorchExportOptions, type ImportedOnnx, type Normalisation } from './export/index.js';
+export { kernelInfo, type KernelInfo } from './tensor/kernel-dispatch.js';

@@ -58,8 +58,8 @@ export class Conv2d extends Module {
     pairOption('Conv2d', 'options.dilation', options.dilation, 1, 1);
     this.options = { stride: options.stride ?? 1, padding: options.padding ?? 0, dilation: options.dilation ?? 1, groups };
     const [kh, kw] = this.kernelSize;
-    this.weight = this.registerParameter('weight', new Parameter(Tensor.empty([outChannels, inChannels / groups, kh, kw], dtype)));
-    this.bias = this.registerParameter('bias', options.bias === false ? null : new Parameter(Tensor.empty([outChannels], dtype)));
+    this.weight = this.registerParameter('weight', new Parameter(Tensor.zeroed([outChannels, inChannels / groups, kh, kw], dtype)));
+    this.bias = this.registerParameter('bias', options.bias === false ? null : new Parameter(Tensor.zeroed([outChannels], dtype)));
     resetLayerParameters(this.weight, this.bias, generator);
   }
 

@@ -37,8 +37,8 @@ export class Linear extends Module {
     checkSize(outFeatures, 'Linear', 'outFeatures', true);
     const generator = layerGenerator(options?.generator, 'Linear');
     const dtype = layerDType(options.dtype, 'Linear');
-    this.weight = this.registerParameter('weight', new Parameter(Tensor.empty([outFeatures, inFeatures], dtype)));
-    this.bias = this.registerParameter('bias', options.bias === false ? null : new Parameter(Tensor.empty([outFeatures], dtype)));
+    this.weight = this.registerParameter('weight', new Parameter(Tensor.zeroed([outFeatures, inFeatures], dtype)));
+    this.bias = this.registerParameter('bias', options.bias === false ? null : new Parameter(Tensor.zeroed([outFeatures], dtype)));
     resetLayerParameters(this.weight, this.bias, generator);
   }
 

@@ -50,7 +50,7 @@ export class DictConv2d extends Module {
     this.padding = options.padding ?? 0;
     this.stride = options.stride ?? 1;
     const k2 = kernelSize * kernelSize;
-    const basis = Tensor.empty([rank, kernelSize, kernelSize], 'float32');
+    const basis = Tensor.zeroed([rank, kernelSize, kernelSize], 'float32');
     options.generator.normalArray(basis.numel(), 0, 1 / kernelSize, basis.data as Float32Array);
     this.basis = this.registerParameter('basis', new Parameter(basis));
     this.projection = new FixedProjection(options.projectionSeed, options.layerName, outChannels * inChannels * rank, options.featureDim);
@@ -62,7 +62,7 @@ export class DictConv2d extends Module {
   setFeature(centred: ArrayLike<number>): void {
     const m = this.projection.apply(centred);
     const M = standardiseMixing(m, this.inChannels, this.rank);
-    const t = Tensor.empty([this.outChannels, this.inChannels, this.rank], 'float32');
+    const t = Tensor.zeroed([this.outChannels, this.inChannels, this.rank], 'float32');
     (t.data as Float32Array).set(M);
     this.mixing = t;
   }

@@ -79,7 +79,7 @@ export class TeacherLogitCache {
 
   /** The cached logits of a batch, [B, C] float32. */
   batch(indices: Int32Array): Tensor {
-    const out = Tensor.empty([indices.length, this.classes], 'float32');
+    const out = Tensor.zeroed([indices.length, this.classes], 'float32');
     indices.forEach((idx, r) => {
       if (!this.done[idx]) throw new Error(`TeacherLogitCache: logits of image ${idx} were not computed (call fill first)`);
       out.data.set(this.logits.subarray(idx * this.classes, (idx + 1) * this.classes), r * this.classes);

@@ -53,8 +53,11 @@ export class Tensor {
     return new Tensor(new Storage(data), [...shape], contiguousStrides(shape), 0, dtype);
   }
 
-  /** A zero-filled contiguous tensor. */
-  static empty(shape: readonly number[], dtype: DType): Tensor {
+  /**
+   * A zero-filled contiguous tensor (named for what it does: `torch.empty` leaves memory
+   * uninitialised, which is `Tensor.uninitialized` here).
+   */
+  static zeroed(shape: readonly number[], dtype: DType): Tensor {
     return Tensor.fromData(allocate(dtype, numelOf(shape)), shape, dtype);
   }
 

@@ -5,9 +5,8 @@ import { disposeGraph } from '../../src/autograd/dispose-graph.js';
 import { dispose } from '../../src/tensor/dispose.js';
 import { randint, randn } from '../../src/tensor/create.js';
 import { Generator } from '../../src/tensor/random.js';
-import { getParallelMinMacs, setParallelMinMacs } from '../../src/tensor/parallel/gemm-parallel.js';
 import { threadPoolStats, warmUpThreads } from '../../src/tensor/parallel/pool.js';
-import { getNumThreads, setNumThreads } from '../../src/tensor/parallel/threads.js';
+import { getNumThreads, getParallelMinMacs, setNumThreads, setParallelMinMacs } from '../../src/tensor/parallel/threads.js';
 import { Conv2d, Flatten, Linear, MaxPool2d, ReLU, SGD, Sequential } from '../../src/nn/index.js';
 
 const before = getNumThreads();

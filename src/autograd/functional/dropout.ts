@@ -17,7 +17,7 @@ export function dropout(x: Tensor, options: DropoutOptions): Tensor {
   const { p, training, generator } = options;
   if (!(p >= 0 && p <= 1)) throw new RangeError(`dropout: p must be in [0, 1], got ${p}`);
   if (!training || p === 0) return x;
-  const mask = Tensor.empty(x.shape, x.dtype === 'float64' ? 'float64' : 'float32');
+  const mask = Tensor.zeroed(x.shape, x.dtype === 'float64' ? 'float64' : 'float32');
   const scale = p === 1 ? 0 : 1 / (1 - p);
   const m = mask.data;
   for (let i = 0; i < m.length; i++) m[i] = generator.uniform() < p ? 0 : scale;

@@ -8,8 +8,7 @@
  * in value and gradient. Reference: torch.nn.functional.batch_norm.
  */
 import type { FloatArray } from '../../tensor/dtype.js';
-import { batchNormBackward, batchNormForward, batchNormStats } from '../../tensor/kernels/batch-norm.js';
-import { batchNormParallel, shouldParallelizeBatchNorm } from '../../tensor/parallel/batch-norm-parallel.js';
+import { batchNorm } from '../../tensor/kernel-dispatch.js';
 import { shapeToString } from '../../tensor/shape.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { contiguous } from '../../tensor/views.js';
@@ -48,8 +47,7 @@ export const batchNormOp = defineOp<BatchNormOpAttrs>({
     if (a.training) {
       mean = new Float64Array(c);
       variance = new Float64Array(c);
-      if (shouldParallelizeBatchNorm(n, c, s, [xs])) batchNormParallel({ kind: 'batchNormStats', x: xs, n, c, s, mean, variance });
-      else batchNormStats(xs, n, c, s, mean, variance);
+      batchNorm({ kind: 'batchNormStats', x: xs, n, c, s, mean, variance });
       a.onStats?.(mean, variance, n * s);
     } else {
       if (!a.mean || !a.variance) throw new Error('batchNorm: eval mode needs the running mean and variance');
@@ -59,11 +57,7 @@ export const batchNormOp = defineOp<BatchNormOpAttrs>({
     const invstd = variance.map((v) => 1 / Math.sqrt(v + a.eps));
     const out = Tensor.uninitialized(x!.shape, x!.dtype); // every element is written
     const y = out.data as FloatArray;
-    if (shouldParallelizeBatchNorm(n, c, s, [xs, y])) {
-      batchNormParallel({ kind: 'batchNormForward', x: xs, n, c, s, mean, invstd, weight: data(weight!), bias: data(bias!), out: y });
-    } else {
-      batchNormForward(xs, n, c, s, mean, invstd, data(weight!), data(bias!), y);
-    }
+    batchNorm({ kind: 'batchNormForward', x: xs, n, c, s, mean, invstd, weight: data(weight!), bias: data(bias!), out: y });
     return { output: out, save: weight ? [x!, weight] : [x!], extra: { mean, invstd } };
   },
   backward: (g, { saved, extra, attrs, needsGrad, inputs }) => {
@@ -72,17 +66,14 @@ export const batchNormOp = defineOp<BatchNormOpAttrs>({
     const { n, c, s } = layout(x);
     const { mean, invstd } = extra as { mean: Float64Array; invstd: Float64Array };
     const gx = needsGrad[0] ? Tensor.uninitialized(x.shape, x.dtype) : null; // every element is written
-    const gw = needsGrad[1] ? Tensor.empty([c], inputs[1]!.dtype) : null;
-    const gb = needsGrad[2] ? Tensor.empty([c], inputs[2]!.dtype) : null;
+    const gw = needsGrad[1] ? Tensor.zeroed([c], inputs[1]!.dtype) : null;
+    const gb = needsGrad[2] ? Tensor.zeroed([c], inputs[2]!.dtype) : null;
     const job = {
       kind: 'batchNormBackward' as const, x: data(x)!, g: data(g)!, n, c, s, mean, invstd, weight: data(weight), training: attrs.training,
       gradInput: (gx?.data as FloatArray | undefined) ?? null, gradWeight: (gw?.data as FloatArray | undefined) ?? null,
       gradBias: (gb?.data as FloatArray | undefined) ?? null,
     };
-    if (shouldParallelizeBatchNorm(n, c, s, [job.x, job.g, job.gradInput])) batchNormParallel(job);
-    else {
-      batchNormBackward(job.x, job.g, n, c, s, mean, invstd, job.weight, job.training, job.gradInput, job.gradWeight, job.gradBias);
-    }
+    batchNorm(job);
     return [gx, gw, gb];
   },
 });

@@ -8,8 +8,7 @@
  */
 import { promoteTypes, isFloatDType, type DType } from '../../tensor/dtype.js';
 import { conv2dGeometry, type Conv2dGeometry, type Conv2dOptions } from '../../tensor/kernels/conv2d-geometry.js';
-import { conv2dBackwardBias } from '../../tensor/kernels/conv2d.js';
-import { conv2dBackwardInput, conv2dBackwardWeight, conv2dForward } from '../../tensor/kernels/conv2d.js';
+import { conv2dBackwardBias, conv2dBackwardInput, conv2dBackwardWeight, conv2dForward } from '../../tensor/kernel-dispatch.js';
 import { cast } from '../../tensor/ops/elementwise.js';
 import { describe } from '../../tensor/shape.js';
 import { Tensor } from '../../tensor/tensor.js';
@@ -46,7 +45,7 @@ const conv2dOp = defineOp<{ options: Conv2dOptions; geometry: Conv2dGeometry; dt
       conv2dBackwardWeight(g, floatData(x, dtype), gyData, gw.data as FloatArray);
     }
     if (needsGrad[2]) {
-      gb = Tensor.empty([g.outChannels], dtype);
+      gb = Tensor.zeroed([g.outChannels], dtype);
       conv2dBackwardBias(g, gyData, gb.data as FloatArray);
     }
     return [gx, gw, gb];

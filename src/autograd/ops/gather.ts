@@ -10,7 +10,7 @@ import { defineOp } from '../define-op.js';
 const gatherOp = defineOp<{ dim: number }>({
   name: 'gather',
   forward: ([x, index], { dim }) => ({ output: gatherRaw(x!, dim, index!), save: [index!] }),
-  backward: (g, { inputs, saved, attrs }) => [scatterAdd(Tensor.empty(inputs[0]!.shape, g.dtype), attrs.dim, saved[0]!, g), null],
+  backward: (g, { inputs, saved, attrs }) => [scatterAdd(Tensor.zeroed(inputs[0]!.shape, g.dtype), attrs.dim, saved[0]!, g), null],
 });
 
 export function gather(x: Tensor, dim: number, index: Tensor): Tensor {

@@ -9,7 +9,7 @@ import { defineOp } from '../define-op.js';
 const indexSelectOp = defineOp<{ dim: number }>({
   name: 'indexSelect',
   forward: ([x, index], { dim }) => ({ output: indexSelectRaw(x!, dim, index!), save: [index!] }),
-  backward: (g, { inputs, saved, attrs }) => [indexAdd(Tensor.empty(inputs[0]!.shape, g.dtype), attrs.dim, saved[0]!, g), null],
+  backward: (g, { inputs, saved, attrs }) => [indexAdd(Tensor.zeroed(inputs[0]!.shape, g.dtype), attrs.dim, saved[0]!, g), null],
 });
 
 export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {

@@ -7,7 +7,7 @@
  * Reference: torch.nn.functional.linear. @example linear(x, w, b)
  */
 import { isFloatDType, type FloatArray } from '../../tensor/dtype.js';
-import { gemm } from '../../tensor/kernels/matmul.js';
+import { gemm } from '../../tensor/kernel-dispatch.js';
 import { binary } from '../../tensor/ops/elementwise.js';
 import { matmul as matmulRaw } from '../../tensor/ops/matmul.js';
 import { sum } from '../../tensor/ops/reduce.js';

@@ -18,14 +18,14 @@ function split(shape: readonly number[], dim: number): [number, number, number] 
 const logSoftmaxOp = defineOp<{ dim: number }>({
   name: 'logSoftmax',
   forward: ([x], { dim }) => {
-    const out = Tensor.empty(x!.shape, x!.dtype);
+    const out = Tensor.zeroed(x!.shape, x!.dtype);
     const [outer, size, inner] = split(x!.shape, dim);
     logSoftmaxForward(contiguous(x!).contiguousData() as FloatArray, out.data as FloatArray, outer, size, inner);
     return { output: out, save: [out] };
   },
   backward: (g, { saved, attrs }) => {
     const y = saved[0]!;
-    const gx = Tensor.empty(y.shape, y.dtype);
+    const gx = Tensor.zeroed(y.shape, y.dtype);
     const [outer, size, inner] = split(y.shape, attrs.dim);
     logSoftmaxBackward(contiguous(g).contiguousData() as FloatArray, y.data as FloatArray, gx.data as FloatArray, outer, size, inner);
     return [gx];

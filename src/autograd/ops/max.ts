@@ -27,7 +27,7 @@ function routeToArgExtreme(which: 'argmax' | 'argmin', g: Tensor, x: Tensor, dim
   const rows = reshape(moved, [outer, size]);
   const idx = reduce(which, rows, 1).data;
   const gFlat = g.contiguousData();
-  const gradMoved = Tensor.empty(moved.shape, x.dtype);
+  const gradMoved = Tensor.zeroed(moved.shape, x.dtype);
   for (let r = 0; r < outer; r++) gradMoved.data[r * size + idx[r]!] = gFlat[r]!;
   const inverse = new Array<number>(order.length);
   order.forEach((d, i) => (inverse[d] = i));

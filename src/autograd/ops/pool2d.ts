@@ -9,7 +9,7 @@
  */
 import type { FloatArray } from '../../tensor/dtype.js';
 import { pool2dGeometry, type Pool2dGeometry, type Pool2dOptions } from '../../tensor/kernels/pool2d-geometry.js';
-import { avgPool2dBackward, avgPool2dForward, maxPool2dBackward, maxPool2dForward } from '../../tensor/kernels/pool2d.js';
+import { avgPool2dBackward, avgPool2dForward, maxPool2dBackward, maxPool2dForward } from '../../tensor/kernel-dispatch.js';
 import { describe } from '../../tensor/shape.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { contiguous } from '../../tensor/views.js';
@@ -46,12 +46,12 @@ const maxPoolOp = defineOp<PoolAttrs>({
 const avgPoolOp = defineOp<PoolAttrs>({
   name: 'avgPool2d',
   forward: ([x], { geometry: g }) => {
-    const out = Tensor.empty(outShape(g), x!.dtype);
+    const out = Tensor.zeroed(outShape(g), x!.dtype);
     avgPool2dForward(g, floatInput(x!, 'avgPool2d'), out.data as FloatArray);
     return { output: out };
   },
   backward: (gy, { inputs, attrs: { geometry: g } }) => {
-    const gx = Tensor.empty(inputs[0]!.shape, inputs[0]!.dtype);
+    const gx = Tensor.zeroed(inputs[0]!.shape, inputs[0]!.dtype);
     avgPool2dBackward(g, floatInput(gy, 'avgPool2d backward'), gx.data as FloatArray);
     return [gx];
   },

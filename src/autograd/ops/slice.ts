@@ -20,7 +20,7 @@ const sliceOp = defineOp<SliceAttrs>({
   forward: ([x], a) => ({ output: sliceRaw(x!, a.dim, a.start, a.end, a.step) }),
   backward: (g, { inputs, attrs }) => {
     const x = inputs[0]!;
-    const gx = Tensor.empty(x.shape, g.dtype);
+    const gx = Tensor.zeroed(x.shape, g.dtype);
     assignInto(sliceRaw(gx, attrs.dim, attrs.start, attrs.end, attrs.step), g);
     return [gx];
   },

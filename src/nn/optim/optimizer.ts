@@ -113,7 +113,7 @@ export abstract class Optimizer {
       let s = this.state[i];
       if (s === null || s === undefined) {
         s = { step: 0, buffers: {} };
-        for (const name of this.bufferNames()) s.buffers[name] = Tensor.empty(p.shape, p.dtype);
+        for (const name of this.bufferNames()) s.buffers[name] = Tensor.zeroed(p.shape, p.dtype);
         this.state[i] = s;
       }
       s.step += 1;

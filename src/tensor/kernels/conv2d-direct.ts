@@ -56,13 +56,17 @@ export function conv2dForwardDirectImages(
         for (let ow = 0; ow < OW; ow++) {
           let sum = 0;
           for (let ci = 0; ci < Cg; ci++) {
+            const xChannel = xGroup + ci * H * W;
+            const wChannel = wFilter + ci * KH * KW;
             for (let kh = 0; kh < KH; kh++) {
               const ih = oh * strideH - padH + kh * dilationH;
               if (ih < 0 || ih >= H) continue;
+              const xRow = xChannel + ih * W;
+              const wRow = wChannel + kh * KW;
               for (let kw = 0; kw < KW; kw++) {
                 const iw = ow * strideW - padW + kw * dilationW;
                 if (iw < 0 || iw >= W) continue;
-                sum += x[xGroup + (ci * H + ih) * W + iw]! * w[wFilter + (ci * KH + kh) * KW + kw]!;
+                sum += x[xRow + iw]! * w[wRow + kw]!;
               }
             }
           }
@@ -98,18 +102,21 @@ export function conv2dBackwardInputDirect(
           let sum = 0;
           for (let oc = gr * Og; oc < (gr + 1) * Og; oc++) {
             const dyPlane = (n * outChannels + oc) * OH * OW;
+            const wChannel = (oc * Cg + ci) * KH * KW;
             for (let kh = 0; kh < KH; kh++) {
               // ih = oh·strideH − padH + kh·dilationH must hold for an integer oh in range.
               const ohScaled = ih + padH - kh * dilationH;
               if (ohScaled < 0 || ohScaled % strideH !== 0) continue;
               const oh = ohScaled / strideH;
               if (oh >= OH) continue;
+              const dyRow = dyPlane + oh * OW;
+              const wRow = wChannel + kh * KW;
               for (let kw = 0; kw < KW; kw++) {
                 const owScaled = iw + padW - kw * dilationW;
                 if (owScaled < 0 || owScaled % strideW !== 0) continue;
                 const ow = owScaled / strideW;
                 if (ow >= OW) continue;
-                sum += gradOut[dyPlane + oh * OW + ow]! * w[((oc * Cg + ci) * KH + kh) * KW + kw]!;
+                sum += gradOut[dyRow + ow]! * w[wRow + kw]!;
               }
             }
           }
@@ -147,10 +154,12 @@ export function conv2dBackwardWeightDirect(
             for (let oh = 0; oh < OH; oh++) {
               const ih = oh * strideH - padH + kh * dilationH;
               if (ih < 0 || ih >= H) continue;
+              const dyRow = dyPlane + oh * OW;
+              const xRow = xPlane + ih * W;
               for (let ow = 0; ow < OW; ow++) {
                 const iw = ow * strideW - padW + kw * dilationW;
                 if (iw < 0 || iw >= W) continue;
-                sum += gradOut[dyPlane + oh * OW + ow]! * x[xPlane + ih * W + iw]!;
+                sum += gradOut[dyRow + ow]! * x[xRow + iw]!;
               }
             }
           }

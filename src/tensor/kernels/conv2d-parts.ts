@@ -7,10 +7,10 @@
  *   forward   Y[n, gr] (Og×P) = W_gr (Og×K) · col, bias pre-stored, β = 1
  *   dx        dcol (K×P, float64) = W_grᵀ · dY[n, gr];  dx[n, gr] = col2im(dcol) (float64 plane)
  *   dw        acc[:, k] (float64) += dY[n, gr] (Og×P) · col[k, :]ᵀ over n ascending, one rounding
- * On the SIMD path (float32 operands, kernelsMode() 'simd') the GEMMs run in float32 (wasm sgemm): dcol
+ * On the SIMD path (float32 operands, `gemm.float32Accumulation`) the GEMMs run in float32 (wasm sgemm): dcol
  * is float32, and dw's per-image products land in a float32 block that is added into the float64
- * batch accumulator, still over n ascending. The path depends only on the kernel mode, never on
- * the split over threads.
+ * batch accumulator, still over n ascending. `gemm` is the serial GEMM the dispatch layer chose
+ * (../kernel-dispatch.ts); the path never depends on the split over threads.
  * Depthwise-style convs (Cg = 1, ≤ 4 outputs per group) use conv2d-depthwise.ts instead.
  * Layouts: NCHW / OIHW / NCHW contiguous. Cost: see conv2d.ts. Scratch buffers are per call.
  */
@@ -18,22 +18,20 @@ import type { FloatArray } from '../dtype.js';
 import { conv2dBackwardInputDepthwise, conv2dBackwardWeightDepthwise, conv2dForwardDepthwise } from './conv2d-depthwise.js';
 import { backwardInputDepthwise3x3, backwardWeightDepthwise3x3, forwardDepthwise3x3, isDepthwise3x3 } from './conv2d-depthwise-3x3.js';
 import type { Conv2dGeometry } from './conv2d-geometry.js';
-import { gemmSerialRows } from './gemm-reference.js';
 import { col2imAccumulate, im2col, im2colRows } from './im2col.js';
-import type { GemmArgs } from './matmul.js';
+import type { GemmArgs, SerialGemm } from './matmul.js';
 import { acquireScratch, releaseScratch } from './scratch.js';
-import { kernelsMode } from '../wasm/support.js';
 
 const dtypeOf = (a: FloatArray): 'float32' | 'float64' => (a instanceof Float64Array ? 'float64' : 'float32');
 
-/** Whether this call's GEMMs may run on the float32 SIMD sgemm (all operands float32, SIMD on). */
-function simdFloat32(...arrays: FloatArray[]): boolean {
-  return arrays.every((a) => a instanceof Float32Array) && kernelsMode() === 'simd';
+/** All rows of one GEMM through the chosen serial kernel. */
+function gemmAll(gemm: SerialGemm, args: GemmArgs): void {
+  gemm.rows(args, 0, args.m);
 }
 
-/** Serial GEMM on all rows (arguments are valid by construction here). */
-function gemmAll(args: GemmArgs): void {
-  gemmSerialRows(args, 0, args.m);
+/** Whether this call's GEMMs accumulate in float32 (float32 operands on the SIMD sgemm). */
+function float32Products(gemm: SerialGemm, ...arrays: FloatArray[]): boolean {
+  return gemm.float32Accumulation && arrays.every((a) => a instanceof Float32Array);
 }
 
 /** True when the patch matrix of one image is the image itself (1×1 kernel, stride 1, no padding). */
@@ -55,10 +53,10 @@ export function useDepthwiseKernels(g: Conv2dGeometry): boolean {
  * Forward conv2d for images [n0, n1).
  *
  * @example
- * conv2dForwardImages(g, x, w, bias, out, 0, g.batch);
+ * conv2dForwardImages(g, x, w, bias, out, 0, g.batch, JS_GEMM);
  */
 export function conv2dForwardImages(
-  g: Conv2dGeometry, x: FloatArray, w: FloatArray, bias: FloatArray | null, out: FloatArray, n0: number, n1: number,
+  g: Conv2dGeometry, x: FloatArray, w: FloatArray, bias: FloatArray | null, out: FloatArray, n0: number, n1: number, gemm: SerialGemm,
 ): void {
   if (useDepthwiseKernels(g)) {
     if (isDepthwise3x3(g)) forwardDepthwise3x3(g, x, w, bias, out, n0, n1);
@@ -79,7 +77,7 @@ export function conv2dForwardImages(
           for (let o = 0; o < Og; o++) out.fill(bias[gr * Og + o]!, yBase + o * P, yBase + (o + 1) * P);
         }
         if (col !== null) im2col(g, x, n, gr * Cg, Cg, col);
-        gemmAll({
+        gemmAll(gemm, {
           transA: false, transB: false, m: Og, n: P, k: K, alpha: 1,
           a: w, aOffset: gr * Og * K, lda: K,
           b: col ?? x, bOffset: col === null ? (n * g.inChannels + gr * Cg) * HW : 0, ldb: P,
@@ -96,10 +94,10 @@ export function conv2dForwardImages(
  * Input gradient for images [n0, n1) (overwrites those images of gradInput).
  *
  * @example
- * conv2dBackwardInputImages(g, gradOut, w, gradInput, 0, g.batch);
+ * conv2dBackwardInputImages(g, gradOut, w, gradInput, 0, g.batch, JS_GEMM);
  */
 export function conv2dBackwardInputImages(
-  g: Conv2dGeometry, gradOut: FloatArray, w: FloatArray, gradInput: FloatArray, n0: number, n1: number,
+  g: Conv2dGeometry, gradOut: FloatArray, w: FloatArray, gradInput: FloatArray, n0: number, n1: number, gemm: SerialGemm,
 ): void {
   const Cg = g.inChannels / g.groups;
   const Og = g.outChannels / g.groups;
@@ -115,7 +113,7 @@ export function conv2dBackwardInputImages(
     // dx[n, group] (Cg×HW) = W_grᵀ (Cg×Og) · dY (Og×HW): one rounding per element, no col2im.
     for (let n = n0; n < n1; n++) {
       for (let gr = 0; gr < g.groups; gr++) {
-        gemmAll({
+        gemmAll(gemm, {
           transA: true, transB: false, m: Cg, n: P, k: Og, alpha: 1,
           a: w, aOffset: gr * Og * Cg, lda: Cg,
           b: gradOut, bOffset: (n * g.outChannels + gr * Og) * P, ldb: P,
@@ -125,12 +123,12 @@ export function conv2dBackwardInputImages(
     }
     return;
   }
-  const dcol = acquireScratch(simdFloat32(gradOut, w) ? 'float32' : 'float64', K * P);
+  const dcol = acquireScratch(float32Products(gemm, gradOut, w) ? 'float32' : 'float64', K * P);
   const img = acquireScratch('float64', Cg * HW);
   try {
     for (let n = n0; n < n1; n++) {
       for (let gr = 0; gr < g.groups; gr++) {
-        gemmAll({
+        gemmAll(gemm, {
           transA: true, transB: false, m: K, n: P, k: Og, alpha: 1,
           a: w, aOffset: gr * Og * K, lda: K,
           b: gradOut, bOffset: (n * g.outChannels + gr * Og) * P, ldb: P,
@@ -166,10 +164,10 @@ export function backwardWeightUnits(g: Conv2dGeometry): number {
  * contribution being the GEMM's sequential sum over output positions.
  *
  * @example
- * conv2dBackwardWeightUnits(g, x, gradOut, gradWeight, 0, backwardWeightUnits(g));
+ * conv2dBackwardWeightUnits(g, x, gradOut, gradWeight, 0, backwardWeightUnits(g), JS_GEMM);
  */
 export function conv2dBackwardWeightUnits(
-  g: Conv2dGeometry, x: FloatArray, gradOut: FloatArray, gradWeight: FloatArray, start: number, end: number,
+  g: Conv2dGeometry, x: FloatArray, gradOut: FloatArray, gradWeight: FloatArray, start: number, end: number, gemm: SerialGemm,
 ): void {
   if (end <= start) return;
   if (useDepthwiseKernels(g)) {
@@ -186,7 +184,7 @@ export function conv2dBackwardWeightUnits(
   const col = isPointwise(g) ? null : acquireScratch(dtypeOf(x), width * P);
   const acc = acquireScratch('float64', g.outChannels * width);
   // SIMD path: each image's product in float32 (block), then added into the float64 accumulator.
-  const block = simdFloat32(x, gradOut) ? acquireScratch('float32', Og * width) : null;
+  const block = float32Products(gemm, x, gradOut) ? acquireScratch('float32', Og * width) : null;
   try {
     acc.fill(0, 0, g.outChannels * width);
     for (let n = 0; n < g.batch; n++) {
@@ -200,10 +198,10 @@ export function conv2dBackwardWeightUnits(
           beta: 1, c: acc, cOffset: gr * Og * width, ldc: width,
         };
         if (block === null) {
-          gemmAll(product);
+          gemmAll(gemm, product);
           continue;
         }
-        gemmAll({ ...product, beta: 0, c: block, cOffset: 0 });
+        gemmAll(gemm, { ...product, beta: 0, c: block, cOffset: 0 });
         const base = gr * Og * width;
         for (let q = 0; q < Og * width; q++) acc[base + q]! += block[q]!;
       }

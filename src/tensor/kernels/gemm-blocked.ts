@@ -20,7 +20,7 @@
  * Cost: 2·m·n·k flops; packing adds O(m·k·⌈n/NC⌉ + k·n·⌈m/MBIG⌉) copies.
  */
 import type { FloatArray } from '../dtype.js';
-import type { GemmArgs } from './matmul.js';
+import type { GemmArgs } from './gemm-args.js';
 import { acquireScratch, releaseScratch } from './scratch.js';
 
 /** Micro-tile rows and columns: 4×4 = 16 float64 accumulators in locals (fits x64's 16 XMM regs best). */

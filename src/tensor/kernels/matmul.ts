@@ -1,5 +1,6 @@
 /**
- * GEMM: the one matrix-multiply entry point of the engine.
+ * GEMM on the JavaScript path: the serial kernel over a range of rows, and the reference loop.
+ * (`gemm`, the validated entry point that picks SIMD or JS and threads, is in ../kernel-dispatch.ts.)
  *
  * Math:    C[i,j] ← α · Σ_p opA[i,p] · opB[p,j] + β · C[i,j],   0 ≤ i < m, 0 ≤ j < n, 0 ≤ p < k.
  * Layout:  row-major with leading dimensions (BLAS `ld`, in elements) and element offsets:
@@ -12,7 +13,7 @@
  *
  * Numerical contract (both `gemm` and `gemmReference`, and they agree BIT FOR BIT on the JavaScript
  * path; all-float32 problems take the float32-accumulating SIMD sgemm unless PQKD_KERNELS=js, see
- * gemm-reference.ts `usesSimd`):
+ * ../kernel-dispatch.ts `gemmUsesSimd`):
  *  - every element's sum is accumulated in a float64 local in ascending p, starting from +0;
  *    float32 inputs are widened exactly, the result is rounded once when stored;
  *  - the store is `α·sum` when β = 0 (C is not read, so NaN/Inf in C are overwritten, as in BLAS)
@@ -22,89 +23,47 @@
  *    kernels pass a float64 c to accumulate float32 products without intermediate rounding).
  * Reference: BLAS xGEMM (row-major), torch.addmm(beta·C, A, B, alpha).
  */
-import type { FloatArray } from '../dtype.js';
-import { gemmReferenceRows, gemmSerialRows } from './gemm-reference.js';
-import { gemmParallel, shouldParallelizeGemm } from '../parallel/gemm-parallel.js';
+import { gemmBlockedRows } from './gemm-blocked.js';
+import { gemmReferenceRows } from './gemm-reference.js';
+import type { GemmArgs } from './gemm-args.js';
 
-/** Arguments of `gemm`/`gemmReference` (see the file header for the exact indexing). */
-export interface GemmArgs {
-  transA: boolean;
-  transB: boolean;
-  m: number;
-  n: number;
-  k: number;
-  alpha: number;
-  a: FloatArray;
-  aOffset: number;
-  lda: number;
-  b: FloatArray;
-  bOffset: number;
-  ldb: number;
-  beta: number;
-  c: FloatArray;
-  cOffset: number;
-  ldc: number;
-}
+export { checkGemmArgs, gemmRowSlice, type GemmArgs } from './gemm-args.js';
 
-function checkIndexRange(
-  name: string, arr: FloatArray, offset: number, rows: number, cols: number, ld: number, ldName: string,
-): void {
-  if (!Number.isSafeInteger(offset) || offset < 0) {
-    throw new RangeError(`gemm: ${name}Offset must be a non-negative integer, got ${String(offset)}`);
-  }
-  if (!Number.isSafeInteger(ld) || ld < Math.max(1, cols)) {
-    throw new RangeError(`gemm: ${ldName} must be an integer >= ${Math.max(1, cols)} for a stored ${rows}x${cols} ${name}, got ${String(ld)}`);
-  }
-  if (rows === 0 || cols === 0) return;
-  const last = offset + (rows - 1) * ld + cols - 1;
-  if (last >= arr.length) {
-    throw new RangeError(
-      `gemm: ${name} (length ${arr.length}) is too short for a stored ${rows}x${cols} matrix at offset ${offset} with ${ldName}=${ld} (needs index ${last})`,
-    );
-  }
+/** Below this many multiply-adds the packing overhead outweighs blocking: use the plain loop. */
+export const SMALL_GEMM_MACS = 16 * 16 * 16;
+
+/** A serial GEMM over rows [rowStart, rowEnd) of C (arguments already validated). */
+export type GemmRows = (args: GemmArgs, rowStart: number, rowEnd: number) => void;
+
+/**
+ * The serial GEMM a conv work unit calls, as the dispatch layer picked it: its row function, and
+ * whether all-float32 problems accumulate in float32 (the SIMD sgemm) rather than float64.
+ */
+export interface SerialGemm {
+  rows: GemmRows;
+  float32Accumulation: boolean;
 }
 
 /**
- * Validates sizes, leading dimensions and that every addressed element is inside its array.
- * Throws a RangeError naming the argument otherwise.
+ * Rows [rowStart, rowEnd) of C on the JavaScript path: the blocked kernel, or the plain loop for
+ * tiny problems, α = 0 or k = 0. The choice depends on the FULL m·n·k, never on the row range, and
+ * both paths give identical bits, so any split of the rows over threads gives the same C.
+ * No validation (callers validate).
  *
  * @example
- * const a = new Float64Array(4), b = new Float64Array(4), c = new Float64Array(3);
- * checkGemmArgs({ transA: false, transB: false, m: 2, n: 2, k: 2, alpha: 1, a, aOffset: 0, lda: 2,
- *   b, bOffset: 0, ldb: 2, beta: 0, c, cOffset: 0, ldc: 2 }); // throws: c (length 3) is too short
+ * gemmJsRows(args, 0, args.m);
  */
-export function checkGemmArgs(args: GemmArgs): void {
-  const { m, n, k } = args;
-  for (const [name, v] of [['m', m], ['n', n], ['k', k]] as const) {
-    if (!Number.isSafeInteger(v) || v < 0) throw new RangeError(`gemm: ${name} must be a non-negative integer, got ${String(v)}`);
-  }
-  if (args.transA) checkIndexRange('a', args.a, args.aOffset, k, m, args.lda, 'lda');
-  else checkIndexRange('a', args.a, args.aOffset, m, k, args.lda, 'lda');
-  if (args.transB) checkIndexRange('b', args.b, args.bOffset, n, k, args.ldb, 'ldb');
-  else checkIndexRange('b', args.b, args.bOffset, k, n, args.ldb, 'ldb');
-  checkIndexRange('c', args.c, args.cOffset, m, n, args.ldc, 'ldc');
-  if (typeof args.alpha !== 'number' || typeof args.beta !== 'number') {
-    throw new TypeError(`gemm: alpha and beta must be numbers, got ${typeof args.alpha} and ${typeof args.beta}`);
+export function gemmJsRows(args: GemmArgs, rowStart: number, rowEnd: number): void {
+  if (rowEnd <= rowStart || args.n === 0) return;
+  if (args.alpha === 0 || args.k === 0 || args.m * args.n * args.k <= SMALL_GEMM_MACS) {
+    gemmReferenceRows(args, rowStart, rowEnd);
+  } else {
+    gemmBlockedRows(args, rowStart, rowEnd);
   }
 }
 
-/**
- * C ← α·opA·opB + β·C. Validates the arguments, then runs the cache-blocked packed kernel
- * (`gemmBlocked`; the plain loop for tiny problems), split over the rows of C across worker threads
- * when `getNumThreads() > 1` and the problem is large (bit-identical to one thread). Thin on
- * purpose: an accelerated backend (e.g. WASM SIMD sgemm for all-float32 operands) is wired in here.
- *
- * @example
- * const a = new Float32Array([1, 2, 3, 4]), b = new Float32Array([5, 6, 7, 8]), c = new Float32Array(4);
- * gemm({ transA: false, transB: false, m: 2, n: 2, k: 2, alpha: 1, a, aOffset: 0, lda: 2,
- *   b, bOffset: 0, ldb: 2, beta: 0, c, cOffset: 0, ldc: 2 }); // c = [19, 22, 43, 50]
- */
-export function gemm(args: GemmArgs): void {
-  checkGemmArgs(args);
-  if (args.m === 0 || args.n === 0) return;
-  if (shouldParallelizeGemm(args)) gemmParallel(args);
-  else gemmSerialRows(args, 0, args.m);
-}
+/** The JavaScript serial GEMM (float64 accumulation). */
+export const JS_GEMM: SerialGemm = { rows: gemmJsRows, float32Accumulation: false };
 
 /**
  * The readable triple loop (i, j, then p ascending), kept as the in-source reference: `gemm` must

@@ -21,7 +21,6 @@ import type { FloatArray } from '../dtype.js';
 import { checkLength } from './conv2d-geometry.js';
 import type { Pool2dGeometry } from './pool2d-geometry.js';
 import { acquireScratch, releaseScratch } from './scratch.js';
-import { poolParallel, shouldParallelizePool } from '../parallel/pool-parallel.js';
 
 export { pool2dGeometry, poolOutputSize, type Pool2dGeometry, type Pool2dOptions } from './pool2d-geometry.js';
 
@@ -37,17 +36,8 @@ function checkPoolBuffers(op: string, g: Pool2dGeometry, inName: string, inArr: 
  * @example
  * const g = pool2dGeometry([1, 1, 2, 2], { kernelSize: 2 }, 'maxPool2d');
  * const out = new Float32Array(1), argmax = new Int32Array(1);
- * maxPool2dForward(g, new Float32Array([1, 5, 5, 2]), out, argmax); // out = [5], argmax = [1]
+ * maxPool2dForwardSerial(g, new Float32Array([1, 5, 5, 2]), out, argmax); // out = [5], argmax = [1]
  */
-export function maxPool2dForward(g: Pool2dGeometry, x: FloatArray, out: FloatArray, argmax: Int32Array): void {
-  if (shouldParallelizePool(g, [x, out, argmax])) {
-    poolParallel({ kind: 'maxPool2dForward', g, x, out, argmax });
-    return;
-  }
-  maxPool2dForwardSerial(g, x, out, argmax);
-}
-
-/** `maxPool2dForward` on the calling thread (also one thread's share of a batch range). */
 export function maxPool2dForwardSerial(g: Pool2dGeometry, x: FloatArray, out: FloatArray, argmax: Int32Array): void {
   checkPoolBuffers('maxPool2dForward', g, 'x', x, 'out', out);
   checkLength('maxPool2dForward', 'argmax', argmax, g.batch * g.channels * g.outHeight * g.outWidth);
@@ -127,17 +117,8 @@ function maxPool2x2Serial(g: Pool2dGeometry, x: FloatArray, out: FloatArray, arg
  * @example
  * const g = pool2dGeometry([1, 1, 2, 2], { kernelSize: 2 }, 'maxPool2d');
  * const dx = new Float32Array(4);
- * maxPool2dBackward(g, new Float32Array([7]), new Int32Array([1]), dx); // dx = [0, 7, 0, 0]
+ * maxPool2dBackwardSerial(g, new Float32Array([7]), new Int32Array([1]), dx); // dx = [0, 7, 0, 0]
  */
-export function maxPool2dBackward(g: Pool2dGeometry, gradOut: FloatArray, argmax: Int32Array, gradInput: FloatArray): void {
-  if (shouldParallelizePool(g, [gradOut, argmax, gradInput])) {
-    poolParallel({ kind: 'maxPool2dBackward', g, gradOut, argmax, gradInput });
-    return;
-  }
-  maxPool2dBackwardSerial(g, gradOut, argmax, gradInput);
-}
-
-/** `maxPool2dBackward` on the calling thread (also one thread's share of a batch range). */
 export function maxPool2dBackwardSerial(g: Pool2dGeometry, gradOut: FloatArray, argmax: Int32Array, gradInput: FloatArray): void {
   checkPoolBuffers('maxPool2dBackward', g, 'gradInput', gradInput, 'gradOut', gradOut);
   checkLength('maxPool2dBackward', 'argmax', argmax, g.batch * g.channels * g.outHeight * g.outWidth);

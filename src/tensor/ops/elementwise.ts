@@ -8,10 +8,10 @@
  * forces a float (dtype.ts `promoteWithScalar`).
  */
 import { isFloatDType, promoteTypes, promoteWithScalar, type DType } from '../dtype.js';
-import { binaryKernel, unaryKernel, whereKernel, type BinaryOp, type UnaryOp } from '../kernels/elementwise.js';
+import { binaryKernel, whereKernel, type BinaryOp, type UnaryOp } from '../kernels/elementwise.js';
 import { broadcastShapes, broadcastStrides, describe, shapeToString } from '../shape.js';
 import { allocate } from '../storage.js';
-import { binaryParallel, shouldParallelizeElementwise, unaryParallel } from '../parallel/elementwise-parallel.js';
+import { binaryElementwise, unaryElementwise } from '../kernel-dispatch.js';
 import { Tensor } from '../tensor.js';
 
 const FLOAT_RESULT: ReadonlySet<UnaryOp> = new Set<UnaryOp>([
@@ -37,12 +37,7 @@ export function unary(op: UnaryOp, x: Tensor): Tensor {
   if (op === 'logicalNot' || op === 'isnan') dtype = 'bool';
   else if (!isFloatDType(x.dtype)) dtype = FLOAT_RESULT.has(op) ? 'float32' : x.dtype === 'bool' && op !== 'identity' ? 'int32' : x.dtype;
   const out = Tensor.uninitialized(x.shape, dtype); // every element is written below
-  const n = out.numel();
-  if (x.isContiguous() && shouldParallelizeElementwise(n, [x.data, out.data])) {
-    unaryParallel(op, { data: x.data, offset: x.offset }, out.data, n);
-  } else {
-    unaryKernel(op, x.data, x.offset, x.strides, x.shape, out.data);
-  }
+  unaryElementwise(op, x.data, x.offset, x.strides, x.shape, out.data, x.isContiguous());
   return out;
 }
 
@@ -71,16 +66,13 @@ export function binary(op: BinaryOp, a: Tensor | number, b: Tensor | number): Te
   const out = Tensor.uninitialized(shape, resultDType(op, ta.dtype, tb.dtype)); // every element is written below
   const n = out.numel();
   const flat = ta.numel() === n && tb.numel() === n && ta.isContiguous() && tb.isContiguous();
-  if (flat && shouldParallelizeElementwise(n, [ta.data, tb.data, out.data])) {
-    binaryParallel(op, { data: ta.data, offset: ta.offset }, { data: tb.data, offset: tb.offset }, out.data, n);
-    return out;
-  }
-  binaryKernel(
+  binaryElementwise(
     op,
     ta.data, ta.offset, broadcastStrides(ta.shape, ta.strides, shape, op),
     tb.data, tb.offset, broadcastStrides(tb.shape, tb.strides, shape, op),
     shape,
     out.data,
+    flat,
   );
   return out;
 }
@@ -114,7 +106,7 @@ export function where(cond: Tensor, a: Tensor | number, b: Tensor | number): Ten
   const ta = typeof a === 'number' ? scalarTensor(a, dtype) : a;
   const tb = typeof b === 'number' ? scalarTensor(b, dtype) : b;
   const shape = broadcastShapes(broadcastShapes(cond.shape, ta.shape, 'where'), tb.shape, 'where');
-  const out = Tensor.empty(shape, dtype);
+  const out = Tensor.zeroed(shape, dtype);
   whereKernel(
     cond.data, cond.offset, broadcastStrides(cond.shape, cond.strides, shape, 'where'),
     ta.data, ta.offset, broadcastStrides(ta.shape, ta.strides, shape, 'where'),
@@ -140,7 +132,7 @@ export function clamp(x: Tensor, min?: number | null, max?: number | null): Tens
 /** A copy converted to `dtype` (floats to int32 truncate toward zero, like `torch.Tensor.to`). */
 export function cast(x: Tensor, dtype: DType): Tensor {
   checkTensor(x, 'cast', 'input');
-  const out = Tensor.empty(x.shape, dtype);
+  const out = Tensor.zeroed(x.shape, dtype);
   const src = x.toTypedArray();
   if (dtype === 'bool') for (let i = 0; i < src.length; i++) out.data[i] = src[i] !== 0 ? 1 : 0;
   else if (dtype === 'int32') for (let i = 0; i < src.length; i++) out.data[i] = Math.trunc(src[i]!);

@@ -35,7 +35,7 @@ export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
   const inner = numelOf(x.shape.slice(d + 1));
   const shape = [...x.shape];
   shape[d] = idx.length;
-  const out = Tensor.empty(shape, x.dtype);
+  const out = Tensor.zeroed(shape, x.dtype);
   const s = src.data;
   for (let o = 0; o < outer; o++) {
     for (let j = 0; j < idx.length; j++) {
@@ -103,7 +103,7 @@ export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
   const idx = checkIndex(index, 'gather');
   gatherGeometry(x, d, index, 'gather');
   const src = contiguous(x).contiguousData();
-  const out = Tensor.empty(index.shape, x.dtype);
+  const out = Tensor.zeroed(index.shape, x.dtype);
   forEachGather(x, d, index, idx, 'gather', (i, at) => {
     out.data[i] = src[at]!;
   });
@@ -150,7 +150,7 @@ export function oneHot(labels: Tensor, numClasses: number, options: OneHotOption
   if (!Number.isSafeInteger(numClasses) || numClasses < 1) {
     throw new RangeError(`oneHot: numClasses must be a positive integer, got ${describe(numClasses)}`);
   }
-  const out = Tensor.empty([...labels.shape, numClasses], options.dtype ?? 'float32');
+  const out = Tensor.zeroed([...labels.shape, numClasses], options.dtype ?? 'float32');
   for (let i = 0; i < idx.length; i++) {
     const c = idx[i]!;
     if (c < 0 || c >= numClasses) throw new RangeError(`oneHot: label ${c} at position ${i} is outside [0, ${numClasses})`);

@@ -8,7 +8,7 @@
  * Cost: 2·batch·m·n·k flops.
  */
 import { isFloatDType, promoteTypes, type DType } from '../dtype.js';
-import { gemm } from '../kernels/matmul.js';
+import { gemm } from '../kernel-dispatch.js';
 import { broadcastShapes, broadcastStrides, describe, numelOf, shapeToString } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { contiguous, reshape, unsqueeze } from '../views.js';
@@ -55,7 +55,7 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
     throw new RangeError(`matmul: shapes ${shapeToString(a.shape)} and ${shapeToString(b.shape)} cannot be multiplied (${m}x${k} and ${k2}x${n})`);
   }
   const batch = broadcastShapes(A.shape.slice(0, -2), B.shape.slice(0, -2), 'matmul');
-  const out = Tensor.empty([...batch, m, n], compute);
+  const out = Tensor.zeroed([...batch, m, n], compute);
   const la = matrixLayout(A);
   const lb = matrixLayout(B);
   const aBatch = broadcastStrides(la.source.shape.slice(0, -2), la.source.strides.slice(0, -2), batch, 'matmul');

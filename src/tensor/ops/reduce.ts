@@ -48,7 +48,7 @@ export function reduce(op: ReduceOp, x: Tensor, dims?: number | readonly number[
   const moved = x.ndim === 0 ? x : permute(x, [...kept, ...reduced]);
   const rows = moved.contiguousData();
   const outShape = options.keepDim ? x.shape.map((s, d) => (isReduced[d] ? 1 : s)) : kept.map((d) => x.shape[d]!);
-  const out = Tensor.empty(outShape, outputDType(op, x.dtype));
+  const out = Tensor.zeroed(outShape, outputDType(op, x.dtype));
   const correction = options.correction ?? 1;
   reduceRows(op, rows, 0, outer, size, out.data, correction);
   if (rows.buffer !== moved.data.buffer) releaseAllocated(rows); // the transposed copy is ours alone

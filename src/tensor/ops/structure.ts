@@ -43,7 +43,7 @@ export function concat(tensors: readonly Tensor[], dim = 0): Tensor {
   });
   const shape = [...first.shape];
   shape[d] = total;
-  const out = Tensor.empty(shape, dtype);
+  const out = Tensor.zeroed(shape, dtype);
   let start = 0;
   for (const t of tensors) {
     const len = t.shape[d]!;
@@ -95,7 +95,7 @@ export function pad(x: Tensor, padding: readonly number[], options: PadOptions =
     starts[d] = padding[2 * i]!;
     shape[d] = shape[d]! + padding[2 * i]! + padding[2 * i + 1]!;
   }
-  const out = Tensor.empty(shape, x.dtype);
+  const out = Tensor.zeroed(shape, x.dtype);
   const value = options.value ?? 0;
   if (value !== 0) out.data.fill(value);
   let inner = out;

@@ -7,26 +7,9 @@
  */
 import type { FloatArray } from '../dtype.js';
 import { runTasks } from './pool.js';
-import { isSharedArray, shareRange, type SharedOperand } from './share.js';
-import type { KernelTask } from './tasks.js';
-import { getNumThreads, threadsSupported } from './threads.js';
-
-/** Below this many elements per call one thread is faster than a dispatch. */
-export const BATCH_NORM_PARALLEL_MIN_ELEMENTS = 1 << 17;
-
-/** The arguments of the three kernels, with their [N, C, S] layout. */
-export type BatchNormJob =
-  | { kind: 'batchNormStats'; x: FloatArray; n: number; c: number; s: number; mean: Float64Array; variance: Float64Array }
-  | { kind: 'batchNormForward'; x: FloatArray; n: number; c: number; s: number; mean: Float64Array; invstd: Float64Array;
-      weight: FloatArray | null; bias: FloatArray | null; out: FloatArray }
-  | { kind: 'batchNormBackward'; x: FloatArray; g: FloatArray; n: number; c: number; s: number; mean: Float64Array; invstd: Float64Array;
-      weight: FloatArray | null; training: boolean; gradInput: FloatArray | null; gradWeight: FloatArray | null; gradBias: FloatArray | null };
-
-/** Whether a batch-norm kernel over these large arrays should be split over threads. */
-export function shouldParallelizeBatchNorm(n: number, c: number, s: number, large: readonly (FloatArray | null)[]): boolean {
-  return n * c * s >= BATCH_NORM_PARALLEL_MIN_ELEMENTS && c >= 2 && getNumThreads() > 1 && threadsSupported() &&
-    large.every((a) => a === null || isSharedArray(a));
-}
+import { shareRange, type SharedOperand } from './share.js';
+import type { BatchNormJob, KernelTask } from './tasks.js';
+import { getNumThreads } from './threads.js';
 
 /**
  * Runs one batch-norm kernel over `getNumThreads()` threads, by channel ranges.
@@ -63,3 +46,5 @@ export function batchNormParallel(job: BatchNormJob): void {
     for (const s of shared) s.release();
   }
 }
+
+export type { BatchNormJob } from './tasks.js';

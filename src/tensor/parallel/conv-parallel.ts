@@ -9,36 +9,17 @@
 import type { FloatArray } from '../dtype.js';
 import { conv2dSizes, type Conv2dGeometry } from '../kernels/conv2d-geometry.js';
 import { backwardWeightUnits } from '../kernels/conv2d-parts.js';
-import { getParallelMinMacs } from './gemm-parallel.js';
+import type { KernelPath } from '../wasm/gemm-rows.js';
 import { runTasks } from './pool.js';
 import { shareRange, type SharedOperand } from './share.js';
 import type { KernelTask } from './tasks.js';
-import { getNumThreads, threadsSupported } from './threads.js';
+import { getNumThreads } from './threads.js';
 
 export type ConvJob =
   | { kind: 'conv2dForward'; g: Conv2dGeometry; x: FloatArray; w: FloatArray; bias: FloatArray | null; out: FloatArray }
   | { kind: 'conv2dBackwardInput'; g: Conv2dGeometry; gradOut: FloatArray; w: FloatArray; gradInput: FloatArray }
   | { kind: 'conv2dBackwardWeight'; g: Conv2dGeometry; x: FloatArray; gradOut: FloatArray; gradWeight: FloatArray }
   | { kind: 'conv2dBackwardBias'; g: Conv2dGeometry; gradOut: FloatArray; gradBias: FloatArray };
-
-const convMacs = (g: Conv2dGeometry): number =>
-  g.batch * g.outChannels * g.outHeight * g.outWidth * (g.inChannels / g.groups) * g.kernelHeight * g.kernelWidth;
-
-/**
- * Whether a conv2d kernel should run on several threads.
- *
- * @example
- * shouldParallelizeConv(g, 'forward');
- */
-export function shouldParallelizeConv(g: Conv2dGeometry, which: 'forward' | 'backwardInput' | 'backwardWeight' | 'backwardBias'): boolean {
-  if (which === 'backwardBias') {
-    // A memory-bound sum over gradOut: worth a dispatch from about 2^17 elements (1/64 of the GEMM threshold by default).
-    const elements = g.batch * g.outChannels * g.outHeight * g.outWidth;
-    return getNumThreads() > 1 && g.outChannels >= 2 && elements * 64 >= getParallelMinMacs() && threadsSupported();
-  }
-  const units = which === 'backwardWeight' ? backwardWeightUnits(g) : g.batch;
-  return getNumThreads() > 1 && units >= 2 && convMacs(g) >= getParallelMinMacs() && threadsSupported();
-}
 
 /** Contiguous [start, end) ranges splitting `total` units into at most `parts` near-equal pieces. */
 function splitRange(total: number, parts: number): [number, number][] {
@@ -49,12 +30,13 @@ function splitRange(total: number, parts: number): [number, number][] {
 }
 
 /**
- * Runs one conv2d kernel over `getNumThreads()` threads.
+ * Runs one conv2d kernel over `getNumThreads()` threads on kernel path `path` (the decision to
+ * split is the dispatch layer's, ../kernel-dispatch.ts).
  *
  * @example
- * convParallel({ kind: 'conv2dForward', g, x, w, bias: null, out });
+ * convParallel({ kind: 'conv2dForward', g, x, w, bias: null, out }, 'simd');
  */
-export function convParallel(job: ConvJob): void {
+export function convParallel(job: ConvJob, path: KernelPath): void {
   const sizes = conv2dSizes(job.g);
   const shared: SharedOperand[] = [];
   const share = (a: FloatArray, length: number): FloatArray => {
@@ -69,18 +51,18 @@ export function convParallel(job: ConvJob): void {
       const x = share(job.x, sizes.input), w = share(job.w, sizes.weight);
       const bias = job.bias === null ? null : share(job.bias, job.g.outChannels);
       const out = share(job.out, sizes.output);
-      for (const [start, end] of splitRange(job.g.batch, threads)) tasks.push({ kind: job.kind, g: job.g, x, w, bias, out, start, end });
+      for (const [start, end] of splitRange(job.g.batch, threads)) tasks.push({ kind: job.kind, path, g: job.g, x, w, bias, out, start, end });
     } else if (job.kind === 'conv2dBackwardInput') {
       const gradOut = share(job.gradOut, sizes.output), w = share(job.w, sizes.weight);
       const gradInput = share(job.gradInput, sizes.input);
-      for (const [start, end] of splitRange(job.g.batch, threads)) tasks.push({ kind: job.kind, g: job.g, gradOut, w, gradInput, start, end });
+      for (const [start, end] of splitRange(job.g.batch, threads)) tasks.push({ kind: job.kind, path, g: job.g, gradOut, w, gradInput, start, end });
     } else if (job.kind === 'conv2dBackwardBias') {
       const gradOut = share(job.gradOut, sizes.output), gradBias = share(job.gradBias, job.g.outChannels);
-      for (const [start, end] of splitRange(job.g.outChannels, threads)) tasks.push({ kind: job.kind, g: job.g, gradOut, gradBias, start, end });
+      for (const [start, end] of splitRange(job.g.outChannels, threads)) tasks.push({ kind: job.kind, path, g: job.g, gradOut, gradBias, start, end });
     } else {
       const x = share(job.x, sizes.input), gradOut = share(job.gradOut, sizes.output);
       const gradWeight = share(job.gradWeight, sizes.weight);
-      for (const [start, end] of splitRange(backwardWeightUnits(job.g), threads)) tasks.push({ kind: job.kind, g: job.g, x, gradOut, gradWeight, start, end });
+      for (const [start, end] of splitRange(backwardWeightUnits(job.g), threads)) tasks.push({ kind: job.kind, path, g: job.g, x, gradOut, gradWeight, start, end });
     }
     runTasks(tasks);
     // The output is the last operand shared.

@@ -9,22 +9,13 @@
 import type { TypedArray } from '../dtype.js';
 import type { BinaryOp, UnaryOp } from '../kernels/elementwise.js';
 import { runTasks } from './pool.js';
-import { isSharedArray } from './share.js';
 import type { KernelTask } from './tasks.js';
-import { getNumThreads, threadsSupported } from './threads.js';
-
-/** Below this many elements one thread is faster than a dispatch. */
-export const ELEMENTWISE_PARALLEL_MIN_ELEMENTS = 1 << 17;
+import { getNumThreads } from './threads.js';
 
 /** An operand as seen by the split: its array and the offset of its element 0. */
 export interface FlatOperand {
   data: TypedArray;
   offset: number;
-}
-
-/** Whether an element-wise op over `n` contiguous elements should be split over threads. */
-export function shouldParallelizeElementwise(n: number, arrays: readonly TypedArray[]): boolean {
-  return n >= ELEMENTWISE_PARALLEL_MIN_ELEMENTS && getNumThreads() > 1 && threadsSupported() && arrays.every(isSharedArray);
 }
 
 function ranges(n: number): [number, number][] {

@@ -6,22 +6,13 @@
  */
 import type { FloatArray } from '../dtype.js';
 import type { Pool2dGeometry } from '../kernels/pool2d-geometry.js';
-import { getParallelMinMacs } from './gemm-parallel.js';
 import { runTasks } from './pool.js';
-import { isSharedArray } from './share.js';
 import type { KernelTask } from './tasks.js';
-import { getNumThreads, threadsSupported } from './threads.js';
+import { getNumThreads } from './threads.js';
 
 export type PoolJob =
   | { kind: 'maxPool2dForward'; g: Pool2dGeometry; x: FloatArray; out: FloatArray; argmax: Int32Array }
   | { kind: 'maxPool2dBackward'; g: Pool2dGeometry; gradOut: FloatArray; argmax: Int32Array; gradInput: FloatArray };
-
-/** Pooling is memory-bound but cheap to split: split when the window work is at least 1/16 of the GEMM threshold. */
-export function shouldParallelizePool(g: Pool2dGeometry, arrays: readonly (FloatArray | Int32Array)[]): boolean {
-  const work = g.batch * g.channels * g.outHeight * g.outWidth * g.kernelHeight * g.kernelWidth;
-  return getNumThreads() > 1 && g.batch >= 2 && work * 16 >= getParallelMinMacs() && threadsSupported() &&
-    arrays.every(isSharedArray);
-}
 
 /**
  * Runs a max-pooling kernel over `getNumThreads()` threads, by image ranges.

@@ -7,21 +7,28 @@
 import type { FloatArray, TypedArray } from '../dtype.js';
 import { batchNormBackward, batchNormForward, batchNormStats } from '../kernels/batch-norm.js';
 import { binaryKernel, unaryKernel, type BinaryOp, type UnaryOp } from '../kernels/elementwise.js';
-import type { BatchNormJob } from './batch-norm-parallel.js';
 import type { Conv2dGeometry } from '../kernels/conv2d-geometry.js';
 import { conv2dBackwardInputImages, conv2dBackwardWeightUnits, conv2dForwardImages } from '../kernels/conv2d-parts.js';
 import { conv2dBackwardBiasChannels } from '../kernels/conv2d-direct.js';
-import { gemmSerialRows } from '../kernels/gemm-reference.js';
-import type { GemmArgs } from '../kernels/matmul.js';
+import type { GemmArgs } from '../kernels/gemm-args.js';
 import { maxPool2dBackwardSerial, maxPool2dForwardSerial } from '../kernels/pool2d.js';
 import type { Pool2dGeometry } from '../kernels/pool2d-geometry.js';
+import { serialGemm, type KernelPath } from '../wasm/gemm-rows.js';
+
+/** A batch-norm kernel call (kernels/batch-norm.ts), split over channels by batch-norm-parallel.ts. */
+export type BatchNormJob =
+  | { kind: 'batchNormStats'; x: FloatArray; n: number; c: number; s: number; mean: Float64Array; variance: Float64Array }
+  | { kind: 'batchNormForward'; x: FloatArray; n: number; c: number; s: number; mean: Float64Array; invstd: Float64Array;
+      weight: FloatArray | null; bias: FloatArray | null; out: FloatArray }
+  | { kind: 'batchNormBackward'; x: FloatArray; g: FloatArray; n: number; c: number; s: number; mean: Float64Array; invstd: Float64Array;
+      weight: FloatArray | null; training: boolean; gradInput: FloatArray | null; gradWeight: FloatArray | null; gradBias: FloatArray | null };
 
 export type KernelTask =
-  | { kind: 'gemmRows'; args: GemmArgs; start: number; end: number }
-  | { kind: 'conv2dForward'; g: Conv2dGeometry; x: FloatArray; w: FloatArray; bias: FloatArray | null; out: FloatArray; start: number; end: number }
-  | { kind: 'conv2dBackwardInput'; g: Conv2dGeometry; gradOut: FloatArray; w: FloatArray; gradInput: FloatArray; start: number; end: number }
-  | { kind: 'conv2dBackwardWeight'; g: Conv2dGeometry; x: FloatArray; gradOut: FloatArray; gradWeight: FloatArray; start: number; end: number }
-  | { kind: 'conv2dBackwardBias'; g: Conv2dGeometry; gradOut: FloatArray; gradBias: FloatArray; start: number; end: number }
+  | { kind: 'gemmRows'; path: KernelPath; args: GemmArgs; start: number; end: number }
+  | { kind: 'conv2dForward'; path: KernelPath; g: Conv2dGeometry; x: FloatArray; w: FloatArray; bias: FloatArray | null; out: FloatArray; start: number; end: number }
+  | { kind: 'conv2dBackwardInput'; path: KernelPath; g: Conv2dGeometry; gradOut: FloatArray; w: FloatArray; gradInput: FloatArray; start: number; end: number }
+  | { kind: 'conv2dBackwardWeight'; path: KernelPath; g: Conv2dGeometry; x: FloatArray; gradOut: FloatArray; gradWeight: FloatArray; start: number; end: number }
+  | { kind: 'conv2dBackwardBias'; path: KernelPath; g: Conv2dGeometry; gradOut: FloatArray; gradBias: FloatArray; start: number; end: number }
   | { kind: 'maxPool2dForward'; g: Pool2dGeometry; x: FloatArray; out: FloatArray; argmax: Int32Array; start: number; end: number }
   | { kind: 'maxPool2dBackward'; g: Pool2dGeometry; gradOut: FloatArray; argmax: Int32Array; gradInput: FloatArray; start: number; end: number }
   | { kind: 'unaryRange'; op: UnaryOp; x: TypedArray; xOffset: number; out: TypedArray; start: number; end: number }
@@ -39,21 +46,21 @@ function poolImages(g: Pool2dGeometry, start: number, end: number): { g: Pool2dG
  * Runs one work unit on the current thread.
  *
  * @example
- * executeTask({ kind: 'gemmRows', args, start: 0, end: args.m });
+ * executeTask({ kind: 'gemmRows', path: 'simd', args, start: 0, end: args.m });
  */
 export function executeTask(task: KernelTask): void {
   switch (task.kind) {
     case 'gemmRows':
-      gemmSerialRows(task.args, task.start, task.end);
+      serialGemm(task.path).rows(task.args, task.start, task.end);
       return;
     case 'conv2dForward':
-      conv2dForwardImages(task.g, task.x, task.w, task.bias, task.out, task.start, task.end);
+      conv2dForwardImages(task.g, task.x, task.w, task.bias, task.out, task.start, task.end, serialGemm(task.path));
       return;
     case 'conv2dBackwardInput':
-      conv2dBackwardInputImages(task.g, task.gradOut, task.w, task.gradInput, task.start, task.end);
+      conv2dBackwardInputImages(task.g, task.gradOut, task.w, task.gradInput, task.start, task.end, serialGemm(task.path));
       return;
     case 'conv2dBackwardWeight':
-      conv2dBackwardWeightUnits(task.g, task.x, task.gradOut, task.gradWeight, task.start, task.end);
+      conv2dBackwardWeightUnits(task.g, task.x, task.gradOut, task.gradWeight, task.start, task.end, serialGemm(task.path));
       return;
     case 'conv2dBackwardBias':
       conv2dBackwardBiasChannels(task.g, task.gradOut, task.gradBias, task.start, task.end);

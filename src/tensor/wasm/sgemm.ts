@@ -29,7 +29,7 @@
  * columns: bOffset += j0 (or j0·ldb when transB), cOffset += j0, n = cols), and each worker uses its
  * own kernel instance and scratch memory (module state is per thread).
  */
-import type { GemmArgs as KernelGemmArgs } from '../kernels/matmul.js';
+import type { GemmArgs as KernelGemmArgs } from '../kernels/gemm-args.js';
 import { SGEMM_TILE, buildSgemmModule } from './sgemm-kernel.js';
 import { packA, packB, type StridedOperand } from './sgemm-pack.js';
 import { KernelMemory, webAssemblyApi } from './runtime.js';

@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
-  conv2dBackwardBias, conv2dBackwardInput, conv2dBackwardInputDirect, conv2dBackwardWeight,
-  conv2dBackwardWeightDirect, conv2dForward, conv2dForwardDirect, conv2dGeometry,
+  conv2dBackwardInputDirect, conv2dBackwardWeightDirect, conv2dForwardDirect, conv2dGeometry,
 } from '../../../src/tensor/kernels/conv2d.js';
+import { conv2dBackwardBias, conv2dBackwardInput, conv2dBackwardWeight, conv2dForward } from '../../../src/tensor/kernel-dispatch.js';
 import { naiveConv2d, naiveConv2dBackwardInput, naiveConv2dBackwardWeight } from '../../reference/naive-conv2d.js';
 import { build, convCaseArb, type ConvCase } from './conv-cases.js';
 import { SUM_ABS_RTOL } from '../../tolerances.js';

@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { gemm, gemmReference, type GemmArgs } from '../../../src/tensor/kernels/matmul.js';
+import { gemmReference, type GemmArgs } from '../../../src/tensor/kernels/matmul.js';
+import { gemm, gemmUsesSimd } from '../../../src/tensor/kernel-dispatch.js';
 import { MC, NC, KC } from '../../../src/tensor/kernels/gemm-blocked.js';
 import { naiveGemm } from '../../reference/naive-matmul.js';
-import { usesSimd } from '../../../src/tensor/kernels/gemm-reference.js';
 import { simdGemmTolerance } from '../../tolerances.js';
 import { DTYPES, Generator, absOf, expectExactlyEqual, makeArray, randomArray, roundTo, type FloatDTypeName } from './helpers.js';
 
@@ -46,7 +46,7 @@ function checkCase(cs: Case): void {
   const expected = roundTo(cs.dtype, naiveGemm(args));
   const fast = { ...args, c: args.c.slice() };
   gemm(fast);
-  if (usesSimd(args)) checkSimd(args, fast.c, expected);
+  if (gemmUsesSimd(args)) checkSimd(args, fast.c, expected);
   else expectExactlyEqual(fast.c, expected, `gemm ${JSON.stringify({ ...cs, seed: cs.seed })}`);
   const ref = { ...args, c: args.c.slice() };
   gemmReference(ref);

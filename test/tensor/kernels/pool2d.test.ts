@@ -1,8 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  avgPool2dBackward, avgPool2dForward, maxPool2dBackward, maxPool2dForward, pool2dGeometry, type Pool2dOptions,
-} from '../../../src/tensor/kernels/pool2d.js';
+import { pool2dGeometry, type Pool2dOptions } from '../../../src/tensor/kernels/pool2d.js';
+import { avgPool2dBackward, avgPool2dForward, maxPool2dBackward, maxPool2dForward } from '../../../src/tensor/kernel-dispatch.js';
 import {
   naiveAvgPool2d, naiveAvgPool2dBackward, naiveMaxPool2d, naiveMaxPool2dBackward, naivePoolOutShape, type NaivePoolParams,
 } from '../../reference/naive-pool2d.js';

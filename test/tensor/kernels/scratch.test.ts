@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import {
   acquireScratch, clearScratch, releaseScratch, resetScratchStats, scratchStats,
 } from '../../../src/tensor/kernels/scratch.js';
-import { conv2dBackwardInput, conv2dBackwardWeight, conv2dForward, conv2dGeometry } from '../../../src/tensor/kernels/conv2d.js';
-import { gemm } from '../../../src/tensor/kernels/matmul.js';
-import { avgPool2dBackward, maxPool2dBackward, pool2dGeometry } from '../../../src/tensor/kernels/pool2d.js';
+import { conv2dGeometry } from '../../../src/tensor/kernels/conv2d.js';
+import { pool2dGeometry } from '../../../src/tensor/kernels/pool2d.js';
+import { avgPool2dBackward, conv2dBackwardInput, conv2dBackwardWeight, conv2dForward, gemm, maxPool2dBackward } from '../../../src/tensor/kernel-dispatch.js';
 
 describe('scratch pool', () => {
   it('rounds up to power-of-two buckets and reuses released arrays', () => {

@@ -5,13 +5,13 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { conv2dBackwardBias, conv2dBackwardInput, conv2dBackwardWeight, conv2dForward, conv2dGeometry } from '../../../src/tensor/kernels/conv2d.js';
+import { conv2dGeometry } from '../../../src/tensor/kernels/conv2d.js';
+import { BANDWIDTH_PARALLEL_MIN_ELEMENTS, conv2dBackwardBias, conv2dBackwardInput, conv2dBackwardWeight, conv2dForward, gemm } from '../../../src/tensor/kernel-dispatch.js';
 import { resetScratchStats, scratchStats } from '../../../src/tensor/kernels/scratch.js';
-import { gemm, type GemmArgs } from '../../../src/tensor/kernels/matmul.js';
-import { DEFAULT_PARALLEL_MIN_MACS, setParallelMinMacs } from '../../../src/tensor/parallel/gemm-parallel.js';
+import type { GemmArgs } from '../../../src/tensor/kernels/matmul.js';
 import { runTasks, shutdownThreads, threadPoolStats, warmUpThreads } from '../../../src/tensor/parallel/pool.js';
 import { createSharedArray } from '../../../src/tensor/parallel/share.js';
-import { defaultNumThreads, getNumThreads, setNumThreads } from '../../../src/tensor/parallel/threads.js';
+import { DEFAULT_PARALLEL_MIN_MACS, defaultNumThreads, getNumThreads, setNumThreads, setParallelMinMacs } from '../../../src/tensor/parallel/threads.js';
 import { build, convCaseArb } from '../kernels/conv-cases.js';
 import { DTYPES, Generator, expectExactlyEqual, makeArray, randomArray } from '../kernels/helpers.js';
 import type { FloatArray } from '../../../src/tensor/dtype.js';
@@ -20,7 +20,6 @@ import { batchNorm } from '../../../src/autograd/functional/batch-norm.js';
 import { mul as mulAd } from '../../../src/autograd/ops/mul.js';
 import { sum as sumAd } from '../../../src/autograd/ops/sum.js';
 import { binary, unary } from '../../../src/tensor/ops/elementwise.js';
-import { ELEMENTWISE_PARALLEL_MIN_ELEMENTS } from '../../../src/tensor/parallel/elementwise-parallel.js';
 import type { Tensor } from '../../../src/tensor/tensor.js';
 import { narrow } from '../../../src/tensor/views.js';
 
@@ -85,7 +84,7 @@ describe('thread pool', () => {
   });
 
   it('element-wise ops on large shared tensors are split over threads, bit-identical (incl. NaN, ±∞, −0)', () => {
-    const n = ELEMENTWISE_PARALLEL_MIN_ELEMENTS + 37;
+    const n = BANDWIDTH_PARALLEL_MIN_ELEMENTS + 37;
     const specials = [NaN, Infinity, -Infinity, -0, 0, 1e-45, -1e-45, 3e38, -3e38];
     const filled = (seed: number): Tensor => {
       const t = randn([n], { generator: new Generator(seed) });
@@ -177,10 +176,10 @@ describe('thread pool', () => {
     setNumThreads(2);
     const args: GemmArgs = { transA: false, transB: false, m: 1, n: 1, k: 1, alpha: 1, a: createSharedArray('float64', 1), aOffset: 0,
       lda: 1, b: createSharedArray('float64', 1), bOffset: 0, ldb: 1, beta: 0, c: createSharedArray('float64', 1), cOffset: 0, ldc: 1 };
-    expect(() => runTasks([{ kind: 'gemmRows', args, start: 0, end: 1 }, { kind: 'bogus' } as never]))
+    expect(() => runTasks([{ kind: 'gemmRows', path: 'js', args, start: 0, end: 1 }, { kind: 'bogus' } as never]))
       .toThrow(/kernel worker failed: .*executeTask: unknown task kind "bogus"/);
     // The pool keeps working afterwards.
-    runTasks([{ kind: 'gemmRows', args, start: 0, end: 1 }, { kind: 'gemmRows', args, start: 0, end: 1 }]);
+    runTasks([{ kind: 'gemmRows', path: 'js', args, start: 0, end: 1 }, { kind: 'gemmRows', path: 'js', args, start: 0, end: 1 }]);
   });
 });
 
@@ -206,7 +205,7 @@ describe('worker pool in child processes', () => {
   const dir = mkdtempSync(join(tmpdir(), 'pqkd-pool-'));
   /** A script that runs a parallel gemm; `src` is the import prefix of the sources. */
   const script = (src: string): string => `
-    import { gemm } from '${src}/tensor/kernels/matmul.ts';
+    import { gemm } from '${src}/tensor/kernel-dispatch.ts';
     import { setNumThreads } from '${src}/tensor/parallel/threads.ts';
     import { isKernelWorkerThread, warmUpThreads, threadPoolStats } from '${src}/tensor/parallel/pool.ts';
     // Workers of a bundle load the bundle itself: the entry point's own code must not run there.

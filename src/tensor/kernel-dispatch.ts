@@ -1,0 +1,275 @@
+/**
+ * The dispatch layer: the one place that decides how a kernel runs. Callers (tensor ops, autograd
+ * ops) call the entry points here; this module validates the arguments, picks the kernel path
+ * (WebAssembly SIMD or JavaScript, `kernelsMode()`) and serial or threads, and calls the pure serial
+ * kernels (`kernels/`, `wasm/`) or their thread split (`parallel/`). Kernels import nothing above
+ * them; `parallel/` and `wasm/` import kernels, never the reverse.
+ *
+ * Rules, one per kernel family (T = getNumThreads(), M = getParallelMinMacs(), 2²³ by default;
+ * every thread split is bit-identical to one thread because each output element is computed by one
+ * thread with the serial arithmetic):
+ *  - GEMM: SIMD path when all three operands are float32 and m·n·k > 16³ (wasm/gemm-rows.ts);
+ *    threads when T > 1, α ≠ 0, k > 0, m ≥ 8 and m·n·k ≥ M (rows of C split).
+ *  - conv2d forward / input gradient / weight gradient: the GEMM's path for their GEMMs; threads
+ *    when T > 1, ≥ 2 work units (images; columns of dW) and the multiply-adds ≥ M.
+ *    Bias gradient: threads when T > 1, C_out ≥ 2 and 64 × elements of dY ≥ M (memory bound).
+ *  - max pooling: threads when T > 1, N ≥ 2, 16 × window reads ≥ M and every array is already on
+ *    a SharedArrayBuffer (no copies for a bandwidth-bound op); average pooling is serial.
+ *  - batch norm: threads when T > 1, C ≥ 2, N·C·S ≥ 2¹⁷ and the large arrays are shared.
+ *  - element-wise: threads when T > 1, contiguous unbroadcast operands, n ≥ 2¹⁷, all shared.
+ */
+import type { FloatArray, TypedArray } from './dtype.js';
+import { checkLength, conv2dSizes, type Conv2dGeometry } from './kernels/conv2d-geometry.js';
+import { conv2dBackwardBias as conv2dBackwardBiasSerial } from './kernels/conv2d-direct.js';
+import { backwardWeightUnits, conv2dBackwardInputImages, conv2dBackwardWeightUnits, conv2dForwardImages } from './kernels/conv2d-parts.js';
+import { batchNormBackward, batchNormForward, batchNormStats } from './kernels/batch-norm.js';
+import { binaryKernel, unaryKernel, type BinaryOp, type UnaryOp } from './kernels/elementwise.js';
+import { checkGemmArgs, type GemmArgs } from './kernels/gemm-args.js';
+import { MR } from './kernels/gemm-blocked.js';
+import { maxPool2dBackwardSerial, maxPool2dForwardSerial } from './kernels/pool2d.js';
+import type { Pool2dGeometry } from './kernels/pool2d-geometry.js';
+import { batchNormParallel } from './parallel/batch-norm-parallel.js';
+import { convParallel } from './parallel/conv-parallel.js';
+import { binaryParallel, unaryParallel } from './parallel/elementwise-parallel.js';
+import { gemmParallel } from './parallel/gemm-parallel.js';
+import { poolParallel } from './parallel/pool-parallel.js';
+import { isSharedArray } from './parallel/share.js';
+import type { BatchNormJob } from './parallel/tasks.js';
+import { getNumThreads, getParallelMinMacs, threadsSupported } from './parallel/threads.js';
+import { serialGemm, sgemmEligible, type KernelPath } from './wasm/gemm-rows.js';
+import { kernelsMode, wasmSimdSupported } from './wasm/support.js';
+
+export { avgPool2dBackward, avgPool2dForward } from './kernels/pool2d.js';
+export type { BatchNormJob } from './parallel/tasks.js';
+export type { GemmArgs } from './kernels/gemm-args.js';
+
+/** Element counts from which bandwidth-bound ops (batch norm, element-wise) use threads. */
+export const BANDWIDTH_PARALLEL_MIN_ELEMENTS = 1 << 17;
+
+/** What `kernelInfo` reports: the runtime's capabilities and the path kernels take now. */
+export interface KernelInfo {
+  /** The runtime validates and runs WebAssembly SIMD (128-bit). */
+  simd: boolean;
+  /** Relaxed-SIMD fused multiply-add is used (not yet: always false). */
+  relaxedSimd: boolean;
+  /** The engine's thread count (`getNumThreads()`). */
+  threads: number;
+  /** Which kernel path runs: 'simd' (WebAssembly) or 'js' (`PQKD_KERNELS` / `setKernelsMode`). */
+  path: KernelPath;
+}
+
+/**
+ * The kernel configuration in effect (for benchmark records and reports).
+ *
+ * @example
+ * kernelInfo(); // { simd: true, relaxedSimd: false, threads: 2, path: 'simd' }
+ */
+export function kernelInfo(): KernelInfo {
+  return { simd: wasmSimdSupported(), relaxedSimd: false, threads: getNumThreads(), path: kernelsMode() };
+}
+
+/** Whether a compute-bound kernel with `units` independent pieces and `macs` multiply-adds uses threads. */
+function threadsForWork(units: number, macs: number): boolean {
+  return getNumThreads() > 1 && units >= 2 && macs >= getParallelMinMacs() && threadsSupported();
+}
+
+/** Whether a bandwidth-bound op over `elements` uses threads: only on arrays that are already shared. */
+function threadsForBandwidth(elements: number, units: number, arrays: readonly (TypedArray | null)[]): boolean {
+  return elements >= BANDWIDTH_PARALLEL_MIN_ELEMENTS && units >= 2 && getNumThreads() > 1 && threadsSupported() &&
+    arrays.every((a) => a === null || isSharedArray(a));
+}
+
+/**
+ * Whether `gemm` sends this (valid) problem to the WebAssembly sgemm.
+ *
+ * @example
+ * gemmUsesSimd(args); // true for a float32 64³ product unless PQKD_KERNELS=js
+ */
+export function gemmUsesSimd(args: GemmArgs): boolean {
+  return kernelsMode() === 'simd' && sgemmEligible(args);
+}
+
+/**
+ * C ← α·opA·opB + β·C (layout and numerics in kernels/matmul.ts). Validates, then runs the rows of C
+ * on the chosen path, split over threads when the GEMM rule says so (bit-identical to one thread).
+ *
+ * @example
+ * const a = new Float32Array([1, 2, 3, 4]), b = new Float32Array([5, 6, 7, 8]), c = new Float32Array(4);
+ * gemm({ transA: false, transB: false, m: 2, n: 2, k: 2, alpha: 1, a, aOffset: 0, lda: 2,
+ *   b, bOffset: 0, ldb: 2, beta: 0, c, cOffset: 0, ldc: 2 }); // c = [19, 22, 43, 50]
+ */
+export function gemm(args: GemmArgs): void {
+  checkGemmArgs(args);
+  if (args.m === 0 || args.n === 0) return;
+  const path = kernelsMode();
+  if (args.alpha !== 0 && args.k > 0 && args.m >= 2 * MR && threadsForWork(2, args.m * args.n * args.k)) gemmParallel(args, path);
+  else serialGemm(path).rows(args, 0, args.m);
+}
+
+const numel = (shape: readonly number[]): number => shape.reduce((p, d) => p * d, 1);
+
+const convMacs = (g: Conv2dGeometry): number =>
+  g.batch * g.outChannels * g.outHeight * g.outWidth * (g.inChannels / g.groups) * g.kernelHeight * g.kernelWidth;
+
+/**
+ * y = conv2d(x, w) + bias, overwriting `out` ([N, C_out, OH, OW]); math in kernels/conv2d.ts.
+ *
+ * @example
+ * const g = conv2dGeometry([1, 1, 3, 3], [1, 1, 2, 2]);
+ * const out = new Float32Array(4);
+ * conv2dForward(g, new Float32Array([1, 2, 3, 4, 5, 6, 7, 8, 9]), new Float32Array([1, 0, 0, 1]), null, out);
+ * // out = [6, 8, 12, 14] (x[oh,ow] + x[oh+1,ow+1])
+ */
+export function conv2dForward(g: Conv2dGeometry, x: FloatArray, w: FloatArray, bias: FloatArray | null, out: FloatArray): void {
+  const sizes = conv2dSizes(g);
+  checkLength('conv2dForward', 'x', x, sizes.input);
+  checkLength('conv2dForward', 'w', w, sizes.weight);
+  checkLength('conv2dForward', 'out', out, sizes.output);
+  if (bias !== null) checkLength('conv2dForward', 'bias', bias, g.outChannels);
+  const path = kernelsMode();
+  if (threadsForWork(g.batch, convMacs(g))) convParallel({ kind: 'conv2dForward', g, x, w, bias, out }, path);
+  else conv2dForwardImages(g, x, w, bias, out, 0, g.batch, serialGemm(path));
+}
+
+/**
+ * dx = conv2d's adjoint in x applied to gradOut, overwriting `gradInput` ([N, C_in, H, W]).
+ *
+ * @example
+ * const g = conv2dGeometry([1, 1, 2, 2], [1, 1, 2, 2]); // one output element
+ * const dx = new Float32Array(4);
+ * conv2dBackwardInput(g, new Float32Array([1]), new Float32Array([1, 2, 3, 4]), dx); // dx = w = [1, 2, 3, 4]
+ */
+export function conv2dBackwardInput(g: Conv2dGeometry, gradOut: FloatArray, w: FloatArray, gradInput: FloatArray): void {
+  const sizes = conv2dSizes(g);
+  checkLength('conv2dBackwardInput', 'gradOut', gradOut, sizes.output);
+  checkLength('conv2dBackwardInput', 'w', w, sizes.weight);
+  checkLength('conv2dBackwardInput', 'gradInput', gradInput, sizes.input);
+  const path = kernelsMode();
+  if (threadsForWork(g.batch, convMacs(g))) convParallel({ kind: 'conv2dBackwardInput', g, gradOut, w, gradInput }, path);
+  else conv2dBackwardInputImages(g, gradOut, w, gradInput, 0, g.batch, serialGemm(path));
+}
+
+/**
+ * dw = conv2d's adjoint in w, overwriting `gradWeight` ([C_out, C_in/groups, KH, KW]); the batch
+ * sum runs in ascending n in a float64 accumulator.
+ *
+ * @example
+ * const g = conv2dGeometry([1, 1, 2, 2], [1, 1, 2, 2]);
+ * const dw = new Float32Array(4);
+ * conv2dBackwardWeight(g, new Float32Array([1, 2, 3, 4]), new Float32Array([2]), dw); // dw = 2·x = [2, 4, 6, 8]
+ */
+export function conv2dBackwardWeight(g: Conv2dGeometry, x: FloatArray, gradOut: FloatArray, gradWeight: FloatArray): void {
+  const sizes = conv2dSizes(g);
+  checkLength('conv2dBackwardWeight', 'x', x, sizes.input);
+  checkLength('conv2dBackwardWeight', 'gradOut', gradOut, sizes.output);
+  checkLength('conv2dBackwardWeight', 'gradWeight', gradWeight, sizes.weight);
+  const path = kernelsMode();
+  const units = backwardWeightUnits(g);
+  if (threadsForWork(units, convMacs(g))) convParallel({ kind: 'conv2dBackwardWeight', g, x, gradOut, gradWeight }, path);
+  else conv2dBackwardWeightUnits(g, x, gradOut, gradWeight, 0, units, serialGemm(path));
+}
+
+/**
+ * db[oc] = Σ_{n,oh,ow} gradOut[n, oc, oh, ow] (float64 sum in ascending n, then position), overwriting
+ * `gradBias` ([C_out]).
+ *
+ * @example
+ * const g = conv2dGeometry([1, 1, 2, 2], [1, 1, 2, 2]);
+ * const db = new Float32Array(1);
+ * conv2dBackwardBias(g, new Float32Array([1.5]), db); // db = [1.5]
+ */
+export function conv2dBackwardBias(g: Conv2dGeometry, gradOut: FloatArray, gradBias: FloatArray): void {
+  const elements = g.batch * g.outChannels * g.outHeight * g.outWidth;
+  if (threadsForWork(g.outChannels, elements * 64)) {
+    checkLength('conv2dBackwardBias', 'gradOut', gradOut, elements);
+    checkLength('conv2dBackwardBias', 'gradBias', gradBias, g.outChannels);
+    convParallel({ kind: 'conv2dBackwardBias', g, gradOut, gradBias }, kernelsMode());
+  } else {
+    conv2dBackwardBiasSerial(g, gradOut, gradBias);
+  }
+}
+
+/** Whether a max-pooling call over these arrays uses threads (see the rules above). */
+function threadsForPool(g: Pool2dGeometry, arrays: readonly (FloatArray | Int32Array)[]): boolean {
+  const reads = g.batch * g.channels * g.outHeight * g.outWidth * g.kernelHeight * g.kernelWidth;
+  return threadsForWork(g.batch, reads * 16) && arrays.every(isSharedArray);
+}
+
+/**
+ * Max pooling with argmax (flat index ih·W + iw within the input plane), overwriting out and argmax.
+ *
+ * @example
+ * const g = pool2dGeometry([1, 1, 2, 2], { kernelSize: 2 }, 'maxPool2d');
+ * const out = new Float32Array(1), argmax = new Int32Array(1);
+ * maxPool2dForward(g, new Float32Array([1, 5, 5, 2]), out, argmax); // out = [5], argmax = [1]
+ */
+export function maxPool2dForward(g: Pool2dGeometry, x: FloatArray, out: FloatArray, argmax: Int32Array): void {
+  if (threadsForPool(g, [x, out, argmax])) poolParallel({ kind: 'maxPool2dForward', g, x, out, argmax });
+  else maxPool2dForwardSerial(g, x, out, argmax);
+}
+
+/**
+ * Routes each dy to its window's argmax: dx[plane, argmax] += dy. Overwrites gradInput.
+ *
+ * @example
+ * const g = pool2dGeometry([1, 1, 2, 2], { kernelSize: 2 }, 'maxPool2d');
+ * const dx = new Float32Array(4);
+ * maxPool2dBackward(g, new Float32Array([7]), new Int32Array([1]), dx); // dx = [0, 7, 0, 0]
+ */
+export function maxPool2dBackward(g: Pool2dGeometry, gradOut: FloatArray, argmax: Int32Array, gradInput: FloatArray): void {
+  if (threadsForPool(g, [gradOut, argmax, gradInput])) poolParallel({ kind: 'maxPool2dBackward', g, gradOut, argmax, gradInput });
+  else maxPool2dBackwardSerial(g, gradOut, argmax, gradInput);
+}
+
+/**
+ * Runs one batch-norm kernel (statistics, normalisation or backward; kernels/batch-norm.ts), split
+ * over channels on threads when the batch-norm rule says so.
+ *
+ * @example
+ * batchNorm({ kind: 'batchNormStats', x, n, c, s, mean, variance });
+ */
+export function batchNorm(job: BatchNormJob): void {
+  const large = job.kind === 'batchNormStats' ? [job.x] : job.kind === 'batchNormForward' ? [job.x, job.out] : [job.x, job.g, job.gradInput];
+  if (threadsForBandwidth(job.n * job.c * job.s, job.c, large)) {
+    batchNormParallel(job);
+  } else if (job.kind === 'batchNormStats') {
+    batchNormStats(job.x, job.n, job.c, job.s, job.mean, job.variance);
+  } else if (job.kind === 'batchNormForward') {
+    batchNormForward(job.x, job.n, job.c, job.s, job.mean, job.invstd, job.weight, job.bias, job.out);
+  } else {
+    batchNormBackward(job.x, job.g, job.n, job.c, job.s, job.mean, job.invstd, job.weight, job.training, job.gradInput, job.gradWeight, job.gradBias);
+  }
+}
+
+/**
+ * out[i] = op(x[i]) for x viewed with (offset, strides, shape); `out` contiguous. `contiguous` says
+ * that x is contiguous from xOffset (then large calls may split over threads).
+ *
+ * @example
+ * unaryElementwise('relu', x, 0, [1], [x.length], out, true);
+ */
+export function unaryElementwise(
+  op: UnaryOp, x: TypedArray, xOffset: number, xStrides: readonly number[], shape: readonly number[], out: TypedArray, contiguous: boolean,
+): void {
+  const n = numel(shape);
+  if (contiguous && threadsForBandwidth(n, n, [x, out])) unaryParallel(op, { data: x, offset: xOffset }, out, n);
+  else unaryKernel(op, x, xOffset, xStrides, shape, out);
+}
+
+/**
+ * out[i] = op(a[i], b[i]) with a and b read through (broadcast) strides; `out` contiguous. `flat`
+ * says that both operands are contiguous and unbroadcast (then large calls may split over threads).
+ *
+ * @example
+ * binaryElementwise('add', a, 0, [1], b, 0, [1], [a.length], out, true);
+ */
+export function binaryElementwise(
+  op: BinaryOp,
+  a: TypedArray, aOffset: number, aStrides: readonly number[],
+  b: TypedArray, bOffset: number, bStrides: readonly number[],
+  shape: readonly number[], out: TypedArray, flat: boolean,
+): void {
+  const n = numel(shape);
+  if (flat && threadsForBandwidth(n, n, [a, b, out])) binaryParallel(op, { data: a, offset: aOffset }, { data: b, offset: bOffset }, out, n);
+  else binaryKernel(op, a, aOffset, aStrides, b, bOffset, bStrides, shape, out);
+}
