@@ -4,12 +4,11 @@
 // elements, which both comparisons see (the serial path is untouched by such a bug).
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { gemm, type GemmArgs } from '../../../src/tensor/kernels/matmul.js';
-import { maxPool2dBackward, maxPool2dForward, pool2dGeometry } from '../../../src/tensor/kernels/pool2d.js';
-import { DEFAULT_PARALLEL_MIN_MACS, setParallelMinMacs } from '../../../src/tensor/parallel/gemm-parallel.js';
+import { gemm, maxPool2dBackward, maxPool2dForward, type GemmArgs } from '../../../src/tensor/kernel-dispatch.js';
+import { pool2dGeometry } from '../../../src/tensor/kernels/pool2d.js';
 import { shutdownThreads, threadPoolStats, warmUpThreads } from '../../../src/tensor/parallel/pool.js';
 import { createSharedArray } from '../../../src/tensor/parallel/share.js';
-import { defaultNumThreads, setNumThreads } from '../../../src/tensor/parallel/threads.js';
+import { DEFAULT_PARALLEL_MIN_MACS, defaultNumThreads, setNumThreads, setParallelMinMacs } from '../../../src/tensor/parallel/threads.js';
 import type { FloatArray } from '../../../src/tensor/dtype.js';
 import { naiveGemm } from '../../reference/naive-matmul.js';
 import { naiveMaxPool2d } from '../../reference/naive-pool2d.js';
