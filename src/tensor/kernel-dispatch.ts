@@ -16,7 +16,9 @@
  *  - max pooling: threads when T > 1, N ≥ 2, 16 × window reads ≥ M and every array is already on
  *    a SharedArrayBuffer (no copies for a bandwidth-bound op); average pooling is serial.
  *  - batch norm: threads when T > 1, C ≥ 2, N·C·S ≥ 2¹⁷ and the large arrays are shared.
- *  - element-wise: threads when T > 1, contiguous unbroadcast operands, n ≥ 2¹⁷, all shared.
+ *  - element-wise: threads when T > 1, contiguous unbroadcast operands, n ≥ 2¹⁷, all shared;
+ *    ReLU and its gradient on the SIMD path when every operand is float32 and contiguous
+ *    (wasm/elementwise-simd.ts, same bits as the JS kernel).
  */
 import type { FloatArray, TypedArray } from './dtype.js';
 import { checkLength, conv2dSizes, type Conv2dGeometry } from './kernels/conv2d-geometry.js';
@@ -37,6 +39,7 @@ import { isSharedArray } from './parallel/share.js';
 import type { BatchNormJob } from './parallel/tasks.js';
 import { getNumThreads, getParallelMinMacs, threadsSupported } from './parallel/threads.js';
 import { serialGemm, sgemmEligible, type KernelPath } from './wasm/gemm-rows.js';
+import { reluGradSimd, reluSimd } from './wasm/elementwise-simd.js';
 import { kernelsMode, wasmSimdSupported } from './wasm/support.js';
 
 export { avgPool2dBackward, avgPool2dForward } from './kernels/pool2d.js';
@@ -252,7 +255,9 @@ export function unaryElementwise(
   op: UnaryOp, x: TypedArray, xOffset: number, xStrides: readonly number[], shape: readonly number[], out: TypedArray, contiguous: boolean,
 ): void {
   const n = numel(shape);
-  if (contiguous && threadsForBandwidth(n, n, [x, out])) unaryParallel(op, { data: x, offset: xOffset }, out, n);
+  const simd = contiguous && op === 'relu' && x instanceof Float32Array && out instanceof Float32Array && kernelsMode() === 'simd';
+  if (contiguous && threadsForBandwidth(n, n, [x, out])) unaryParallel(op, { data: x, offset: xOffset }, out, n, simd);
+  else if (simd) reluSimd(x as Float32Array, xOffset, out as Float32Array, n);
   else unaryKernel(op, x, xOffset, xStrides, shape, out);
 }
 
@@ -270,6 +275,9 @@ export function binaryElementwise(
   shape: readonly number[], out: TypedArray, flat: boolean,
 ): void {
   const n = numel(shape);
-  if (flat && threadsForBandwidth(n, n, [a, b, out])) binaryParallel(op, { data: a, offset: aOffset }, { data: b, offset: bOffset }, out, n);
+  const simd = flat && op === 'reluGrad' && a instanceof Float32Array && b instanceof Float32Array && out instanceof Float32Array &&
+    kernelsMode() === 'simd';
+  if (flat && threadsForBandwidth(n, n, [a, b, out])) binaryParallel(op, { data: a, offset: aOffset }, { data: b, offset: bOffset }, out, n, simd);
+  else if (simd) reluGradSimd(a as Float32Array, aOffset, b as Float32Array, bOffset, out as Float32Array, n);
   else binaryKernel(op, a, aOffset, aStrides, b, bOffset, bStrides, shape, out);
 }

@@ -29,8 +29,8 @@ function ranges(n: number): [number, number][] {
  * out[i] = op(x[offset + i]) for i < n over `getNumThreads()` threads.
  * @example unaryParallel('relu', { data: x, offset: 0 }, out, out.length);
  */
-export function unaryParallel(op: UnaryOp, x: FlatOperand, out: TypedArray, n: number): void {
-  const tasks: KernelTask[] = ranges(n).map(([start, end]) => ({ kind: 'unaryRange', op, x: x.data, xOffset: x.offset, out, start, end }));
+export function unaryParallel(op: UnaryOp, x: FlatOperand, out: TypedArray, n: number, simd = false): void {
+  const tasks: KernelTask[] = ranges(n).map(([start, end]) => ({ kind: 'unaryRange', op, simd, x: x.data, xOffset: x.offset, out, start, end }));
   runTasks(tasks);
 }
 
@@ -38,9 +38,9 @@ export function unaryParallel(op: UnaryOp, x: FlatOperand, out: TypedArray, n: n
  * out[i] = op(a[aOffset + i], b[bOffset + i]) for i < n over `getNumThreads()` threads.
  * @example binaryParallel('reluGrad', { data: g, offset: 0 }, { data: x, offset: 0 }, out, out.length);
  */
-export function binaryParallel(op: BinaryOp, a: FlatOperand, b: FlatOperand, out: TypedArray, n: number): void {
+export function binaryParallel(op: BinaryOp, a: FlatOperand, b: FlatOperand, out: TypedArray, n: number, simd = false): void {
   const tasks: KernelTask[] = ranges(n).map(([start, end]) => ({
-    kind: 'binaryRange', op, a: a.data, aOffset: a.offset, b: b.data, bOffset: b.offset, out, start, end,
+    kind: 'binaryRange', op, simd, a: a.data, aOffset: a.offset, b: b.data, bOffset: b.offset, out, start, end,
   }));
   runTasks(tasks);
 }

@@ -14,6 +14,7 @@ import type { GemmArgs } from '../kernels/gemm-args.js';
 import { maxPool2dBackwardSerial, maxPool2dForwardSerial } from '../kernels/pool2d.js';
 import type { Pool2dGeometry } from '../kernels/pool2d-geometry.js';
 import { serialGemm, type KernelPath } from '../wasm/gemm-rows.js';
+import { reluGradSimd, reluSimd } from '../wasm/elementwise-simd.js';
 
 /** A batch-norm kernel call (kernels/batch-norm.ts), split over channels by batch-norm-parallel.ts. */
 export type BatchNormJob =
@@ -31,9 +32,9 @@ export type KernelTask =
   | { kind: 'conv2dBackwardBias'; path: KernelPath; g: Conv2dGeometry; gradOut: FloatArray; gradBias: FloatArray; start: number; end: number }
   | { kind: 'maxPool2dForward'; g: Pool2dGeometry; x: FloatArray; out: FloatArray; argmax: Int32Array; start: number; end: number }
   | { kind: 'maxPool2dBackward'; g: Pool2dGeometry; gradOut: FloatArray; argmax: Int32Array; gradInput: FloatArray; start: number; end: number }
-  | { kind: 'unaryRange'; op: UnaryOp; x: TypedArray; xOffset: number; out: TypedArray; start: number; end: number }
+  | { kind: 'unaryRange'; op: UnaryOp; simd: boolean; x: TypedArray; xOffset: number; out: TypedArray; start: number; end: number }
   | (BatchNormJob & { ch0: number; ch1: number })
-  | { kind: 'binaryRange'; op: BinaryOp; a: TypedArray; aOffset: number; b: TypedArray; bOffset: number; out: TypedArray; start: number; end: number };
+  | { kind: 'binaryRange'; op: BinaryOp; simd: boolean; a: TypedArray; aOffset: number; b: TypedArray; bOffset: number; out: TypedArray; start: number; end: number };
 
 /** The images [start, end) of a pooling job: a geometry with that batch and views of the arrays. */
 function poolImages(g: Pool2dGeometry, start: number, end: number): { g: Pool2dGeometry; input: [number, number]; output: [number, number] } {
@@ -88,9 +89,18 @@ export function executeTask(task: KernelTask): void {
       );
       return;
     case 'unaryRange':
-      unaryKernel(task.op, task.x, task.xOffset + task.start, [1], [task.end - task.start], task.out.subarray(task.start, task.end));
+      // simd: the dispatcher checked op 'relu' and float32 operands (kernel-dispatch.ts).
+      if (task.simd) reluSimd(task.x as Float32Array, task.xOffset + task.start, (task.out as Float32Array).subarray(task.start, task.end), task.end - task.start);
+      else unaryKernel(task.op, task.x, task.xOffset + task.start, [1], [task.end - task.start], task.out.subarray(task.start, task.end));
       return;
     case 'binaryRange':
+      if (task.simd) {
+        reluGradSimd(
+          task.a as Float32Array, task.aOffset + task.start, task.b as Float32Array, task.bOffset + task.start,
+          (task.out as Float32Array).subarray(task.start, task.end), task.end - task.start,
+        );
+        return;
+      }
       binaryKernel(
         task.op, task.a, task.aOffset + task.start, [1], task.b, task.bOffset + task.start, [1],
         [task.end - task.start], task.out.subarray(task.start, task.end),

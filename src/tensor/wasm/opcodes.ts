@@ -109,6 +109,9 @@ export const SIMPLE_OPS = {
   'v128.and': simd(0x4e),
   'v128.or': simd(0x50),
   'v128.xor': simd(0x51),
+  // SIMD f32x4 lane-wise comparisons (all-ones lane when true, all-zeros when false; NaN compares false)
+  'f32x4.gt': simd(0x44),
+  'f32x4.le': simd(0x45),
   // SIMD f32x4 lane-wise arithmetic (each lane an IEEE single op)
   'f32x4.abs': simd(0xe0),
   'f32x4.neg': simd(0xe1),
