@@ -82,12 +82,15 @@ export class FixedProjection {
   apply(v: ArrayLike<number>, out = new Float64Array(this.rows)): Float64Array {
     if (v.length !== this.cols) throw new RangeError(`FixedProjection(${this.layer}).apply: expected ${this.cols} values, got ${v.length}`);
     const D = this.cols;
+    // One exact copy into a Float64Array keeps the inner loops monomorphic (v may be an Array or
+    // any typed array); the sums are unchanged.
+    const vf = Float64Array.from(v);
     if (this.options.stream) {
       const row = new Float32Array(D);
       for (let r = 0; r < this.rows; r++) {
         projectionRow(this.seed, this.layer, r, row);
         let acc = 0;
-        for (let c = 0; c < D; c++) acc += row[c]! * v[c]!;
+        for (let c = 0; c < D; c++) acc += row[c]! * vf[c]!;
         out[r] = acc;
       }
       return out;
@@ -96,7 +99,7 @@ export class FixedProjection {
     for (let r = 0; r < this.rows; r++) {
       let acc = 0;
       const base = r * D;
-      for (let c = 0; c < D; c++) acc += P[base + c]! * v[c]!;
+      for (let c = 0; c < D; c++) acc += P[base + c]! * vf[c]!;
       out[r] = acc;
     }
     return out;
