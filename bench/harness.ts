@@ -13,7 +13,7 @@ export interface BenchCase {
   /** Runs once before timing (allocations, warm caches). */
   setup?: () => void | Promise<void>;
   /** The timed call. */
-  fn: () => unknown | Promise<unknown>;
+  fn: () => unknown;
   /** Released after timing. */
   teardown?: () => void | Promise<void>;
   /** Minimum number of timed iterations (default chosen by the runner); 1 for very slow peers. */

@@ -63,7 +63,7 @@ function slosCase(name: string, modes: number, loops: number[], targetMs: number
       return 8 * macs;
     },
     extra: (ms) => ({ target_ms: targetMs, states, ns_per_mac: macs > 0 ? Number(((ms * 1e6) / macs).toFixed(2)) : 0 }),
-  } as BenchCase;
+  };
 }
 
 function glynnCase(n: number, targetMs: number): BenchCase {

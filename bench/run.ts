@@ -37,8 +37,8 @@ async function runCase(c: BenchCase): Promise<BenchRecord | null> {
     warmup: c.iterations !== 1,
     warmupIterations: 1,
     throws: true,
-  } as ConstructorParameters<typeof Bench>[0]);
-  bench.add(`${c.name} [${c.system}]`, c.fn as () => unknown);
+  });
+  bench.add(`${c.name} [${c.system}]`, c.fn);
   if (c.setup) await c.setup();
   try {
     await bench.run();

@@ -21,7 +21,7 @@ describe('gradcheck over the op table (float64)', () => {
           try {
             gradcheck(c.fn, xs, { ...entry.gradcheck, mode: 'full' });
           } catch (e) {
-            throw new Error(`${c.label}: ${(e as Error).message}`);
+            throw new Error(`${c.label}: ${(e as Error).message}`, { cause: e });
           }
         }),
         { numRuns: RUNS_PER_OP },

@@ -252,7 +252,7 @@ const linearCases = fc.record({
 }).map(({ lead, inF, outF, bias, seed }) => {
   const specs: InputSpec[] = [{ shape: [...lead, inF], kind: 'any' }, { shape: [outF, inF], kind: 'any' }];
   if (bias) specs.push({ shape: [outF], kind: 'any' });
-  return makeCase(`linear x=${fmt([...lead, inF])} w=${fmt([outF, inF])} bias=${bias}`, seed, specs, (x, w, b) => pq.linear(x!, w!, b ?? null));
+  return makeCase(`linear x=${fmt([...lead, inF])} w=${fmt([outF, inF])} bias=${bias}`, seed, specs, (x, w, b) => pq.linear(x, w, b ?? null));
 });
 
 const conv2dCases = fc.record({
@@ -268,7 +268,7 @@ const conv2dCases = fc.record({
   const opts = { stride: c.stride, padding: c.padding, dilation: c.dilation, groups: c.groups };
   const specs: InputSpec[] = [{ shape: x, kind: 'any' }, { shape: wt, kind: 'any' }];
   if (c.bias) specs.push({ shape: [wt[0]!], kind: 'any' });
-  return makeCase(`conv2d x=${fmt(x)} w=${fmt(wt)} ${fmt(opts)} bias=${c.bias}`, c.seed, specs, (xi, wi, bi) => pq.conv2d(xi!, wi!, bi ?? null, opts));
+  return makeCase(`conv2d x=${fmt(x)} w=${fmt(wt)} ${fmt(opts)} bias=${c.bias}`, c.seed, specs, (xi, wi, bi) => pq.conv2d(xi, wi, bi ?? null, opts));
 });
 
 function poolCases(name: 'maxPool2d' | 'avgPool2d'): fc.Arbitrary<OpCase> {
@@ -306,14 +306,14 @@ const batchNormCases = fc.record({
   const specs: InputSpec[] = [{ shape, kind: 'any' }];
   if (affine) specs.push({ shape: [c], kind: 'any' }, { shape: [c], kind: 'any' });
   return makeCase(`batchNorm ${fmt(shape)} training=${training} affine=${affine}`, seed, specs, (x, w, b) =>
-    batchNormOp([x!, w ?? null, b ?? null], training ? { training: true, eps: 1e-5 } : { training: false, eps: 1e-5, mean, variance }));
+    batchNormOp([x, w ?? null, b ?? null], training ? { training: true, eps: 1e-5 } : { training: false, eps: 1e-5, mean, variance }));
 });
 
 const whereCases = fc.record({ shapes: broadcastShapesArb(3), seed: seedArb }).map(({ shapes, seed }) => {
   const [sc, sa, sb] = shapes as [number[], number[], number[]];
   const gen = new Generator(seed).fork('condition');
   const cond = pq.tensor(Uint8Array.from({ length: numel(sc) }, () => (gen.bernoulli(0.5) ? 1 : 0)), { dtype: 'bool', shape: sc });
-  return makeCase(`where cond=${fmt(sc)} a=${fmt(sa)} b=${fmt(sb)}`, seed, [{ shape: sa, kind: 'any' }, { shape: sb, kind: 'any' }], (a, b) => pq.where(cond, a!, b!));
+  return makeCase(`where cond=${fmt(sc)} a=${fmt(sa)} b=${fmt(sb)}`, seed, [{ shape: sa, kind: 'any' }, { shape: sb, kind: 'any' }], (a, b) => pq.where(cond, a, b));
 });
 
 const clampCases = fc.record({ shape: shapeArb(), bounds: fc.constantFrom('both', 'min', 'max'), seed: seedArb }).map(({ shape, bounds, seed }) => {

@@ -11,41 +11,13 @@
  * Gradients returned by backward may have a broadcast shape: the engine sums them back to each
  * input's shape in one place (`sumToShape`).
  */
-import type { TypedArray } from '../tensor/dtype.js';
 import { releaseAllocated } from '../tensor/storage.js';
 import { Tensor } from '../tensor/tensor.js';
 import { GraphNode } from './engine.js';
 import { isGradEnabled } from './grad-mode.js';
+import type { OpDefinition } from './op-definition.js';
 
-export interface ForwardResult {
-  output: Tensor;
-  /** Tensors needed by backward (version-checked). */
-  save?: readonly Tensor[];
-  /** Non-tensor data computed in forward and needed by backward (e.g. argmax indices). */
-  extra?: unknown;
-  /**
-   * Arrays from `allocate` that forward made for backward only and that nothing else references
-   * (e.g. max-pool argmax indices): returned to the storage pool once backward no longer needs them
-   * (at once when the call is not recorded).
-   */
-  scratch?: readonly TypedArray[];
-}
-
-export interface BackwardContext<A> {
-  /** The op's inputs (tensors as given to forward; null entries for absent optional inputs). */
-  inputs: readonly (Tensor | null)[];
-  saved: readonly Tensor[];
-  extra: unknown;
-  attrs: A;
-  /** needsGrad[i]: whether input i requires a gradient (skip the work otherwise). */
-  needsGrad: readonly boolean[];
-}
-
-export interface OpDefinition<A> {
-  name: string;
-  forward(inputs: readonly (Tensor | null)[], attrs: A): ForwardResult;
-  backward(gradOutput: Tensor, ctx: BackwardContext<A>): readonly (Tensor | null)[];
-}
+export type { BackwardContext, ForwardResult, OpDefinition } from './op-definition.js';
 
 export type Op<A> = (inputs: readonly (Tensor | null)[], attrs: A) => Tensor;
 
@@ -55,7 +27,7 @@ export const OP_REGISTRY = new Map<string, OpDefinition<never>>();
 /** Declares a differentiable op; returns the function that applies it and records the graph. */
 export function defineOp<A>(definition: OpDefinition<A>): Op<A> {
   if (OP_REGISTRY.has(definition.name)) throw new Error(`defineOp: op '${definition.name}' is already defined`);
-  OP_REGISTRY.set(definition.name, definition as OpDefinition<never>);
+  OP_REGISTRY.set(definition.name, definition);
   return (inputs, attrs) => {
     const result = definition.forward(inputs, attrs);
     let record = false;
@@ -69,7 +41,7 @@ export function defineOp<A>(definition: OpDefinition<A>): Op<A> {
       ? new Tensor(result.output.storage, result.output.shape, result.output.strides, result.output.offset, result.output.dtype)
       : result.output;
     out.requiresGrad = true;
-    out.gradFn = new GraphNode(definition as OpDefinition<unknown>, inputs, result.save ?? [], result.extra, attrs, result.scratch);
+    out.gradFn = new GraphNode(definition, inputs, result.save ?? [], result.extra, attrs, result.scratch);
     return out;
   };
 }

@@ -21,7 +21,7 @@ import { Tensor, type BackwardOptions, type GradNode } from '../tensor/tensor.js
 import { reshape } from '../tensor/views.js';
 import { lastStorageId, releaseAllocated, type Storage } from '../tensor/storage.js';
 import type { TypedArray } from '../tensor/dtype.js';
-import type { OpDefinition } from './define-op.js';
+import type { OpDefinition } from './op-definition.js';
 import { noGrad } from './grad-mode.js';
 
 /** Sums a broadcast gradient back to `shape` (the inverse of NumPy broadcasting). */

@@ -174,7 +174,7 @@ export function readConfigFile(path: string): PartialConfig {
   try {
     const value = JSON.parse(text) as unknown;
     if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new Error('the top level must be an object');
-    return value as PartialConfig;
+    return value;
   } catch (error) {
     throw new CliError(`--config: ${path} is not a valid config JSON file: ${(error as Error).message}`);
   }
@@ -189,7 +189,7 @@ export function buildConfig(flags: FlagValues, specs: readonly FlagSpec[], base:
     if (spec.path && v !== undefined) setPath(partial, spec.path, v);
   }
   try {
-    return resolveConfig(partial as PartialConfig);
+    return resolveConfig(partial);
   } catch (error) {
     if (error instanceof ConfigError) {
       const flag = specs.find((s) => s.path === error.field);

@@ -73,7 +73,7 @@ export function readDecodedCache(path: string, key: CacheKey): CachedSplit & { c
   const contentSha = sha256Hex(payload);
   if (contentSha !== h.contentSha256) throw stale(path, `payload SHA-256 is ${contentSha}, header records ${String(h.contentSha256)}`);
   return {
-    count, channels, height, width, classes: classes as string[], labels: payload.subarray(0, count), images: payload.subarray(count), contentSha256: contentSha,
+    count, channels, height, width, classes: classes, labels: payload.subarray(0, count), images: payload.subarray(count), contentSha256: contentSha,
   };
 }
 

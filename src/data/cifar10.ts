@@ -23,7 +23,7 @@ import {
   CIFAR10_JPEG_MEAN, CIFAR10_JPEG_STD, CIFAR10_LABEL, CIFAR10_MEAN, CIFAR10_PER_CLASS, CIFAR10_STD,
 } from './known.js';
 import { nonEmpty, resolveCacheDir } from './locate.js';
-import type { LoadOptions } from './registry.js';
+import type { LoadOptions } from './load-options.js';
 import { directorySource, tarSource, type FileSource } from './source.js';
 
 const JPEG_ARCHIVE_NAME = 'cifar10-jpeg.tar.gz';

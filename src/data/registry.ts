@@ -1,28 +1,19 @@
 /**
  * The dataset registry: `loadDataset('mnist' | 'fashion-mnist' | 'cifar10', { split })` finds the
- * files (option `root`, else the dataset's environment variable, else the default location on these
- * machines), reads and checks them, verifies SHA-256 values and returns a uint8 {@link Dataset}.
+ * files (option `root`, else the dataset's environment variable, else the dataset's default location;
+ * CIFAR-10 has none, see docs/datasets.md), reads and checks them, verifies SHA-256 values and returns a uint8 {@link Dataset}.
  */
 import { join } from 'node:path';
 import { pathKind, verifySha256 } from './bytes.js';
 import { loadCifar10 } from './cifar10.js';
-import { checkDataset, checkLabels, type Dataset, type Split } from './dataset.js';
+import { checkDataset, checkLabels, type Dataset } from './dataset.js';
+import type { LoadOptions } from './load-options.js';
 import { DatasetError } from './errors.js';
 import { checkIdxPair, readIdx } from './idx.js';
 import { DATASET_NAMES, FASHION_MNIST, FASHION_MNIST_DEFAULT_DIR, MNIST, type DatasetName, type IdxDatasetSpec } from './known.js';
 import { defaultMnistDir, nonEmpty } from './locate.js';
 
-export interface LoadOptions {
-  split: Split;
-  /** Folder (MNIST, Fashion-MNIST) or folder/archive (CIFAR-10) to read instead of the default. */
-  root?: string;
-  /** Check SHA-256 values / structure against the known release (default true). */
-  verify?: boolean;
-  /** Folder of decoded caches (CIFAR-10 images); default `PQKD_CACHE_DIR` or `~/.cache/pqkd`. */
-  cacheDir?: string;
-  /** Use and write the decoded cache (default true). */
-  cache?: boolean;
-}
+export type { LoadOptions } from './load-options.js';
 
 function checkOptions(name: unknown, options: LoadOptions | undefined): asserts options is LoadOptions {
   if (typeof name !== 'string' || !(DATASET_NAMES as readonly string[]).includes(name)) {

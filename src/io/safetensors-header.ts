@@ -147,7 +147,7 @@ function checkEntry(name: string, value: unknown, dataLength: number, op: string
   }
   const begin = (offsets[0] as number) + 0; // + 0 turns a JSON -0 into 0
   const end = (offsets[1] as number) + 0;
-  const dims = (shape as number[]).map((d) => d + 0);
+  const dims = (shape).map((d) => d + 0);
   const itemSize = SAFETENSORS_ITEM_SIZE[dtype];
   const expectedBytes = dims.reduce((p, d) => p * d, 1) * itemSize; // exact when it could match: end - begin < 2^53
   if (expectedBytes !== end - begin) {
@@ -255,7 +255,7 @@ export function defineOwn<T>(target: Record<string, T>, key: string, value: T): 
 function describeType(v: unknown): string {
   if (v === null) return 'null';
   if (Array.isArray(v)) return 'an array';
-  if (typeof v === 'object') return (v as object).constructor?.name ?? 'an object';
+  if (typeof v === 'object') return (v).constructor?.name ?? 'an object';
   return typeof v;
 }
 

@@ -215,6 +215,6 @@ function show(v: unknown): string {
 
 function describe(v: unknown): string {
   if (v === null) return 'null';
-  if (typeof v === 'object') return (v as object).constructor?.name ?? 'an object';
+  if (typeof v === 'object') return (v).constructor?.name ?? 'an object';
   return typeof v;
 }

@@ -102,7 +102,7 @@ function parseJson(metadata: Record<string, string>, key: string, op: string): u
   try {
     return JSON.parse(metadata[key]!);
   } catch (e) {
-    throw new Error(`${op}: the checkpoint's ${key} metadata is not valid JSON (${(e as Error).message})`);
+    throw new Error(`${op}: the checkpoint's ${key} metadata is not valid JSON (${(e as Error).message})`, { cause: e });
   }
 }
 

@@ -9,6 +9,7 @@
  * Bin lookup: for each group four 256-entry tables map one byte of the mask to that byte's bin bits,
  * so any grouping (contiguous or not) costs four table reads per group per mask.
  */
+import { isArray } from '../tensor/shape.js';
 
 /** The PQKD default grouping: modes 0–7 and modes 8–15. */
 export const DEFAULT_GROUPS: readonly (readonly number[])[] = [
@@ -36,7 +37,7 @@ export interface GroupLayout {
 export type Groups = readonly (readonly number[])[] | GroupLayout;
 
 function isLayout(groups: Groups): groups is GroupLayout {
-  return !Array.isArray(groups) && (groups as GroupLayout).tables !== undefined;
+  return !isArray(groups) && groups.tables !== undefined;
 }
 
 /**
@@ -48,7 +49,7 @@ function isLayout(groups: Groups): groups is GroupLayout {
  */
 export function groupLayout(groups: Groups = DEFAULT_GROUPS): GroupLayout {
   if (isLayout(groups)) return groups;
-  if (!Array.isArray(groups) || groups.length === 0) {
+  if (!isArray(groups) || groups.length === 0) {
     throw new RangeError(`groupLayout: groups must be a non-empty array of mode lists, got ${String(groups)}`);
   }
   const list: Int32Array[] = [];

@@ -191,7 +191,7 @@ export function clickFeature(
     case 'gaussian': {
       const res = groupHistogramFromWeights(clickProbs, layout, out);
       for (let g = 0; g < layout.groups.length; g++) {
-        const half = res.subarray(layout.offsets[g]!, layout.offsets[g]! + layout.bins[g]!);
+        const half = res.subarray(layout.offsets[g], layout.offsets[g]! + layout.bins[g]!);
         gaussianHistogram(half, shots, gen, half);
       }
       return res;

@@ -12,6 +12,7 @@
  *
  * Pure: no Node built-ins, no randomness.
  */
+import { isArray } from '../tensor/shape.js';
 
 /** One measurement (or a seed-mean) at a shot count. `shots` is a positive count or `Infinity`. */
 export interface ShotPoint {
@@ -74,7 +75,7 @@ export function evalShotCurve(fit: Pick<ShotFit, 'yInf' | 'k'>, shots: number): 
  * // fit.yInf ≈ 1, fit.k ≈ 0.4, fit.weightedR2 = 1, fit.weighting === 'equal'
  */
 export function fitShotCurve(points: readonly ShotPoint[], options: ShotFitOptions = {}): ShotFit {
-  if (!Array.isArray(points)) fail('points', 'an array of { shots, y, variance? }', points);
+  if (!isArray(points)) fail('points', 'an array of { shots, y, variance? }', points);
   const includeInfinite = options.includeInfinite ?? false;
   const xs: number[] = [];
   const ys: number[] = [];
@@ -149,7 +150,7 @@ export interface ShotGroup {
  * // [{ shots: 8, mean: 0.6, variance: 0.02, std: 0.141…, n: 2, y: 0.6 }, { shots: Infinity, …, variance: NaN, n: 1 }]
  */
 export function groupBySeeds(points: readonly { shots: number; y: number }[]): (ShotGroup & ShotPoint)[] {
-  if (!Array.isArray(points)) throw new RangeError(`groupBySeeds: points: expected an array of { shots, y }, got ${JSON.stringify(points)}`);
+  if (!isArray(points)) throw new RangeError(`groupBySeeds: points: expected an array of { shots, y }, got ${JSON.stringify(points)}`);
   const groups = new Map<number, number[]>();
   points.forEach((p, i) => {
     checkShots('groupBySeeds', `points[${i}]`, p?.shots);

@@ -65,13 +65,13 @@ function inferNested(data: NestedArray, op: string): { shape: number[]; flat: nu
 function fromFlat(values: ArrayLike<number>, shape: readonly number[], dtype: DType): Tensor {
   const out = allocate(dtype, values.length);
   if (dtype === 'bool') for (let i = 0; i < values.length; i++) out[i] = values[i] ? 1 : 0;
-  else out.set(values as ArrayLike<number>);
+  else out.set(values);
   return Tensor.fromData(out, shape, dtype);
 }
 
 function reshapeFlat(t: Tensor, opts: TensorOptions | undefined, op: string): Tensor {
   if (opts?.shape === undefined) return t;
-  const shape = checkShape(opts.shape as unknown, op, 'options.shape');
+  const shape = checkShape(opts.shape, op, 'options.shape');
   if (numelOf(shape) !== t.numel()) {
     throw new RangeError(`${op}: options.shape ${shapeToString(shape)} needs ${numelOf(shape)} elements, data has ${t.numel()}`);
   }
@@ -122,7 +122,7 @@ export const tensor: TensorFn = typed('tensor', {
  * @example fromTypedArray(new Float32Array(6), [2, 3]).shape // [2, 3]
  */
 export function fromTypedArray(data: TypedArray, shape: readonly number[]): Tensor {
-  return Tensor.fromData(data, checkShape(shape as unknown, 'fromTypedArray'), dtypeOfArray(data));
+  return Tensor.fromData(data, checkShape(shape, 'fromTypedArray'), dtypeOfArray(data));
 }
 
 /**
@@ -130,7 +130,7 @@ export function fromTypedArray(data: TypedArray, shape: readonly number[]): Tens
  * @example full([2, 2], 7).toArray() // [[7, 7], [7, 7]]
  */
 export function full(shape: readonly number[], value: number, options?: CreateOptions): Tensor {
-  const s = checkShape(shape as unknown, 'full');
+  const s = checkShape(shape, 'full');
   const dtype = dtypeOption(options, DEFAULT_DTYPE, 'full');
   const data = allocate(dtype, numelOf(s));
   if (value !== 0) data.fill(dtype === 'bool' ? (value ? 1 : 0) : value);
@@ -211,7 +211,7 @@ export function eye(n: number, m: number = n, options?: CreateOptions): Tensor {
 
 function requireGenerator(options: RandomOptions | undefined, op: string): Generator {
   const g = options?.generator;
-  if (!g || typeof (g as Generator).uniform !== 'function') {
+  if (!g || typeof (g).uniform !== 'function') {
     throw new TypeError(`${op}: options.generator is required (pqkd has no global random state)`);
   }
   return g;

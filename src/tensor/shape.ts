@@ -109,3 +109,12 @@ export function sameShape(a: Shape, b: Shape): boolean {
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
 }
+
+/**
+ * `Array.isArray` as a type guard that keeps the element type: on a `readonly T[]` argument the
+ * built-in narrows to `any[]`, which hides every later mistake from the type checker.
+ * @example isArray([1, 2]) // true
+ */
+export function isArray(value: unknown): value is readonly unknown[] {
+  return Array.isArray(value);
+}

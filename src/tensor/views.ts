@@ -11,6 +11,7 @@ import {
   normalizeDim,
   numelOf,
   shapeToString,
+  isArray,
 } from './shape.js';
 import { Storage } from './storage.js';
 import { Tensor } from './tensor.js';
@@ -21,7 +22,7 @@ function makeView(x: Tensor, shape: number[], strides: number[], offset: number)
 
 /** Resolves one `-1` entry and checks the element count. */
 export function inferShape(x: Tensor, shape: readonly number[], op: string): number[] {
-  if (!Array.isArray(shape)) throw new TypeError(`${op}: shape must be an array, got ${describe(shape)}`);
+  if (!isArray(shape)) throw new TypeError(`${op}: shape must be an array, got ${describe(shape)}`);
   const out = [...shape];
   let infer = -1;
   let known = 1;
@@ -64,7 +65,7 @@ export function reshape(x: Tensor, shape: readonly number[]): Tensor {
 
 /** Reorders dims (`torch.permute`). */
 export function permute(x: Tensor, dims: readonly number[]): Tensor {
-  if (!Array.isArray(dims) || dims.length !== x.ndim) {
+  if (!isArray(dims) || dims.length !== x.ndim) {
     throw new RangeError(`permute: dims ${describe(dims)} must list each of the ${x.ndim} dims of shape ${shapeToString(x.shape)} once`);
   }
   const seen = new Set<number>();
@@ -88,12 +89,12 @@ export function transpose(x: Tensor, dim0: number, dim1: number): Tensor {
 
 /** Broadcast view to a larger shape, −1 keeps a size (`torch.Tensor.expand`); strides 0 on new dims. */
 export function expand(x: Tensor, shape: readonly number[]): Tensor {
-  if (!Array.isArray(shape) || shape.length < x.ndim) {
+  if (!isArray(shape) || shape.length < x.ndim) {
     throw new RangeError(`expand: target ${describe(shape)} must have at least ${x.ndim} dims for shape ${shapeToString(x.shape)}`);
   }
   const off = shape.length - x.ndim;
   const target = shape.map((s, i) => (s === -1 && i >= off ? x.shape[i - off]! : s));
-  checkShape(target as unknown, 'expand');
+  checkShape(target, 'expand');
   return makeView(x, target, broadcastStrides(x.shape, x.strides, target, 'expand'), x.offset);
 }
 

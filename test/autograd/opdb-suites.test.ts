@@ -29,7 +29,7 @@ function forEachEntry(suite: Suite, body: (entry: OpInfo) => (c: OpCase) => void
           try {
             check(c);
           } catch (e) {
-            throw new Error(`${c.label}: ${(e as Error).message}`);
+            throw new Error(`${c.label}: ${(e as Error).message}`, { cause: e });
           }
         }),
         { numRuns: RUNS },

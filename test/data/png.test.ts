@@ -11,10 +11,10 @@ const DEPTHS = { 0: [1, 2, 4, 8, 16], 2: [8, 16], 3: [1, 2, 4, 8], 4: [8, 16], 6
 
 const pngSpec: fc.Arbitrary<PngSpec> = fc
   .record({
-    colorType: fc.constantFrom(0, 2, 3, 4, 6) as fc.Arbitrary<PngSpec['colorType']>,
+    colorType: fc.constantFrom<PngSpec['colorType']>(0, 2, 3, 4, 6),
     width: fc.integer({ min: 1, max: 11 }),
     height: fc.integer({ min: 1, max: 11 }),
-    interlace: fc.constantFrom(0, 1) as fc.Arbitrary<0 | 1>,
+    interlace: fc.constantFrom<0 | 1>(0, 1),
     filters: fc.array(fc.integer({ min: 0, max: 4 }), { minLength: 1, maxLength: 6 }),
     depthPick: fc.nat(),
     seed: fc.uint8Array({ minLength: 32, maxLength: 32 }),
@@ -23,7 +23,7 @@ const pngSpec: fc.Arbitrary<PngSpec> = fc
   })
   .map(({ colorType, width, height, interlace, filters, depthPick, seed, smallRange }) => {
     const depths = DEPTHS[colorType];
-    const depth = depths[depthPick % depths.length]! as PngSpec['depth'];
+    const depth = depths[depthPick % depths.length]!;
     const ch = PNG_CHANNELS[colorType];
     const max = colorType === 3 ? Math.min(2 ** depth, 5) - 1 : smallRange ? Math.min(3, 2 ** depth - 1) : 2 ** depth - 1;
     const samples = Array.from({ length: width * height * ch }, (_, i) => ((seed[i % 32]! * 257 + i * 40503) >>> 0) % (max + 1));

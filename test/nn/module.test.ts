@@ -98,7 +98,7 @@ describe('Module registration and traversal', () => {
     const m = new Bad();
     expect(() => m.registerParameter('a.b', new Parameter(zeros([1])))).toThrow(/Bad.registerParameter: name must be a non-empty string without '.'/);
     expect(() => m.registerParameter('', null)).toThrow(/non-empty/);
-    expect(() => m.registerParameter('w', zeros([1]) as Parameter)).toThrow(/'w' must be a Parameter or null, got Tensor/);
+    expect(() => m.registerParameter('w', zeros([1]))).toThrow(/'w' must be a Parameter or null, got Tensor/);
     expect(() => m.registerBuffer('b', new Parameter(zeros([1])))).toThrow(/is a Parameter; use registerParameter/);
     expect(() => m.registerModule('c', {} as Module)).toThrow(/'c' must be a Module/);
     m.registerBuffer('x', zeros([1]));

@@ -68,7 +68,7 @@ describe('PQKD distillation on a real MNIST slice (5,000 images, 1 epoch)', () =
     const { images } = new DataLoader(data.dataset, { batchSize: 64, indices: data.val }).batch(0, 0);
     const [x, y] = noGrad(() => [a.model.forward(images).contiguousData(), compiled.forward(images).contiguousData()]);
     let worst = 0;
-    for (let i = 0; i < x!.length; i++) worst = Math.max(worst, Math.abs(x![i]! - y![i]!));
+    for (let i = 0; i < x.length; i++) worst = Math.max(worst, Math.abs(x[i]! - y[i]!));
     expect(worst).toBeLessThan(1e-5);
   });
 

@@ -3,7 +3,7 @@
  * composite unsqueeze + concat. Reference: torch.cat, torch.stack. @example concat([a, b], 1)
  */
 import { concat as concatRaw } from '../../tensor/ops/structure.js';
-import { normalizeDim, describe } from '../../tensor/shape.js';
+import { normalizeDim, describe, isArray } from '../../tensor/shape.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { narrow } from '../../tensor/views.js';
 import { defineOp } from '../define-op.js';
@@ -25,12 +25,12 @@ const concatOp = defineOp<{ dim: number }>({
 });
 
 export function concat(tensors: readonly Tensor[], dim = 0): Tensor {
-  if (!Array.isArray(tensors)) throw new TypeError(`concat: expected a list of tensors, got ${describe(tensors)}`);
+  if (!isArray(tensors)) throw new TypeError(`concat: expected a list of tensors, got ${describe(tensors)}`);
   return concatOp(tensors, { dim });
 }
 
 export function stack(tensors: readonly Tensor[], dim = 0): Tensor {
-  if (!Array.isArray(tensors) || tensors.length === 0) throw new RangeError(`stack: expected a non-empty list of tensors, got ${describe(tensors)}`);
+  if (!isArray(tensors) || tensors.length === 0) throw new RangeError(`stack: expected a non-empty list of tensors, got ${describe(tensors)}`);
   const first = tensors[0]!;
   if (!(first instanceof Tensor)) throw new TypeError(`stack: tensors[0] must be a Tensor, got ${describe(first)}`);
   const d = normalizeDim(dim, first.ndim + 1, 'stack');

@@ -74,7 +74,7 @@ export async function sweepCommand(argv: string[], ctx: CommandContext): Promise
   const configs = cartesian(axes).map((overrides) => {
     let config: PqkdConfig;
     try {
-      config = buildConfig({}, [], mergeDeep(base as unknown as Record<string, unknown>, nest(overrides)) as never);
+      config = buildConfig({}, [], mergeDeep(base as unknown as Record<string, unknown>, nest(overrides)));
     } catch (error) {
       throw new CliError(`--grid: job ${JSON.stringify(overrides)}: ${(error as Error).message}`);
     }

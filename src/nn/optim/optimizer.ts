@@ -45,7 +45,7 @@ export function checkHyper(op: string, name: string, value: unknown, min: number
     const range = `${openMin ? '(' : '['}${min}, ${max === Infinity ? '∞)' : `${max}]`}`;
     throw new RangeError(`${op}: ${name} must be a finite number in ${range}, got ${describe(value)}`);
   }
-  return value as number;
+  return value;
 }
 
 function copyTensor(t: Tensor): Tensor {

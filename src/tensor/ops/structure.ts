@@ -5,7 +5,7 @@
  */
 import { promoteTypes, type DType } from '../dtype.js';
 import { copyStrided } from '../kernels/strided.js';
-import { broadcastStrides, describe, normalizeDim, shapeToString } from '../shape.js';
+import { broadcastStrides, describe, isArray, normalizeDim, shapeToString } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { narrow, unsqueeze } from '../views.js';
 
@@ -19,7 +19,7 @@ export function assignInto(dst: Tensor, src: Tensor): void {
 }
 
 function checkList(tensors: readonly Tensor[], op: string): void {
-  if (!Array.isArray(tensors) || tensors.length === 0) throw new RangeError(`${op}: expected a non-empty list of tensors, got ${describe(tensors)}`);
+  if (!isArray(tensors) || tensors.length === 0) throw new RangeError(`${op}: expected a non-empty list of tensors, got ${describe(tensors)}`);
   tensors.forEach((t, i) => {
     if (!(t instanceof Tensor)) throw new TypeError(`${op}: tensors[${i}] must be a Tensor, got ${describe(t)}`);
   });
@@ -82,7 +82,7 @@ export function pad(x: Tensor, padding: readonly number[], options: PadOptions =
   if (options.mode !== undefined && options.mode !== 'constant') {
     throw new RangeError(`pad: mode must be 'constant', got ${describe(options.mode)}`);
   }
-  if (!Array.isArray(padding) || padding.length % 2 !== 0 || padding.length / 2 > x.ndim) {
+  if (!isArray(padding) || padding.length % 2 !== 0 || padding.length / 2 > x.ndim) {
     throw new RangeError(`pad: padding must have an even length of at most 2·ndim = ${2 * x.ndim}, got ${describe(padding)}`);
   }
   padding.forEach((p, i) => {

@@ -161,6 +161,7 @@ export function runTasks(tasks: readonly KernelTask[]): void {
       firstError ??= err;
     }
   }
+  // eslint-disable-next-line @typescript-eslint/only-throw-error -- re-throws the first task error exactly as it was caught
   if (firstError !== null) throw firstError;
 }
 

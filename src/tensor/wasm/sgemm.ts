@@ -186,5 +186,5 @@ function checkOperand(name: string, ldName: string, data: Float32Array, offset: 
 }
 
 function describe(x: unknown): string {
-  return x === null ? 'null' : typeof x === 'object' ? (x as object).constructor.name : typeof x;
+  return x === null ? 'null' : typeof x === 'object' ? (x).constructor.name : typeof x;
 }

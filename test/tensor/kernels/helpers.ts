@@ -19,7 +19,7 @@ export function makeArray(dtype: FloatDTypeName, n: number): FloatArray {
 }
 
 export function absOf(a: ArrayLike<number>): Float64Array {
-  return Float64Array.from(a as ArrayLike<number>, Math.abs);
+  return Float64Array.from(a, Math.abs);
 }
 
 /**
