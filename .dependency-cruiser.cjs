@@ -2,14 +2,15 @@
  * Layer rules of src/ (docs/engine.md, "Layout and layering"), checked by `npm run lint:deps`
  * (part of `npm run lint`). Imports point down only:
  *
- *   tensor  <-  autograd  <-  nn  <-  pqkd  <-  cli
+ *   tensor  <-  autograd  <-  nn  <-  pqkd  <-  export  <-  cli
  *     ^  ^---- io <------------'       ^
  *     |--- photonics ------------------'
- *     '--- data <--------------------------  cli
+ *     '--- data <------------------------------------------  cli
  *
  * - src/tensor imports nothing above it; src/autograd and src/io only tensor; src/nn tensor,
- *   autograd and io; src/photonics only tensor; src/pqkd everything but data and cli; src/data only
- *   tensor; src/cli anything. src/index.ts (the browser-safe library) does not import data or cli.
+ *   autograd and io; src/photonics only tensor; src/pqkd everything but export, data and cli;
+ *   src/export (ONNX / state-dict export) everything but data and cli; src/data only tensor;
+ *   src/cli anything. src/index.ts (the browser-safe library) does not import data or cli.
  *   One explicit exception: the pqkd trainers batch data with `DataLoader`, so src/pqkd may import
  *   the in-memory, browser-safe part of src/data (DATA_IN_MEMORY below), which is held to the
  *   browser-safe rules too. (Moving those modules below pqkd would remove the exception.)
@@ -33,13 +34,14 @@ const RUNTIME = { dependencyTypesNot: ['type-only'] };
 
 /** from-layer -> the src layers it must not import. */
 const forbiddenAbove = {
-  tensor: ['autograd', 'io', 'nn', 'photonics', 'pqkd', 'data', 'cli'],
-  autograd: ['io', 'nn', 'photonics', 'pqkd', 'data', 'cli'],
-  io: ['autograd', 'nn', 'photonics', 'pqkd', 'data', 'cli'],
-  nn: ['photonics', 'pqkd', 'data', 'cli'],
-  photonics: ['autograd', 'io', 'nn', 'pqkd', 'data', 'cli'],
-  pqkd: ['data', 'cli'],
-  data: ['autograd', 'io', 'nn', 'photonics', 'pqkd', 'cli'],
+  tensor: ['autograd', 'io', 'nn', 'photonics', 'pqkd', 'export', 'data', 'cli'],
+  autograd: ['io', 'nn', 'photonics', 'pqkd', 'export', 'data', 'cli'],
+  io: ['autograd', 'nn', 'photonics', 'pqkd', 'export', 'data', 'cli'],
+  nn: ['photonics', 'pqkd', 'export', 'data', 'cli'],
+  photonics: ['autograd', 'io', 'nn', 'pqkd', 'export', 'data', 'cli'],
+  pqkd: ['export', 'data', 'cli'],
+  export: ['data', 'cli'],
+  data: ['autograd', 'io', 'nn', 'photonics', 'pqkd', 'export', 'cli'],
 };
 
 module.exports = {

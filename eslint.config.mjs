@@ -14,12 +14,13 @@ const OVER_BUDGET = {
   'test/opdb.ts': 389, // the op table: one entry per op, grows with the ops (split by op family)
   'test/tensor/random.test.ts': 350, // Threefry known-answer vectors and the generator's API
   'test/tensor/wasm/builder.test.ts': 313, // WebAssembly module builder, byte-level cases
-  'src/photonics/spsa.ts': 313, // moves out of src/photonics with the feature-source work (issue 16)
+  'src/pqkd/optim/spsa.ts': 313, // SPSA with its options, calibration and state
+  'src/pqkd/sources/controls.ts': 307, // the classical attribution controls
   'test/autograd/functional.test.ts': 304, // composites: losses, batch norm, dropout, dictionary conv
 };
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', '.cache/**', 'runs/**', 'bench/results/**', 'test/lint/fixtures/**', '**/*.d.ts'] },
+  { ignores: ['dist/**', 'node_modules/**', '.cache/**', 'runs/**', 'bench/results/**', 'test/lint/fixtures/**', 'src/export/onnx-schema/**', '**/*.d.ts'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

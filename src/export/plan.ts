@@ -20,6 +20,7 @@ import { PqkdNet } from '../pqkd/models.js';
 import { pairOption } from '../tensor/kernels/conv2d-geometry.js';
 import { poolOutputSize } from '../tensor/kernels/pool2d-geometry.js';
 import type { Tensor } from '../tensor/tensor.js';
+import { isArray } from '../tensor/shape.js';
 import { ExportError } from './errors.js';
 
 /** A float32 weight with its state_dict name and shape. */
@@ -64,7 +65,7 @@ function shapeText(s: readonly number[]): string {
  * (a finished run's export feature); it is compiled into its dense network first.
  */
 export function exportPlan(model: Module, inputShape: readonly number[]): ExportPlan {
-  if (!Array.isArray(inputShape) || inputShape.length < 1 || !inputShape.every((d) => Number.isSafeInteger(d) && d >= 1)) {
+  if (!isArray(inputShape) || inputShape.length < 1 || !inputShape.every((d) => Number.isSafeInteger(d) && d >= 1)) {
     throw new ExportError(`export: inputShape must be a list of positive integers without the batch dim (e.g. [1, 28, 28]), got ${JSON.stringify(inputShape)}`);
   }
   const steps: ExportStep[] = [];

@@ -141,7 +141,7 @@ describe('pqkd export RUN --format safetensors', () => {
       exportFile(['--format', 'safetensors', '--model', which, '--out', out]);
       const model = which === 'student' ? loadFinishedStudent(new RunDir(run)) : loadRunTeacher(new RunDir(run));
       const want = pqkdForward(model, images);
-      writeFileSync(join(dir, 'images.f32'), images.contiguousData() as Float32Array);
+      writeFileSync(join(dir, 'images.f32'), images.contiguousData());
       writeFileSync(join(dir, 'logits.f32'), want);
       const r = spawnSync(PYTHON, [resolve(import.meta.dirname, 'torch_check.py'), out, join(dir, 'images.f32'), join(dir, 'logits.f32'), '8'], { encoding: 'utf8', timeout: 120_000 });
       expect(r.stderr).toBe('');

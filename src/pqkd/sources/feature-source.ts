@@ -98,9 +98,11 @@ export function defineSource(parts: SourceParts): FeatureSource {
     scale: p.scale,
     ...(parts.trainedBy ? { trainedBy: parts.trainedBy } : {}),
     initialParams: (gen) => p.initial(gen),
+    /* eslint-disable @typescript-eslint/unbound-method -- parts are plain objects of functions (no `this`) */
     sample: parts.sample,
     spsaSample: parts.spsaSample ?? parts.sample,
     exact: parts.exact ?? (() => null),
+    /* eslint-enable @typescript-eslint/unbound-method */
   };
 }
 
