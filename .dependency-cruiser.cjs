@@ -14,9 +14,9 @@
  *   One explicit exception: the pqkd trainers batch data with `DataLoader`, so src/pqkd may import
  *   the in-memory, browser-safe part of src/data (DATA_IN_MEMORY below), which is held to the
  *   browser-safe rules too. (Moving those modules below pqkd would remove the exception.)
- * - No import cycles anywhere in src. Cycles inside src/tensor (kernels <-> parallel <-> wasm) are
- *   reported as warnings until the kernel dispatch layer lands (issue 16); then TENSOR_CYCLES_WARN
- *   goes to false and they are errors like every other cycle.
+ * - No import cycles anywhere in src, and src/tensor/kernels import nothing from parallel/ or wasm/.
+ *   (TENSOR_CYCLES_WARN = true would demote those two to warnings inside src/tensor; it is false since
+ *   the kernel dispatch layer landed, and should stay so.)
  * - src/tensor … src/pqkd (and src/index.ts) import no Node built-in at run time (they run in
  *   browsers); type-only imports are erased and allowed.
  * - The engine core (tensor, autograd, nn, io, photonics, pqkd) imports no npm package except
@@ -28,7 +28,7 @@
  */
 const layer = (name) => `^src/${name}/`;
 const DATA_IN_MEMORY = '^src/data/(dataset|loader|augment|normalise|splits|errors)\\.ts$';
-const TENSOR_CYCLES_WARN = true;
+const TENSOR_CYCLES_WARN = false; // the dispatch layer landed: cycles in src/tensor are errors too
 const BROWSER_SAFE = `^src/((tensor|autograd|io|nn|photonics|pqkd)/|index\\.ts$)|${DATA_IN_MEMORY}`;
 const RUNTIME = { dependencyTypesNot: ['type-only'] };
 

@@ -22,7 +22,7 @@ const SVG_NS = 'http://www.w3.org/2000/svg';
 
 /** An SVG element with attributes and children. */
 export function s(tag: string, attrs: Attrs = {}, ...children: Child[]): SVGElement {
-  const node = document.createElementNS(SVG_NS, tag) as SVGElement;
+  const node = document.createElementNS(SVG_NS, tag);
   setAttrs(node, attrs);
   for (const c of children) if (c !== null && c !== undefined && c !== false) node.append(c);
   return node;
@@ -89,7 +89,8 @@ export function lineChart(series: Series[], o: ChartOptions): SVGElement {
   const W = o.width ?? 460, H = o.height ?? 220, L = 52, R = 12, T = 12, B = 38;
   const xs = series.flatMap((sr) => Array.from(sr.x)).filter((v) => Number.isFinite(v) && (!o.xLog || v > 0));
   const ys = series.flatMap((sr) => Array.from(sr.y)).filter((v) => Number.isFinite(v) && (!o.yLog || v > 0));
-  let [x0, x1] = xs.length ? [Math.min(...xs), Math.max(...xs)] : [0, 1];
+  const [x0, xMax] = xs.length ? [Math.min(...xs), Math.max(...xs)] : [0, 1];
+  let x1 = xMax;
   let [y0, y1] = ys.length ? [o.yMin ?? Math.min(...ys), o.yMax ?? Math.max(...ys)] : [0, 1];
   if (x1 === x0) x1 = x0 + 1;
   if (y1 === y0) { y1 += o.yLog ? y1 : 1; y0 -= o.yLog ? y0 / 2 : 0; }

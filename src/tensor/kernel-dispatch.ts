@@ -257,7 +257,7 @@ export function unaryElementwise(
   const n = numel(shape);
   const simd = contiguous && op === 'relu' && x instanceof Float32Array && out instanceof Float32Array && kernelsMode() === 'simd';
   if (contiguous && threadsForBandwidth(n, n, [x, out])) unaryParallel(op, { data: x, offset: xOffset }, out, n, simd);
-  else if (simd) reluSimd(x as Float32Array, xOffset, out as Float32Array, n);
+  else if (simd) reluSimd(x, xOffset, out, n);
   else unaryKernel(op, x, xOffset, xStrides, shape, out);
 }
 
@@ -278,6 +278,6 @@ export function binaryElementwise(
   const simd = flat && op === 'reluGrad' && a instanceof Float32Array && b instanceof Float32Array && out instanceof Float32Array &&
     kernelsMode() === 'simd';
   if (flat && threadsForBandwidth(n, n, [a, b, out])) binaryParallel(op, { data: a, offset: aOffset }, { data: b, offset: bOffset }, out, n, simd);
-  else if (simd) reluGradSimd(a as Float32Array, aOffset, b as Float32Array, bOffset, out as Float32Array, n);
+  else if (simd) reluGradSimd(a, aOffset, b, bOffset, out, n);
   else binaryKernel(op, a, aOffset, aStrides, b, bOffset, bStrides, shape, out);
 }

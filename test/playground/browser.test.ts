@@ -74,9 +74,9 @@ describe.skipIf(skip)('playground in Chromium', () => {
     expect(notes.map((n) => n.id)).toEqual(expect.arrayContaining(['gemm', 'conv2d', 'slos', 'clifford']));
     for (const n of notes) {
       expect(n.comment.length, `${n.id} comment`).toBeGreaterThan(40);
-      const response = await page.request.get(new URL(n.href!, url).href);
-      expect(response.status(), n.href!).toBe(200);
-      expect(await response.text()).toContain(n.comment.split('\n')[0]!);
+      const response = await page.request.get(new URL(n.href, url).href);
+      expect(response.status(), n.href).toBe(200);
+      expect(await response.text()).toContain(n.comment.split('\n')[0]);
     }
     await page.locator('#circuit').screenshot({ path: join(ARTIFACTS, 'circuit.png') });
     await page.locator('#feature').screenshot({ path: join(ARTIFACTS, 'feature.png') });
