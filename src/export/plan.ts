@@ -56,10 +56,6 @@ function weight(t: Tensor, name: string, path: string): NamedWeight {
   return { name, shape: [...t.shape], data: Float32Array.from(t.contiguousData() as Float32Array) };
 }
 
-function shapeText(s: readonly number[]): string {
-  return `[${s.join(', ')}]`;
-}
-
 /**
  * The plan of `model` for inputs [N, ...inputShape]. A PqkdNet student must have its feature set
  * (a finished run's export feature); it is compiled into its dense network first.
@@ -147,5 +143,3 @@ export function exportPlan(model: Module, inputShape: readonly number[]): Export
   if (steps.length === 0) throw new ExportError('export: the model has no layers');
   return { inputShape: [...inputShape], steps, outputShape: shape };
 }
-
-export { shapeText };

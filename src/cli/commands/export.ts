@@ -111,13 +111,13 @@ export async function exportCommand(argv: string[], ctx: CommandContext): Promis
   const out = resolve(typeof flags.out === 'string' ? flags.out : run.file(flags.format === 'onnx' ? `${which}.onnx` : `${which}.torch.safetensors`));
   if (!existsSync(dirname(out))) throw new CliError(`--out: cannot write ${out}: directory ${dirname(out)} does not exist`);
   const normalisation = runNormalisation(manifest);
-  const metadata = { 'pqkd.run': manifest.config.dataset, 'pqkd.model': which, 'pqkd.seed': String(manifest.config.seed), 'pqkd.git_commit': manifest.gitCommit ?? 'unknown' };
+  const metadata = { 'pqkd.dataset': manifest.config.dataset, 'pqkd.model': which, 'pqkd.seed': String(manifest.config.seed), 'pqkd.git_commit': manifest.gitCommit ?? 'unknown' };
   let bytes: Uint8Array;
   try {
     bytes = flags.format === 'onnx'
       ? exportOnnx(model, {
           batch, batchNorm: (flags['batch-norm'] as 'fold' | 'keep' | undefined) ?? 'fold', normalisation, metadata,
-          docString: `${model.spec.name}: the ${which === 'student' ? 'compiled PQKD student (dictionary convs with the frozen photonic feature, as dense convs)' : 'teacher CNN'} of ${run.path}, trained on ${manifest.config.dataset}; input ${JSON.stringify(normalisation)}-normalised NCHW float32 images, output logits`,
+          docString: `${model.spec.name}: the ${which === 'student' ? 'compiled PQKD student (dictionary convs with the frozen photonic feature, as dense convs)' : 'teacher CNN'} of a pqkd run on ${manifest.config.dataset} (seed ${manifest.config.seed}). Input: NCHW float32 images normalised per channel as (pixel/255 - mean)/std with mean ${JSON.stringify(normalisation.mean)}, std ${JSON.stringify(normalisation.std)}. Output: logits.`,
         })
       : exportTorchStateDict(model, { normalisation, metadata });
   } catch (error) {
