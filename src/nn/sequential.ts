@@ -2,6 +2,7 @@
  * `Sequential`: applies its modules in order (torch.nn.Sequential). Children are named "0", "1", …,
  * so parameters read "0.weight", "3.bias", … as in PyTorch.
  */
+import { isGradEnabled } from '../autograd/grad-mode.js';
 import { describe } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { Module } from './module.js';
@@ -43,9 +44,20 @@ export class Sequential extends Module {
     return this.children()[Symbol.iterator]();
   }
 
+  /**
+   * Applies the modules in order. Inference (eval mode under `noGrad`) records no graph, so nothing
+   * can need an intermediate activation once the next module has consumed it: each one goes back to
+   * the storage pool right away (unless the next output is a view of it, as after `Flatten`), and a
+   * steady-state inference forward takes its buffers from the pool instead of allocating.
+   */
   forward(input: Tensor): Tensor {
+    const releaseIntermediates = !this.training && !isGradEnabled();
     let x = input;
-    for (const m of this.children()) x = m.forward(x);
+    for (const m of this.children()) {
+      const y = m.forward(x);
+      if (releaseIntermediates && x !== input && y.storage !== x.storage) x.storage.release();
+      x = y;
+    }
     return x;
   }
 }

@@ -146,6 +146,9 @@ function writeBack(
       for (let j = 0; j < cols; j++) c[cRow + j] = scratch[sRow + j]!; // short rows: cheaper than subarray
     } else if (beta === 0) {
       for (let j = 0; j < cols; j++) c[cRow + j] = alpha * scratch[sRow + j]!;
+    } else if (alpha === 1 && beta === 1) {
+      // conv forward with the bias pre-stored: the same sum without the two multiplications by 1
+      for (let j = 0; j < cols; j++) c[cRow + j] = scratch[sRow + j]! + c[cRow + j]!;
     } else {
       for (let j = 0; j < cols; j++) c[cRow + j] = alpha * scratch[sRow + j]! + beta * c[cRow + j]!;
     }
