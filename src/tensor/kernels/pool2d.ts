@@ -124,6 +124,10 @@ export function maxPool2dBackwardSerial(g: Pool2dGeometry, gradOut: FloatArray, 
   checkLength('maxPool2dBackward', 'argmax', argmax, g.batch * g.channels * g.outHeight * g.outWidth);
   const HW = g.inHeight * g.inWidth;
   const P = g.outHeight * g.outWidth;
+  if (disjointWindows(g)) {
+    maxPool2dBackwardDisjoint(g, gradOut, argmax, gradInput);
+    return;
+  }
   const acc = acquireScratch('float64', HW);
   try {
     for (let plane = 0; plane < g.batch * g.channels; plane++) {
@@ -140,6 +144,33 @@ export function maxPool2dBackwardSerial(g: Pool2dGeometry, gradOut: FloatArray, 
     }
   } finally {
     releaseScratch(acc);
+  }
+}
+
+/** True when no two pooling windows share an input element (stride ≥ the dilated window, per axis). */
+function disjointWindows(g: Pool2dGeometry): boolean {
+  return g.strideH >= (g.kernelHeight - 1) * g.dilationH + 1 && g.strideW >= (g.kernelWidth - 1) * g.dilationW + 1;
+}
+
+/**
+ * `maxPool2dBackwardSerial` when windows are disjoint (the common 2×2 / stride 2): every input
+ * element receives at most one dy from a forward's argmax, so the float64 accumulator plane is not
+ * needed: dx ← 0, then dx[argmax] += dy, i.e. 0 + dy, the same double sum the accumulator forms
+ * (−0 becomes +0). Indices repeated by a caller would be summed in float32 instead of float64.
+ */
+function maxPool2dBackwardDisjoint(g: Pool2dGeometry, gradOut: FloatArray, argmax: Int32Array, gradInput: FloatArray): void {
+  const HW = g.inHeight * g.inWidth;
+  const P = g.outHeight * g.outWidth;
+  gradInput.fill(0, 0, g.batch * g.channels * HW);
+  for (let plane = 0; plane < g.batch * g.channels; plane++) {
+    const yPlane = plane * P;
+    const xPlane = plane * HW;
+    for (let q = 0; q < P; q++) {
+      const i = argmax[yPlane + q]!;
+      if (i < 0) continue;
+      if (i >= HW) throw new RangeError(`maxPool2dBackward: argmax ${i} at output ${yPlane + q} is outside the ${g.inHeight}x${g.inWidth} plane`);
+      gradInput[xPlane + i] = gradInput[xPlane + i]! + gradOut[yPlane + q]!; // 0 + dy: at most once per element from a forward argmax
+    }
   }
 }
 

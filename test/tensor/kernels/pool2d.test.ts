@@ -79,6 +79,14 @@ describe('maxPool2d', () => {
     }), { numRuns: 300, seed: 505 });
   });
 
+  it('backward over disjoint 2×2 windows writes 0 + dy at the argmax (−0 gives +0, NaN passes) and +0 elsewhere', () => {
+    const g = pool2dGeometry([1, 1, 2, 4], { kernelSize: 2 }, 'maxPool2d');
+    const dx = new Float32Array(8).fill(NaN);
+    maxPool2dBackward(g, new Float32Array([-0, NaN]), new Int32Array([5, 2]), dx);
+    expect(Array.from(dx)).toEqual([0, 0, NaN, 0, 0, 0, 0, 0]);
+    expect(Object.is(dx[5], 0)).toBe(true); // 0 + (−0) = +0, as the float64 accumulator gave
+  });
+
   it('propagates NaN and breaks ties toward the first element', () => {
     const g = pool2dGeometry([1, 1, 2, 2], { kernelSize: 2 }, 'maxPool2d');
     const out = new Float32Array(1), argmax = new Int32Array(1);
