@@ -7,6 +7,7 @@
  * storage pool (storage-pool.ts) and puts large arrays on SharedArrayBuffers when threads are on.
  */
 import type { DType, DTypeToArray, TypedArray } from './dtype.js';
+import { noteSharedAllocation } from './parallel/shared-gc.js';
 import { getNumThreads, threadsSupported } from './parallel/threads.js';
 import { POOL_MIN_ELEMENTS, releaseStorageArray, takeStorageArray } from './storage-pool.js';
 
@@ -68,7 +69,9 @@ function wantShared(n: number): boolean {
 }
 
 function floatBuffer(n: number, bytes: number): ArrayBuffer | SharedArrayBuffer {
-  return wantShared(n) ? new SharedArrayBuffer(n * bytes) : new ArrayBuffer(n * bytes);
+  if (!wantShared(n)) return new ArrayBuffer(n * bytes);
+  noteSharedAllocation(n * bytes); // SABs are not external memory to V8: see parallel/shared-gc.ts
+  return new SharedArrayBuffer(n * bytes);
 }
 
 let freshLargeArrays = 0;

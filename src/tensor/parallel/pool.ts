@@ -20,6 +20,7 @@ import { KERNEL_WORKER_FLAG, isKernelWorkerThread, moduleModule, nodeProcess, ur
 import { executeTask, type KernelTask } from './tasks.js';
 import { kernelsMode, setKernelsMode, type KernelsMode } from '../wasm/support.js';
 import { getNumThreads, setNumThreads, threadsSupported } from './threads.js';
+import { garbageCollector, onSharedCollection } from './shared-gc.js';
 
 export { KERNEL_WORKER_FLAG, isKernelWorkerThread } from './node-builtins.js';
 
@@ -88,6 +89,11 @@ function spawnSlot(): Slot {
 }
 
 let spawnError: string | null = null;
+
+// When the caller collects shared garbage, the workers collect their copies too (shared-gc.ts).
+onSharedCollection(() => {
+  for (const slot of slots) if (isReady(slot)) slot.port.postMessage({ collect: true });
+});
 
 /** Spawns workers up to `count`; a failure is recorded (tasks then run on the caller), not thrown. */
 function ensureSlots(count: number): void {
@@ -224,7 +230,11 @@ function serveIfKernelWorker(): void {
   if (data?.port === undefined || data.ctrl === undefined) return;
   const { port, ctrl } = data;
   setNumThreads(1);
-  port.on('message', (msg: { seq: number; task: KernelTask; kernels: KernelsMode }) => {
+  port.on('message', (msg: { seq: number; task: KernelTask; kernels: KernelsMode } | { collect: true }) => {
+    if ('collect' in msg) {
+      garbageCollector()?.(); // drops this worker's copies of dead shared arrays (shared-gc.ts)
+      return;
+    }
     try {
       setKernelsMode(msg.kernels);
       executeTask(msg.task);
