@@ -153,7 +153,9 @@ function cnnCases(): BenchCase[] {
   };
   const forward = jit((p: CnnParams, xx: np.Array) => cnnForward(p, xx));
   const step = jit((p: CnnParams, xx: np.Array, t: np.Array) => {
-    const [loss, g] = valueAndGrad(crossEntropyLoss)(p, xx, t);
+    const held = {} as CnnParams; // valueAndGrad consumes its arguments; p is still needed for the update
+    for (const name of PARAM_NAMES) held[name] = p[name].ref;
+    const [loss, g] = valueAndGrad(crossEntropyLoss)(held, xx, t);
     const next = {} as CnnParams;
     for (const name of PARAM_NAMES) next[name] = p[name].sub(g[name].mul(0.01));
     return { loss, next };

@@ -39,9 +39,13 @@ async function runCase(c: BenchCase): Promise<BenchRecord | null> {
     throws: true,
   });
   bench.add(`${c.name} [${c.system}]`, c.fn);
-  if (c.setup) await c.setup();
+  // A case that fails (setup check, missing peer feature) is reported and skipped, never fatal.
   try {
+    if (c.setup) await c.setup();
     await bench.run();
+  } catch (err) {
+    console.error(`  ${c.name} [${c.system}] failed: ${err instanceof Error ? err.message : String(err)}`);
+    return null;
   } finally {
     if (c.teardown) await c.teardown();
   }
@@ -128,7 +132,14 @@ async function main(): Promise<void> {
   const records: BenchRecord[] = [];
   const unsupported: Unsupported[] = [];
   for (const file of files) {
-    const mod = (await import(pathToFileURL(join(here, file)).href)) as { suite?: BenchSuite };
+    let mod: { suite?: BenchSuite };
+    try {
+      mod = (await import(pathToFileURL(join(here, file)).href)) as { suite?: BenchSuite };
+    } catch (err) {
+      // e.g. a peer's package missing: that suite is left out, the others still run.
+      console.error(`# ${file}: not loaded (${err instanceof Error ? err.message.split('\n')[0] : String(err)})`);
+      continue;
+    }
     if (!mod.suite) continue;
     unsupported.push(...(mod.suite.unsupported ?? []));
     const cases = (await mod.suite.cases()).filter((c) => filter.test(`${c.name} ${c.system}`));

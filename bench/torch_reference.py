@@ -100,6 +100,69 @@ def train_cases(flops):
     return cases
 
 
+class DictConv(nn.Module):
+    """The student's dictionary convolution as the dense conv it materialises: W = M x_r D, rebuilt
+    from the trainable basis D [R, 3, 3] every call (M [C_out, C_in, R] fixed), then an ordinary 3x3
+    conv, padding 1: the same shapes and FLOPs as pqkd's materialise path. No photonic feature: M does
+    not change between steps (pqkd recomputes it from a fresh feature every step)."""
+
+    def __init__(self, cin, cout, rank):
+        super().__init__()
+        self.basis = nn.Parameter(torch.randn(rank, 3, 3) / 3)
+        self.register_buffer("mixing", torch.randn(cout, cin, rank))
+
+    def forward(self, x):
+        return F.conv2d(x, torch.einsum("oir,rkl->oikl", self.mixing, self.basis), padding=1)
+
+
+def recipe_model(dataset, student, rank=4):
+    """src/pqkd/model-spec.ts: width-32 MNIST CNN or CIFAR-lite; conv (no bias)-BN-ReLU(-pool) blocks;
+    a partial-scope student turns every conv but the first into a dictionary conv."""
+    torch.manual_seed(1)
+    convs = [(1, 32, True), (32, 64, True)] if dataset == "mnist" else \
+        [(3, 32, False), (32, 32, True), (32, 64, False), (64, 64, True), (64, 128, True)]
+    layers = []
+    for i, (cin, cout, pool) in enumerate(convs):
+        conv = DictConv(cin, cout, rank) if student and i > 0 else nn.Conv2d(cin, cout, 3, padding=1, bias=False)
+        layers += [conv, nn.BatchNorm2d(cout), nn.ReLU()] + ([nn.MaxPool2d(2)] if pool else [])
+    if dataset == "mnist":
+        layers += [nn.Flatten(), nn.Linear(3136, 128), nn.ReLU(), nn.Linear(128, 10)]
+    else:
+        layers += [nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(128, 10)]
+    return nn.Sequential(*layers)
+
+
+def distillation_loss(student_logits, teacher_logits, labels, temperature=4.0, alpha=0.7):
+    """(1 - a) CE(z_s, y) + a T^2 KL(softmax(z_t/T) || softmax(z_s/T)), KL batchmean (pqkd's definition)."""
+    kl = F.kl_div(F.log_softmax(student_logits / temperature, 1), F.log_softmax(teacher_logits / temperature, 1),
+                  reduction="batchmean", log_target=True)
+    return (1 - alpha) * F.cross_entropy(student_logits, labels) + alpha * temperature ** 2 * kl
+
+
+def recipe_cases():
+    """bench/recipe.bench.ts: teacher and student steps of the default recipe, batch 128, Adam lr 1e-3."""
+    cases = []
+    for dataset, prefix, shape in (("mnist", "mnist", (128, 1, 28, 28)), ("cifar10", "cifar", (128, 3, 32, 32))):
+        g = torch.Generator().manual_seed(0)
+        x = torch.randn(shape, generator=g)
+        y = torch.randint(0, 10, (128,), generator=g)
+        teacher_logits = torch.randn((128, 10), generator=g)
+        for student in (False, True):
+            model = recipe_model(dataset, student).train()
+            opt = torch.optim.Adam(model.parameters(), lr=1e-3)
+
+            def step(model=model, opt=opt, student=student, x=x, y=y, teacher_logits=teacher_logits):
+                opt.zero_grad()
+                out = model(x)
+                loss = distillation_loss(out, teacher_logits, y) if student else F.cross_entropy(out, y)
+                loss.backward()
+                opt.step()
+                return loss.item()
+
+            cases.append((f"{prefix}_{'student' if student else 'teacher'}_step_b128", step, None))
+    return cases
+
+
 def blas_in_use():
     """Which BLAS library the process mapped (Debian picks it by update-alternatives)."""
     try:
@@ -120,13 +183,17 @@ def main():
     system = spec["system"]
     cases = [(wl["name"], kernel_case(wl), wl["flops"]) for wl in spec["kernels"]]
     cases += train_cases(spec["train"])
+    cases += recipe_cases()
     for name, fn, flops in cases:
         if not pattern.search(f"{name} {system}"):
             continue
         median, samples = timed(fn, spec["time_ms"])
-        record = {"name": name, "system": system, "median_ms": float(f"{median:.4g}"),
-                  "gflops": float(f"{flops / (median * 1e6):.4g}"), "samples": samples,
+        record = {"name": name, "system": system, "median_ms": float(f"{median:.4g}"), "samples": samples,
                   "version": torch.__version__, "blas": blas_in_use()}
+        if flops is not None:
+            record["gflops"] = float(f"{flops / (median * 1e6):.4g}")
+        else:
+            record["images_per_s"] = round(128 / median * 1000)
         print(json.dumps(record), flush=True)
 
 
