@@ -1,22 +1,30 @@
 /**
  * Runs every benchmark suite (`bench/*.bench.ts`, each exporting `suite: BenchSuite`) in one process
  * with tinybench, prints a side-by-side table with ratios against pqkd's 1-thread result, and writes
- * `bench/results/latest.json` (records: name, system, median_ms, gflops, samples, extras) and
- * `bench/results/latest.md`.
+ * `bench/results/latest.json` (`{ meta, records }`; records: name, system, median_ms, gflops, samples,
+ * extras) and `bench/results/latest.md`.
  *
  * When Debian's python3-torch is installed (`apt install python3-torch libopenblas0-pthread`), the same kernel and training
  * workloads also run in PyTorch (bench/torch_reference.py, 1 and 2 threads, systems 'torch' and
  * 'torch-2t') and join the table; otherwise the run says so and goes on.
  *
- * Usage: npm run bench [-- --filter REGEX] [--time MS] [--no-torch]   (PQKD_BENCH_FILTER works too)
+ * Usage: npm run bench [-- --filter REGEX] [--time MS] [--no-torch] [--epoch]   (PQKD_BENCH_FILTER,
+ * PQKD_BENCH_EPOCH=1 work too). `--epoch` adds the full MNIST student epoch (minutes; bench/recipe.bench.ts).
+ * Output: bench/results/latest.{json,md} for a full run, filtered.{json,md} when a filter is given;
+ * the JSON is `{ meta, records }` (bench/results.ts: CPU, Node, kernel paths, load average).
+ * `npm run bench:readme` puts the table of latest.json into README.md (bench/readme.ts).
  * Timing is measured here, never asserted in tests.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Bench } from 'tinybench';
 import type { BenchCase, BenchRecord, BenchSuite } from './harness.js';
+import { COPY_CASE } from './bandwidth.bench.js';
+import { copyMultiples, type BenchResults, type RunMeta } from './results.js';
+import { kernelInfo } from '../src/tensor/kernel-dispatch.js';
 import { KERNEL_WORKLOADS, workloadFlops } from './kernels.bench.js';
 import { FORWARD_FLOPS, STEP_FLOPS } from './train.bench.js';
 
@@ -102,10 +110,11 @@ function torchRecords(): BenchRecord[] {
 type Unsupported = { name: string; system: string; reason: string };
 
 function table(records: BenchRecord[], unsupported: Unsupported[]): string {
-  const systems = [...new Set([...records.map((r) => r.system), ...unsupported.map((u) => u.system)])];
   const names = [...new Set(records.map((r) => r.name))];
-  const header = `| workload | ${systems.map((s) => `${s} ms`).join(' | ')} | ${systems.filter((s) => s !== 'pqkd').map((s) => `${s} ÷ pqkd`).join(' | ')} |`;
-  const sep = `|${'---|'.repeat(1 + systems.length + systems.filter((s) => s !== 'pqkd').length)}`;
+  const systems = [...new Set([...records.map((r) => r.system), ...unsupported.filter((u) => names.includes(u.name)).map((u) => u.system)])];
+  const withCopy = records.some((r) => typeof r.x_copy === 'number');
+  const header = `| workload | ${systems.map((s) => `${s} ms`).join(' | ')} | ${systems.filter((s) => s !== 'pqkd').map((s) => `${s} ÷ pqkd`).join(' | ')} |${withCopy ? ' pqkd × copy |' : ''}`;
+  const sep = `|${'---|'.repeat(1 + systems.length + systems.filter((s) => s !== 'pqkd').length + (withCopy ? 1 : 0))}`;
   const rows = names.map((n) => {
     const byS = new Map(records.filter((r) => r.name === n).map((r) => [r.system, r]));
     const base = byS.get('pqkd');
@@ -121,13 +130,36 @@ function table(records: BenchRecord[], unsupported: Unsupported[]): string {
         const r = byS.get(s);
         return base && r ? `${round(r.median_ms / base.median_ms)}×` : 'n/a';
       });
-    return `| ${n} | ${cells.join(' | ')} | ${ratios.join(' | ')} |`;
+    // Bandwidth rows: pqkd's time per byte ÷ the copy's (bench/bandwidth.bench.ts).
+    const copy = withCopy ? ` ${typeof base?.x_copy === 'number' ? `${base.x_copy}×` : ''} |` : '';
+    return `| ${n} | ${cells.join(' | ')} | ${ratios.join(' | ')} |${copy}`;
   });
   const notes = unsupported.filter((u) => names.includes(u.name)).map((u) => `¹ ${u.system}, ${u.name}: ${u.reason}`);
   return [header, sep, ...rows, '', ...notes].join('\n');
 }
 
+function cpuModel(): string {
+  const model = cpus()[0]?.model.trim();
+  return model !== undefined && model !== '' ? model : 'unknown CPU';
+}
+
+function runMeta(records: readonly BenchRecord[], startLoad: number): RunMeta {
+  const info = kernelInfo();
+  const torch = records.find((r) => r.system === 'torch');
+  return {
+    date: new Date().toISOString(), cpu: cpuModel(), cores: cpus().length, node: process.version, v8: process.versions.v8,
+    kernels: {
+      simd: info.simd, relaxedSimd: info.relaxedSimd, defaultPath: info.path,
+      systemsRun: [...new Set(records.map((r) => r.system))],
+    },
+    loadAverage: { start: round(startLoad), end: round(loadavg()[0]!) },
+    filter: filter.source,
+    ...(torch ? { torch: `${String(torch.version)} (BLAS ${String(torch.blas)})` } : {}),
+  };
+}
+
 async function main(): Promise<void> {
+  const startLoad = loadavg()[0]!;
   const files = readdirSync(here).filter((f) => f.endsWith('.bench.ts')).sort();
   const records: BenchRecord[] = [];
   const unsupported: Unsupported[] = [];
@@ -155,7 +187,12 @@ async function main(): Promise<void> {
   }
   const torch = torchRecords();
   records.push(...torch);
-  let md = table(records, unsupported);
+  const withMultiples = copyMultiples(records, COPY_CASE);
+  records.splice(0, records.length, ...withMultiples);
+  const meta = runMeta(records, startLoad);
+  let md = `${meta.cpu} (${meta.cores} cores), Node ${meta.node}, kernels ${meta.kernels.simd ? 'SIMD' : 'JS'}` +
+    `${meta.kernels.relaxedSimd ? ' + relaxed SIMD' : ''}, load average ${meta.loadAverage.start} → ${meta.loadAverage.end}\n\n`;
+  md += table(records, unsupported);
   if (torch.length > 0) {
     md += `\n\ntorch: PyTorch ${String(torch[0]!.version)} (Debian python3-torch), BLAS ${String(torch[0]!.blas)}, `
       + 'threads pinned by torch.set_num_threads and OMP/OPENBLAS_NUM_THREADS. Its convolutions run in oneDNN, '
@@ -164,12 +201,15 @@ async function main(): Promise<void> {
   console.log(`\n${md}\n\nRatios are a system's median time ÷ pqkd's (1 thread, default kernels): above 1× means pqkd is faster.`);
   const outDir = join(here, 'results');
   mkdirSync(outDir, { recursive: true });
-  for (const [name, body] of [['latest.json', `${JSON.stringify(records, null, 2)}\n`], ['latest.md', `${md}\n`]] as const) {
+  // Only a full run replaces latest.*; a filtered one writes filtered.* (not committed).
+  const stem = filter.source === '.' ? 'latest' : 'filtered';
+  const results: BenchResults = { meta, records };
+  for (const [name, body] of [[`${stem}.json`, `${JSON.stringify(results, null, 2)}\n`], [`${stem}.md`, `${md}\n`]] as const) {
     const tmp = join(outDir, `${name}.tmp`);
     writeFileSync(tmp, body);
     renameSync(tmp, join(outDir, name));
   }
-  console.log(`wrote ${join('bench', 'results', 'latest.json')}`);
+  console.log(`wrote ${join('bench', 'results', `${stem}.json`)}`);
   process.exit(0);
 }
 
