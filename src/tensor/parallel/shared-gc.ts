@@ -23,7 +23,7 @@ import type * as Vm from 'node:vm';
 import { nodeProcess } from './node-builtins.js';
 
 /** Fresh shared bytes between two collections. */
-export const COLLECT_AFTER_BYTES = 128 * 2 ** 20;
+export const COLLECT_AFTER_BYTES = 64 * 2 ** 20;
 
 let freshSharedBytes = 0;
 let collector: (() => void) | null | undefined;

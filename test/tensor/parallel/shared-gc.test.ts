@@ -45,7 +45,7 @@ describe('shared-memory garbage collection', () => {
     const r = JSON.parse(run.stdout.trim()) as { peak: number; shared: number; collections: number; dispatched: number };
     expect(r.shared).toBe(48);
     expect(r.dispatched).toBeGreaterThanOrEqual(48);
-    // 1.5 GB made; at most one collection interval (128 MB) of garbage plus what is live stays.
+    // 1.5 GB made; at most one collection interval (COLLECT_AFTER_BYTES) of garbage plus what is live stays.
     expect(r.peak).toBeLessThan(COLLECT_AFTER_BYTES + 256 * 2 ** 20);
     expect(r.collections).toBeGreaterThanOrEqual(Math.floor((48 * 2 * 16 * 2 ** 20) / COLLECT_AFTER_BYTES) - 1);
   });
