@@ -14,13 +14,15 @@ interface Trace {
   accSteps: number[];
   acc: number[];
   accPhase: string[];
+  probeSteps: number[];
+  probeAcc: number[];
   spsaK: number[];
   fPlus: number[];
   fMinus: number[];
   shift: number[];
 }
 
-const emptyTrace = (): Trace => ({ steps: [], loss: [], teacherSteps: 0, accSteps: [], acc: [], accPhase: [], spsaK: [], fPlus: [], fMinus: [], shift: [] });
+const emptyTrace = (): Trace => ({ steps: [], loss: [], teacherSteps: 0, accSteps: [], acc: [], accPhase: [], probeSteps: [], probeAcc: [], spsaK: [], fPlus: [], fMinus: [], shift: [] });
 
 /** Builds the distillation panel into `root`. */
 export function distillPanel(root: HTMLElement): void {
@@ -36,11 +38,11 @@ export function distillPanel(root: HTMLElement): void {
   const draw = (): void => {
     pending = false;
     const accSeries = trace.accSteps.length
-      ? [{ name: 'validation accuracy (per epoch)', x: trace.accSteps, y: trace.acc, cls: 's3', points: true }] : [];
+      ? [{ name: '500 val. images, per epoch', x: trace.accSteps, y: trace.acc, cls: 's3', points: true }] : [];
     replace(lossBox, h('h3', {}, `Loss per step (teacher: steps 0–${Math.max(0, trace.teacherSteps - 1)}, then the student) and accuracy`),
       lineChart([{ name: 'training loss', x: trace.steps, y: trace.loss, cls: 's1' }], { xLabel: 'step', yLabel: 'loss', yMin: 0, testId: 'loss-chart' }),
-      lineChart([...accSeries, { name: 'chance (10 classes)', x: [0, Math.max(1, trace.steps.length)], y: [0.1, 0.1], cls: 's2' }],
-        { xLabel: 'step', yLabel: 'accuracy', yMin: 0, yMax: 1, height: 160, testId: 'accuracy-chart' }));
+      lineChart([{ name: '200 val. images, every 20',  x: trace.probeSteps, y: trace.probeAcc, cls: 's1' }, ...accSeries, { name: 'chance (10 classes)', x: [0, Math.max(1, trace.steps.length)], y: [0.1, 0.1], cls: 's2' }],
+        { xLabel: 'step', yLabel: 'accuracy', yMin: 0, yMax: 1, height: 170, testId: 'accuracy-chart', legend: 'bottom' }));
     replace(spsaBox, h('h3', {}, 'SPSA trace: objective at θ ± cₖΔ and distance ‖θ − θ₀‖'),
       lineChart([
         { name: 'f(θ + cΔ)', x: trace.spsaK, y: trace.fPlus, cls: 's1', points: true },
@@ -66,6 +68,10 @@ export function distillPanel(root: HTMLElement): void {
         trace.loss.push(m.loss);
         if (m.phase === 'teacher') trace.teacherSteps = m.step + 1;
         status.dataset['step'] = String(m.step);
+        schedule(); break;
+      case 'probe':
+        trace.probeSteps.push(m.step);
+        trace.probeAcc.push(m.accuracy);
         schedule(); break;
       case 'epoch':
         trace.accSteps.push(m.step);

@@ -22,6 +22,7 @@ export type FromWorker =
   | { type: 'status'; text: string }
   | { type: 'data'; train: number; val: number; test: number; sha256: string; kernels: string }
   | { type: 'step'; phase: 'teacher' | 'student'; step: number; epoch: number; loss: number }
+  | { type: 'probe'; phase: 'teacher' | 'student'; step: number; accuracy: number }
   | { type: 'epoch'; phase: 'teacher' | 'student'; epoch: number; step: number; valAccuracy: number; valLoss: number; seconds: number }
   | { type: 'spsa'; k: number; fPlus: number; fMinus: number; thetaShift: number }
   | {

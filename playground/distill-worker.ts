@@ -12,6 +12,9 @@ import type { CompressionRow, DistillSettings, FromWorker, ToWorker } from './di
 
 declare const __MNIST_SHA256__: string;
 const DATA_FILE = 'mnist-subset.bin.gz';
+/** Every PROBE_EVERY steps the model in training is evaluated on the first PROBE_SIZE validation images. */
+const PROBE_EVERY = 20;
+const PROBE_SIZE = 200;
 
 const scope = self as unknown as {
   postMessage(message: FromWorker): void;
@@ -57,9 +60,17 @@ async function run(settings: DistillSettings): Promise<void> {
     spsa: { updatesPerEpoch: settings.spsaUpdatesPerEpoch, batchSize: 128 },
   });
   let step = 0;
+  const models: { teacher?: pqkd.PqkdNet; student?: pqkd.PqkdNet } = {};
+  const probe = data.val.subarray(0, PROBE_SIZE);
   const hooks: pqkd.RunHooks = {
     onEvent(e) {
-      if (e.kind === 'step') post({ type: 'step', phase: e.phase, step: step++, epoch: e.epoch, loss: e.loss });
+      if (e.kind === 'step') {
+        post({ type: 'step', phase: e.phase, step, epoch: e.epoch, loss: e.loss });
+        const model = models[e.phase];
+        // evaluate() switches to eval mode without gradients and restores training mode; it draws no random numbers.
+        if (model && step % PROBE_EVERY === PROBE_EVERY - 1) post({ type: 'probe', phase: e.phase, step, accuracy: pqkd.evaluate(model, data.dataset, probe).accuracy });
+        step++;
+      }
       else if (e.kind === 'epoch') post({ type: 'epoch', phase: e.phase, epoch: e.epoch, step, valAccuracy: e.valAccuracy, valLoss: e.valLoss, seconds: e.seconds });
       else if (e.kind === 'spsa') {
         const mean = (v: number[]): number => v.reduce((a, b) => a + b, 0) / Math.max(1, v.length);
@@ -69,6 +80,7 @@ async function run(settings: DistillSettings): Promise<void> {
   };
   const teacherSpec = pqkd.teacherSpec('mnist', config.teacher.width);
   const teacher = pqkd.buildModel(teacherSpec, { generator: new Generator(config.seed).fork('teacher-init') });
+  models.teacher = teacher;
   const teacherTrainer = new pqkd.TeacherTrainer(teacher, data, config.teacher, config.seed, hooks);
   post({ type: 'status', text: 'training the teacher…' });
   const signal = abort.signal;
@@ -89,6 +101,7 @@ async function run(settings: DistillSettings): Promise<void> {
     generator: new Generator(config.seed).fork('student-init'), projectionSeed: config.projectionSeed,
     featureBins: source.bins, dictConvImpl: config.student.dictConvImpl,
   });
+  models.student = student;
   const distiller = new pqkd.Distiller(config, teacher, student, source, data, hooks);
   const theta0 = Float64Array.from(distiller.theta);
   const studentTrained = !signal.aborted;

@@ -56,6 +56,8 @@ export interface ChartOptions {
   yMin?: number;
   yMax?: number;
   testId?: string;
+  /** Where the legend goes (default top right). */
+  legend?: 'top' | 'bottom';
 }
 
 function niceTicks(lo: number, hi: number, log: boolean): number[] {
@@ -118,7 +120,7 @@ export function lineChart(series: Series[], o: ChartOptions): SVGElement {
       else pts.push(`${px(x).toFixed(1)},${py(yc).toFixed(1)}`);
     }
     if (!sr.points && pts.length) root.append(s('polyline', { points: pts.join(' '), class: `${sr.cls} line` }));
-    const ly = T + 12 + 14 * k;
+    const ly = o.legend === 'bottom' ? H - B - 8 - 14 * (series.length - 1 - k) : T + 12 + 14 * k;
     root.append(s('rect', { x: W - R - 150, y: ly - 8, width: 10, height: 10, class: sr.cls }), s('text', { x: W - R - 135, y: ly + 1, class: 'legend' }, sr.name));
   });
   return root;

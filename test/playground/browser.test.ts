@@ -147,6 +147,9 @@ describe.skipIf(skip)('playground in Chromium', () => {
     // The main thread answered at many different points of the run: it was never blocked by training.
     expect(seenSteps.size).toBeGreaterThanOrEqual(5);
     expect(await page.locator('[data-testid="compression-table"] tr').count()).toBe(8);
+    // The accuracy chart has its every-20-steps probe line and the per-epoch points (2 + 3 epochs).
+    expect(await page.locator('[data-testid="accuracy-chart"] polyline.s1').count()).toBe(1);
+    expect(await page.locator('[data-testid="accuracy-chart"] circle.s3').count()).toBe(5);
     expect(consoleErrors).toEqual([]);
   });
 
