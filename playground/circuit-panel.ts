@@ -3,12 +3,12 @@
  * unitary as a Clements mesh, its exact mean photon numbers (no enumeration) and most likely click
  * patterns (SLOS). The Hong–Ou–Mandel part lives in hom-view.ts.
  */
-import { Generator, photonics } from '../src/index.js';
+import { Generator } from '../src/index.js';
+import { tbi, alternatingInput, meanCounts, slosPlan, slosDistribution, clickDistribution, clementsDecompose } from '../src/photonics/index.js';
 import { barChart, h, replace, s, slider } from './dom.js';
 import { homView } from './hom-view.js';
 import { readTheKernel } from './kernel-notes.js';
 
-const { tbi, alternatingInput, meanCounts, slosPlan, slosDistribution, clickDistribution, clementsDecompose } = photonics;
 
 const ROW = 26;
 const deg = (r: number): number => (r * 180) / Math.PI;

@@ -4,12 +4,13 @@
  * drawn by Clifford & Clifford; the EMA of a stream of S-shot features and its variance ratio against
  * (1 − β)/(1 + β); and the shot error against S with the exact expectation √(Σ p(1 − p)/S).
  */
-import { Generator, photonics, pqkd } from '../src/index.js';
+import { Generator } from '../src/index.js';
+import { Ema } from '../src/pqkd/index.js';
+import {
+  tbi, alternatingInput, exactGroupHistogram, CliffordSampler, sampleClickMasks, groupHistogram,
+} from '../src/photonics/index.js';
 import { barChart, h, lineChart, replace, slider } from './dom.js';
 import { readTheKernel } from './kernel-notes.js';
-
-const { tbi, alternatingInput, exactGroupHistogram, CliffordSampler, sampleClickMasks, groupHistogram } = photonics;
-const { Ema } = pqkd;
 
 const MODES = 16;
 const EMA_STEPS = 400;

@@ -5,10 +5,9 @@
  * 50:50 for identical photons and is ½ there for distinguishable ones. The page computes it with the
  * library's exact partial-distinguishability SLOS, not with this formula.
  */
-import { photonics } from '../src/index.js';
+import { Circuit, beamSplitter, slosPlan, slosStateIndex, partialDistinguishabilityDistribution } from '../src/photonics/index.js';
 import { h, lineChart, replace, slider } from './dom.js';
 
-const { Circuit, beamSplitter, slosPlan, slosStateIndex, partialDistinguishabilityDistribution } = photonics;
 
 const plan = slosPlan(2, [1, 1]);
 const index11 = slosStateIndex(plan, [1, 1]);
