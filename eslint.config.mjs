@@ -20,7 +20,7 @@ const OVER_BUDGET = {
 };
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', '.cache/**', 'runs/**', 'bench/results/**', 'test/lint/fixtures/**', 'src/export/onnx-schema/**', '**/*.d.ts'] },
+  { ignores: ['dist/**', 'site/**', 'test-artifacts/**', 'node_modules/**', '.cache/**', 'runs/**', 'bench/results/**', 'test/lint/fixtures/**', 'src/export/onnx-schema/**', '**/*.d.ts'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
