@@ -4,7 +4,8 @@
  * every error names the flag, what was expected and what came.
  */
 import { readFileSync } from 'node:fs';
-import { ConfigError, resolveConfig, type PartialConfig, type PqkdConfig } from '../pqkd/config.js';
+import { ConfigError, defaultConfig, resolveConfig, type PartialConfig, type PqkdConfig } from '../pqkd/config.js';
+import { mergeConfig, rejectPrototypeKeys, setConfigPath } from './config-paths.js';
 import { CliError } from './errors.js';
 
 export type FlagType = 'int' | 'number' | 'string' | 'bool' | 'intList';
@@ -16,6 +17,8 @@ export interface FlagSpec {
   /** Dotted config path the flag sets (e.g. 'student.rank'). */
   path?: string;
   choices?: readonly string[];
+  /** Default shown by --help when the flag sets no config field (config fields show the config default). */
+  default?: string;
 }
 
 export type FlagValues = Record<string, number | string | boolean | number[] | undefined>;
@@ -28,9 +31,9 @@ export interface ParsedArgs {
 export const COMMON_FLAGS: FlagSpec[] = [
   { name: 'config', type: 'string', help: 'JSON file with config fields (flags override it)' },
   { name: 'seed', type: 'int', path: 'seed', help: 'run seed (all randomness derives from it)' },
-  { name: 'threads', type: 'int', help: 'worker threads for kernels (default: all cores; env PQKD_THREADS)' },
-  { name: 'out', type: 'string', help: 'output directory of the run' },
-  { name: 'quiet', type: 'bool', help: 'plain, minimal output (no progress bar)' },
+  { name: 'threads', type: 'int', help: 'worker threads for kernels (env PQKD_THREADS)', default: 'all cores' },
+  { name: 'out', type: 'string', help: 'output directory of the run (created; must be new or empty)', default: 'runs/<kind>-<dataset>-s<seed>-<time>' },
+  { name: 'quiet', type: 'bool', help: 'print only errors and the final result line' },
   { name: 'json', type: 'bool', help: 'print machine-readable JSON lines instead of a progress bar' },
   { name: 'help', type: 'bool', help: 'show this help' },
 ];
@@ -98,19 +101,27 @@ function parseValue(spec: FlagSpec, raw: string): number | string | boolean | nu
       if (raw === 'false') return false;
       return bad('true or false');
     case 'string':
+      if (raw === '') bad('a non-empty value');
       if (spec.choices && !spec.choices.includes(raw)) bad(`one of ${spec.choices.join(', ')}`);
       return raw;
   }
 }
 
-/** Parses `argv` against `specs`; unknown flags and bad values are CliErrors naming the flag. */
-export function parseArgs(argv: readonly string[], specs: readonly FlagSpec[], command: string): ParsedArgs {
+/**
+ * Parses `argv` against `specs`; unknown flags, bad values, repeated flags and more than
+ * `maxPositionals` positional arguments are CliErrors naming the flag or argument.
+ */
+export function parseArgs(argv: readonly string[], specs: readonly FlagSpec[], command: string, maxPositionals = 0): ParsedArgs {
   const byName = new Map(specs.map((s) => [s.name, s]));
   const flags: FlagValues = {};
   const positionals: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
-    if (!arg.startsWith('--')) {
+    if (!arg.startsWith('--') || arg === '--') {
+      if (arg === '') throw new CliError(`'pqkd ${command}': unexpected empty argument`);
+      if (positionals.length >= maxPositionals) {
+        throw new CliError(`'pqkd ${command}': unexpected argument '${arg}'${maxPositionals === 0 ? ' (this command takes only flags' : ` (at most ${maxPositionals}`}; see 'pqkd ${command} --help')`);
+      }
       positionals.push(arg);
       continue;
     }
@@ -129,6 +140,7 @@ export function parseArgs(argv: readonly string[], specs: readonly FlagSpec[], c
       continue;
     }
     if (!spec) throw new CliError(`unknown flag --${name} for 'pqkd ${command}' (see 'pqkd ${command} --help')`);
+    if (Object.hasOwn(flags, spec.name)) throw new CliError(`--${spec.name}: given more than once`);
     if (spec.type === 'bool' && value === undefined) {
       flags[spec.name] = true;
       continue;
@@ -142,25 +154,26 @@ export function parseArgs(argv: readonly string[], specs: readonly FlagSpec[], c
   return { flags, positionals };
 }
 
-/** Help text of a command. */
-export function formatHelp(command: string, summary: string, specs: readonly FlagSpec[], usage = ''): string {
+function configDefault(path: string, base: PartialConfig): unknown {
+  let node: unknown = base;
+  for (const p of path.split('.')) node = node !== null && typeof node === 'object' && Object.hasOwn(node, p) ? (node as Record<string, unknown>)[p] : undefined;
+  if (node !== undefined) return node;
+  node = defaultConfig('mnist');
+  for (const p of path.split('.')) node = (node as Record<string, unknown>)[p];
+  return node;
+}
+
+/** Help text of a command; every flag shows its default (`base`: the command's config defaults). */
+export function formatHelp(command: string, summary: string, specs: readonly FlagSpec[], usage = '', base: PartialConfig = {}): string {
   const width = Math.max(...specs.map((s) => s.name.length + (s.type === 'bool' ? 0 : 6)));
   const lines = specs.map((s) => {
     const left = s.type === 'bool' ? `--${s.name}` : `--${s.name} <${s.type === 'intList' ? 'list' : s.type}>`;
     const choices = s.choices ? ` (${s.choices.join('|')})` : '';
-    return `  ${left.padEnd(width + 4)}  ${s.help}${choices}`;
+    const value = s.path ? configDefault(s.path, base) : s.default;
+    const shown = value === undefined || value === null ? '' : ` [default: ${Array.isArray(value) ? value.join(',') : String(value)}]`;
+    return `  ${left.padEnd(width + 4)}  ${s.help}${choices}${shown}`;
   });
   return [`pqkd ${command}${usage ? ` ${usage}` : ''}`, '', summary, '', 'Flags:', ...lines, ''].join('\n');
-}
-
-function setPath(target: Record<string, unknown>, path: string, value: unknown): void {
-  const parts = path.split('.');
-  let node = target;
-  for (const p of parts.slice(0, -1)) {
-    node[p] ??= {};
-    node = node[p] as Record<string, unknown>;
-  }
-  node[parts[parts.length - 1]!] = value;
 }
 
 /** Reads a --config JSON file (a partial config). */
@@ -171,22 +184,29 @@ export function readConfigFile(path: string): PartialConfig {
   } catch (error) {
     throw new CliError(`--config: cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
   }
+  return parseConfigText(text, `--config: ${path}`);
+}
+
+/** Parses config JSON text: an object whose keys are all checked (no prototype keys at any depth). */
+export function parseConfigText(text: string, where: string): PartialConfig {
+  let value: unknown;
   try {
-    const value = JSON.parse(text) as unknown;
-    if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new Error('the top level must be an object');
-    return value;
+    value = JSON.parse(text) as unknown;
   } catch (error) {
-    throw new CliError(`--config: ${path} is not a valid config JSON file: ${(error as Error).message}`);
+    throw new CliError(`${where} is not a valid config JSON file: ${(error as Error).message}`);
   }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new CliError(`${where} is not a valid config JSON file: the top level must be an object`);
+  rejectPrototypeKeys(value, where);
+  return value as PartialConfig;
 }
 
 /** The config from (defaults ← --config file ← flags ← extra overrides), validated. */
 export function buildConfig(flags: FlagValues, specs: readonly FlagSpec[], base: PartialConfig = {}): PqkdConfig {
-  const partial = JSON.parse(JSON.stringify(base)) as Record<string, unknown>;
-  if (typeof flags.config === 'string') Object.assign(partial, mergeDeep(partial, readConfigFile(flags.config) as Record<string, unknown>));
+  let partial = mergeConfig({}, JSON.parse(JSON.stringify(base)) as Record<string, unknown>, 'config');
+  if (typeof flags.config === 'string') partial = mergeConfig(partial, readConfigFile(flags.config) as Record<string, unknown>, `--config: ${flags.config}`);
   for (const spec of specs) {
     const v = flags[spec.name];
-    if (spec.path && v !== undefined) setPath(partial, spec.path, v);
+    if (spec.path && v !== undefined) setConfigPath(partial, spec.path, v, `--${spec.name}`);
   }
   try {
     return resolveConfig(partial);
@@ -199,13 +219,7 @@ export function buildConfig(flags: FlagValues, specs: readonly FlagSpec[], base:
   }
 }
 
+/** Deep merge of JSON-like objects (b wins); prototype keys are refused (see config-paths.ts). */
 export function mergeDeep(a: Record<string, unknown>, b: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = { ...a };
-  for (const [k, v] of Object.entries(b)) {
-    const prev = out[k];
-    out[k] = v && typeof v === 'object' && !Array.isArray(v) && prev && typeof prev === 'object' && !Array.isArray(prev)
-      ? mergeDeep(prev as Record<string, unknown>, v as Record<string, unknown>)
-      : v;
-  }
-  return out;
+  return mergeConfig(a, b, 'config');
 }

@@ -1,7 +1,7 @@
 /**
  * The `pqkd` command. `pqkd <command> [flags]`; every command has --help. Bad input (flags, files,
  * configs, datasets) is reported as one line on stderr with exit code 2; an interrupted run exits
- * with 130 (SIGINT) or 143 (SIGTERM) after marking its manifest; a loss that becomes NaN/Inf exits with 3.
+ * with 130 (SIGINT) or 143 (SIGTERM) after marking its manifest (usage with no command: stderr, 2); a loss that becomes NaN/Inf exits with 3.
  */
 import { ConfigError } from '../pqkd/config.js';
 import { NonFiniteLossError } from '../pqkd/events.js';
@@ -13,6 +13,8 @@ import { reportCommand } from './commands/report.js';
 import { distillCommand, startCommand, teacherCommand } from './commands/run-commands.js';
 import { sweepCommand } from './commands/sweep.js';
 import { verifyCommand } from './commands/verify.js';
+import { NonFiniteRunError } from './commands/train.js';
+import { PQKD_VERSION } from './run-dir.js';
 import { CliError } from './errors.js';
 import { installSignalHandlers, InterruptedError } from './interrupt.js';
 import { isKernelWorkerThread } from '../tensor/parallel/node-builtins.js';
@@ -35,7 +37,7 @@ export function usage(): string {
   return [
     'pqkd — Photonic Quantum-Enhanced Knowledge Distillation',
     '',
-    'Usage: pqkd <command> [flags]    (pqkd <command> --help for its flags)',
+    'Usage: pqkd <command> [flags]    (pqkd <command> --help for its flags; pqkd --version)',
     '',
     'Commands:',
     ...Object.entries(COMMANDS).map(([k, [, help]]) => `  ${k.padEnd(w)}  ${help}`),
@@ -45,9 +47,17 @@ export function usage(): string {
 
 export async function main(argv: string[], ctx: CommandContext = defaultContext): Promise<number> {
   const [name, ...rest] = argv;
-  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+  if (name === undefined) {
+    process.stderr.write(usage());
+    return 2;
+  }
+  if (name === '--help' || name === '-h' || name === 'help') {
     ctx.print(usage());
-    return name === undefined ? 2 : 0;
+    return 0;
+  }
+  if (name === '--version' || name === '-V' || name === 'version') {
+    ctx.print(`pqkd ${PQKD_VERSION}`);
+    return 0;
   }
   const entry = COMMANDS[name];
   if (!entry) {
@@ -65,7 +75,7 @@ export async function main(argv: string[], ctx: CommandContext = defaultContext)
       process.stderr.write(`pqkd ${name}: ${error.describe()}\n`);
       return error.exitCode;
     }
-    if (error instanceof NonFiniteLossError) {
+    if (error instanceof NonFiniteRunError || error instanceof NonFiniteLossError) {
       process.stderr.write(`pqkd ${name}: ${error.message}\n`);
       return 3;
     }

@@ -1,9 +1,12 @@
 /**
- * Progress output: a cli-progress bar on a TTY (epoch, step, loss, accuracy, throughput, ETA), plain
- * lines when stdout is not a TTY or with --quiet, JSON lines with --json.
+ * Progress output: cli-progress bars on a TTY (training steps with loss, accuracy, throughput and ETA;
+ * SPSA updates) and a status line for every other long phase (dataset checks, logit cache,
+ * evaluations); plain lines when stdout is not a TTY; JSON lines with --json; with --quiet only
+ * errors, warnings (stderr) and the final result line. Epochs are numbered from 1, as in metrics.jsonl.
  */
 import cliProgress from 'cli-progress';
 import type { TrainEvent } from '../pqkd/events.js';
+import { oneBasedEpoch } from './metrics-file.js';
 
 export type OutputMode = 'bar' | 'lines' | 'json' | 'quiet';
 
@@ -17,25 +20,49 @@ export class Progress {
   private bar: cliProgress.SingleBar | null = null;
   private barKey = '';
   private lastAccuracy = NaN;
+  private spsaPerEpoch = 0;
 
   constructor(readonly mode: OutputMode) {}
 
-  /** A message for the user (suppressed in json mode, where it goes to stderr). */
+  /** A message for the user (stderr in json mode, nothing with --quiet). */
   log(message: string): void {
+    if (this.mode === 'quiet') return;
     if (this.mode === 'json') {
       process.stderr.write(`${message}\n`);
       return;
     }
-    if (this.bar) this.bar.stop();
-    this.bar = null;
+    this.stopBar();
     console.log(message);
+  }
+
+  /** A warning: always shown, on stderr. */
+  warn(message: string): void {
+    this.stopBar();
+    process.stderr.write(`warning: ${message}\n`);
+  }
+
+  /** The start of a long phase without steps of its own (shown on a terminal and in plain lines). */
+  phase(label: string): void {
+    if (this.mode === 'bar' || this.mode === 'lines') this.log(`${label}…`);
+  }
+
+  /** The final result: printed in every mode (the one line --quiet keeps). */
+  result(full: string, oneLine: string): void {
+    if (this.mode === 'quiet') console.log(oneLine);
+    else this.log(full);
+  }
+
+  /** SPSA updates per epoch (the length of the SPSA bar). */
+  expectSpsa(updatesPerEpoch: number): void {
+    this.spsaPerEpoch = updatesPerEpoch;
   }
 
   event(e: TrainEvent): void {
     if (this.mode === 'json') {
-      if (e.kind !== 'step') console.log(JSON.stringify(e));
+      if (e.kind !== 'step') console.log(JSON.stringify(oneBasedEpoch(e)));
       return;
     }
+    if (this.mode === 'quiet') return;
     if (e.kind === 'epoch') {
       this.lastAccuracy = e.valAccuracy;
       this.stopBar();
@@ -45,6 +72,7 @@ export class Progress {
     }
     if (e.kind === 'spsa') {
       if (this.mode === 'lines') console.log(`spsa update ${e.k + 1}: f+ ${e.fPlus[0]?.toFixed(4)}, f- ${e.fMinus[0]?.toFixed(4)}`);
+      if (this.mode === 'bar') this.spsaBar(e.epoch, e.fPlus[0] ?? NaN);
       return;
     }
     if (this.mode !== 'bar') {
@@ -68,6 +96,20 @@ export class Progress {
       acc: Number.isNaN(this.lastAccuracy) ? '-' : `${(100 * this.lastAccuracy).toFixed(2)}%`,
       ips: e.imagesPerSecond.toFixed(0),
     });
+  }
+
+  private spsaBar(epoch: number, f: number): void {
+    const key = `spsa:${epoch}`;
+    if (this.barKey !== key || !this.bar) {
+      this.stopBar();
+      this.bar = new cliProgress.SingleBar({
+        format: `student epoch ${epoch + 1} SPSA |{bar}| {value}/{total} updates | f+ {f} | ETA {eta_formatted}`,
+        hideCursor: true, clearOnComplete: true,
+      }, cliProgress.Presets.shades_classic);
+      this.bar.start(Math.max(1, this.spsaPerEpoch), 0, { f: '-' });
+      this.barKey = key;
+    }
+    this.bar.increment(1, { f: Number.isFinite(f) ? f.toFixed(4) : '-' });
   }
 
   stopBar(): void {

@@ -1,19 +1,25 @@
 /**
- * Run directories: creation (refusing to overwrite another run), the manifest, metrics.jsonl
- * appends, atomic checkpoint and result writes, and the data a run needs (train/validation split
- * from the training set; the test split is opened only by `openTestSplit`, called once at the end).
+ * Run directories: an atomic claim of the directory (a lock file created exclusively, then the
+ * manifest, before any work starts), the manifest, metrics.jsonl appends (a torn last line is dropped
+ * on read, with a warning), atomic checkpoint and result writes, orphan temp-file cleanup, and the
+ * data a run needs (train/validation split from the training set; the test split is verified before
+ * training and used only by `openTestSplit`, called once at the end).
+ *
+ * Paths recorded in a run directory (the teacher checkpoint, dataset files) are relative to it, so a
+ * run directory can be moved or copied to another machine.
  */
 import { execFileSync } from 'node:child_process';
-import { accessSync, appendFileSync, constants, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { appendFileSync, closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { createHash } from 'node:crypto';
-import { join, resolve } from 'node:path';
+import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { subsetFirst, trainValSplit } from '../data/splits.js';
 import { loadDataset } from '../data/registry.js';
 import type { Dataset } from '../data/dataset.js';
 import type { PqkdConfig } from '../pqkd/config.js';
 import type { SplitData } from '../pqkd/teacher.js';
 import { CliError } from './errors.js';
-import { writeFileAtomic, writeJsonAtomic } from './fs-atomic.js';
+import { isOrphanTempFile, writeFileAtomic, writeJsonAtomic } from './fs-atomic.js';
+import { parseMetricsText } from './metrics-file.js';
 import { Generator } from '../tensor/random.js';
 import type { MetricLine, RunCommand, RunManifest, RunResults } from './run-schema.js';
 
@@ -31,11 +37,62 @@ function gitCommit(): string | null {
   }
 }
 
+function errnoCode(error: unknown): string {
+  return (error as NodeJS.ErrnoException).code ?? String(error);
+}
+
+/**
+ * Creates `path` and its missing parents one level at a time, failing fast with a CliError naming
+ * `flag` (Node's recursive mkdir never returns on some pseudo file systems, e.g. under /proc).
+ */
+export function ensureDirectory(path: string, flag = '--out'): void {
+  if (path === '') throw new CliError(`${flag}: expected a directory path, got an empty string`);
+  const full = resolve(path);
+  const missing: string[] = [];
+  let p = full;
+  for (;;) {
+    let isDir: boolean | null = null;
+    try {
+      isDir = statSync(p).isDirectory();
+    } catch (error) {
+      if (errnoCode(error) !== 'ENOENT') throw new CliError(`${flag}: cannot use ${full}: ${errnoCode(error)} on ${p}`);
+    }
+    if (isDir === false) throw new CliError(`${flag}: cannot create ${full}: ${p} exists and is not a directory`);
+    if (isDir) break;
+    missing.push(p);
+    const parent = dirname(p);
+    if (parent === p) break;
+    p = parent;
+  }
+  for (const dir of missing.reverse()) {
+    try {
+      mkdirSync(dir);
+    } catch (error) {
+      if (errnoCode(error) === 'EEXIST' && statSync(dir).isDirectory()) continue;
+      throw new CliError(`--out: cannot write to ${full}: ${errnoCode(error)} creating ${dir}`.replace('--out', flag));
+    }
+  }
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return errnoCode(error) === 'EPERM';
+  }
+}
+
+/** Names in a run directory that a killed process may leave behind and a new run may take over. */
+const LOCK_FILE = 'run.lock';
+
 export class RunDir {
   readonly path: string;
   private manifestCache: RunManifest | null = null;
+  private locked = false;
 
   constructor(path: string) {
+    if (path === '') throw new CliError('run directory: expected a path, got an empty string');
     this.path = resolve(path);
   }
 
@@ -43,27 +100,113 @@ export class RunDir {
     return join(this.path, name);
   }
 
-  /** Creates the directory for a new run; an existing non-empty directory is an error. */
+  /**
+   * Claims the directory for a new run: creates it (and its parents), takes the run lock and checks
+   * that it holds no run. A directory left by a run killed before its manifest existed (only a
+   * stale lock or temp files) is taken over; anything else is an error. Two processes racing for
+   * one directory: exactly one gets the lock.
+   */
   create(): void {
-    if (existsSync(this.path)) {
-      if (!statSync(this.path).isDirectory()) throw new CliError(`--out: ${this.path} exists and is not a directory`);
-      if (readdirSync(this.path).length > 0) {
-        throw new CliError(`--out: ${this.path} already holds a run; use --resume ${this.path} to continue it or choose another --out`);
+    ensureDirectory(this.path);
+    this.lock();
+    try {
+      this.removeOrphans();
+      const entries = readdirSync(this.path).filter((f) => f !== LOCK_FILE);
+      if (entries.length > 0) {
+        throw new CliError(existsSync(this.file('manifest.json'))
+          ? `--out: ${this.path} already holds a run; use --resume ${this.path} to continue it or choose another --out`
+          : `--out: ${this.path} is not empty (${entries.slice(0, 3).join(', ')}${entries.length > 3 ? ', …' : ''}); choose an empty or new directory`);
+      }
+    } catch (error) {
+      this.unlock();
+      throw error;
+    }
+  }
+
+  /**
+   * Takes the run lock (run.lock, created exclusively, holding our pid). A lock whose process is
+   * gone is stale and taken over; a live one is an error.
+   */
+  lock(): void {
+    if (this.locked) return;
+    const path = this.file(LOCK_FILE);
+    for (let attempt = 0; attempt < 3; attempt++) {
+      let fd: number;
+      try {
+        fd = openSync(path, 'wx');
+      } catch (error) {
+        if (errnoCode(error) !== 'EEXIST') throw new CliError(`--out: cannot write to ${this.path}: ${errnoCode(error)}`);
+        const owner = Number.parseInt(readFileSync(path, 'utf8'), 10);
+        if (Number.isSafeInteger(owner) && owner > 0 && owner !== process.pid && processAlive(owner)) {
+          throw new CliError(`${this.path}: in use by another pqkd process (pid ${owner}); wait for it or choose another --out`);
+        }
+        rmSync(path, { force: true }); // stale: its process is gone
+        continue;
+      }
+      try {
+        writeSync(fd, `${process.pid}\n`);
+      } finally {
+        closeSync(fd);
+      }
+      this.locked = true;
+      return;
+    }
+    throw new CliError(`${this.path}: could not take the run lock (${LOCK_FILE}) after 3 attempts`);
+  }
+
+  /** Releases the run lock (if this process holds it). */
+  unlock(): void {
+    if (!this.locked) return;
+    this.locked = false;
+    try {
+      unlinkSync(this.file(LOCK_FILE));
+    } catch {
+      // already gone
+    }
+  }
+
+  /** Removes temp files of interrupted atomic writes (here and in plots/). */
+  removeOrphans(): string[] {
+    const removed: string[] = [];
+    for (const dir of [this.path, this.file('plots')]) {
+      if (!existsSync(dir)) continue;
+      for (const name of readdirSync(dir)) {
+        if (isOrphanTempFile(name)) {
+          rmSync(join(dir, name), { force: true });
+          removed.push(relative(this.path, join(dir, name)));
+        }
       }
     }
-    try {
-      mkdirSync(this.path, { recursive: true });
-      accessSync(this.path, constants.W_OK);
-    } catch (error) {
-      throw new CliError(`--out: cannot write to ${this.path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
-    }
+    return removed;
+  }
+
+  /** A path as recorded in this run directory's files: relative to it. */
+  portable(path: string): string {
+    return relative(this.path, resolve(path)) || '.';
+  }
+
+  /** A path recorded in this run directory's files, made absolute (absolute ones stay as they are). */
+  resolveRecorded(path: string): string {
+    return isAbsolute(path) ? path : resolve(this.path, path);
+  }
+
+  /** The command line with the values of path flags made relative to the run directory. */
+  private portableArgv(argv: string[]): string[] {
+    const pathFlags = new Set(['--out', '--teacher', '--config', '--resume']);
+    return argv.map((arg, i) => {
+      const eq = arg.indexOf('=');
+      if (arg.startsWith('--') && eq > 0 && pathFlags.has(arg.slice(0, eq))) return `${arg.slice(0, eq)}=${this.portable(arg.slice(eq + 1))}`;
+      return i > 0 && pathFlags.has(argv[i - 1]!) && arg !== '' ? this.portable(arg) : arg;
+    });
   }
 
   newManifest(command: RunCommand, config: PqkdConfig, extra: { teacherCheckpoint: string | null; threads: number; kernels: string }): RunManifest {
     const manifest: RunManifest = {
-      pqkdVersion: PQKD_VERSION, command, config, teacherCheckpoint: extra.teacherCheckpoint, gitCommit: gitCommit(),
-      node: process.version, platform: `${process.platform}-${process.arch}`, threads: extra.threads, kernels: extra.kernels,
-      datasets: {}, startedAt: new Date().toISOString(), finishedAt: null, status: 'running', argv: process.argv.slice(2),
+      pqkdVersion: PQKD_VERSION, command, config,
+      teacherCheckpoint: extra.teacherCheckpoint === null ? null : this.portable(extra.teacherCheckpoint),
+      gitCommit: gitCommit(), node: process.version, platform: `${process.platform}-${process.arch}`, threads: extra.threads,
+      kernels: extra.kernels, datasets: {}, startedAt: new Date().toISOString(), finishedAt: null, status: 'running',
+      argv: this.portableArgv(process.argv.slice(2)),
     };
     this.writeManifest(manifest);
     return manifest;
@@ -77,28 +220,45 @@ export class RunDir {
   readManifest(): RunManifest {
     if (this.manifestCache) return this.manifestCache;
     const path = this.file('manifest.json');
-    if (!existsSync(path)) throw new CliError(`${this.path}: not a run directory (no manifest.json)`);
+    if (!existsSync(this.path)) throw new CliError(`${this.path}: not a run directory (it does not exist)`);
+    if (!existsSync(path)) {
+      throw new CliError(`${this.path}: not a run directory (no manifest.json)${this.startedButEmpty() ? '; the run was stopped before it started: start it again with the same --out' : ''}`);
+    }
+    let m: unknown;
     try {
-      this.manifestCache = JSON.parse(readFileSync(path, 'utf8')) as RunManifest;
+      m = JSON.parse(readFileSync(path, 'utf8'));
     } catch (error) {
       throw new CliError(`${path}: unreadable manifest: ${(error as Error).message}`);
     }
+    const manifest = m as Partial<RunManifest> | null;
+    if (!manifest || typeof manifest !== 'object' || (manifest.command !== 'teacher' && manifest.command !== 'distill') || !manifest.config || typeof manifest.config !== 'object') {
+      throw new CliError(`${path}: not a pqkd run manifest (expected command 'teacher' or 'distill' and a config object)`);
+    }
+    this.manifestCache = manifest as RunManifest;
     return this.manifestCache;
+  }
+
+  /** Whether the directory holds nothing but what a run killed before its manifest leaves. */
+  private startedButEmpty(): boolean {
+    return readdirSync(this.path).every((f) => f === LOCK_FILE || isOrphanTempFile(f));
   }
 
   appendMetric(line: MetricLine): void {
     appendFileSync(this.file('metrics.jsonl'), `${JSON.stringify(line)}\n`);
   }
 
-  readMetrics(): MetricLine[] {
+  /** The metric lines; a torn last line (a crash mid-append) is dropped and reported to `warn`. */
+  readMetrics(warn: (message: string) => void = () => {}): MetricLine[] {
     const path = this.file('metrics.jsonl');
     if (!existsSync(path)) return [];
-    return readFileSync(path, 'utf8').split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as MetricLine);
+    const { lines, torn } = parseMetricsText(readFileSync(path, 'utf8'), path);
+    if (torn !== null) warn(`${path}: dropped a torn last line (${torn.length} bytes, written when the run was killed)`);
+    return lines;
   }
 
   /** Rewrites metrics.jsonl keeping only the lines `keep` accepts (atomically). */
-  truncateMetrics(keep: (line: MetricLine) => boolean): void {
-    const kept = this.readMetrics().filter(keep);
+  truncateMetrics(keep: (line: MetricLine) => boolean, warn?: (message: string) => void): void {
+    const kept = this.readMetrics(warn).filter(keep);
     writeFileAtomic(this.file('metrics.jsonl'), kept.map((l) => `${JSON.stringify(l)}\n`).join(''));
   }
 
@@ -107,8 +267,19 @@ export class RunDir {
     return existsSync(this.file('checkpoint.safetensors')) || existsSync(this.file('teacher.safetensors'));
   }
 
+  /** SHA-256 of each checkpoint file present (checkpoint.safetensors, teacher.safetensors). */
+  checkpointHashes(): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const name of ['checkpoint.safetensors', 'teacher.safetensors']) {
+      const bytes = this.readCheckpoint(name);
+      if (bytes) out[name] = sha256Hex(bytes);
+    }
+    return out;
+  }
+
   /** Deletes the directory (used when a new run fails on bad input before training). */
   remove(): void {
+    this.locked = false;
     rmSync(this.path, { recursive: true, force: true });
   }
 
@@ -125,16 +296,32 @@ export class RunDir {
     writeJsonAtomic(this.file('results.json'), r);
   }
 
+  /** results.json (null when absent); an unreadable file is a CliError naming it. */
   readResults(): RunResults | null {
     const path = this.file('results.json');
-    return existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as RunResults) : null;
+    if (!existsSync(path)) return null;
+    let r: unknown;
+    try {
+      r = JSON.parse(readFileSync(path, 'utf8'));
+    } catch (error) {
+      throw new CliError(`${path}: unreadable results: ${(error as Error).message}`);
+    }
+    if (!r || typeof r !== 'object' || typeof (r as RunResults).weightsSha256 !== 'string') {
+      throw new CliError(`${path}: not pqkd results (no weightsSha256)`);
+    }
+    return r as RunResults;
   }
+}
+
+/** Dataset file hashes keyed by file name (not the machine's path). */
+function portableHashes(sha256: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(sha256).map(([k, v]) => [basename(k), v]));
 }
 
 /** Loads the training set and carves the fixed train/validation split. */
 export function loadTrainSplit(config: PqkdConfig, manifest?: RunManifest): SplitData {
   const dataset = loadDataset(config.dataset, { split: 'train' });
-  if (manifest) manifest.datasets[`${config.dataset}/train`] = { label: dataset.label, sha256: dataset.sha256 };
+  if (manifest) manifest.datasets[`${config.dataset}/train`] = { label: dataset.label, sha256: portableHashes(dataset.sha256) };
   const { train, val } = trainValSplit(dataset, { valSize: config.data.valSize, seed: config.splitSeed });
   const limited = config.data.trainLimit > 0 ? randomSubset(train, config.data.trainLimit, new Generator(config.splitSeed).fork('train-limit')) : train;
   return { dataset, train: limited, val, augment: config.dataset === 'cifar10' };
@@ -152,10 +339,19 @@ export function randomSubset(indices: Int32Array, n: number, gen: Generator): In
   return chosen.sort();
 }
 
-/** Opens the test split (only the final evaluation calls this). */
-export function openTestSplit(config: PqkdConfig, manifest?: RunManifest): { dataset: Dataset; indices: Int32Array } {
+/**
+ * Loads and verifies the test split before any training (a corrupt or missing file fails the run
+ * before it has spent any time); the images are used only by `openTestSplit` at the end.
+ */
+export function verifyTestSplit(config: PqkdConfig, manifest?: RunManifest): Dataset {
   const dataset = loadDataset(config.dataset, { split: 'test' });
-  if (manifest) manifest.datasets[`${config.dataset}/test`] = { label: dataset.label, sha256: dataset.sha256 };
+  if (manifest) manifest.datasets[`${config.dataset}/test`] = { label: dataset.label, sha256: portableHashes(dataset.sha256) };
+  return dataset;
+}
+
+/** The test split's evaluation indices (only the final evaluation calls this). */
+export function openTestSplit(config: PqkdConfig, verified: Dataset): { dataset: Dataset; indices: Int32Array } {
+  const dataset = verified;
   const all = subsetFirst(dataset, dataset.count);
   const indices = config.data.testLimit > 0 ? randomSubset(all, config.data.testLimit, new Generator(config.splitSeed).fork('test-limit')) : all;
   return { dataset, indices };

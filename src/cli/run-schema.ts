@@ -3,7 +3,9 @@
  * read). Every file is written atomically (temp file + rename).
  *
  *   manifest.json   RunManifest
- *   metrics.jsonl   one MetricLine per line: every epoch and every SPSA update, plus final evaluations
+ *   metrics.jsonl   one MetricLine per line: every epoch and every SPSA update, plus final evaluations;
+ *                   `epoch` counts from 1 (as on screen); a torn last line (a kill mid-append) is dropped
+ *   run.lock        the pid of the process working on the run (stale once that process is gone)
  *   results.json    RunResults (finished runs only)
  *   checkpoint.safetensors (+ teacher.safetensors for distill runs that trained their teacher)
  *   report.html, plots/*.svg
@@ -19,7 +21,7 @@ export interface RunManifest {
   pqkdVersion: string;
   command: RunCommand;
   config: PqkdConfig;
-  /** Path of the teacher checkpoint a distill run started from (null: trained in this run). */
+  /** Teacher checkpoint a distill run started from, relative to the run directory (null: trained in this run). */
   teacherCheckpoint: string | null;
   gitCommit: string | null;
   node: string;
@@ -66,6 +68,8 @@ export interface RunResults {
   featureRmsError: number | null;
   /** SHA-256 of the final model weights (safetensors bytes of the state dict). */
   weightsSha256: string;
+  /** SHA-256 of each checkpoint file of the run directory at the end (file name → hex); `verify` checks them. */
+  checkpoints?: Record<string, string>;
   wallSeconds: number;
 }
 
@@ -80,5 +84,7 @@ export interface SweepJob {
 
 export interface SweepResults {
   axes: Record<string, unknown[]>;
+  /** The sweep's base config (every job is it plus its overrides). */
+  base?: PqkdConfig;
   jobs: SweepJob[];
 }

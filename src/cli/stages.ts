@@ -13,7 +13,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { loadCheckpoint, saveCheckpoint } from '../nn/checkpoint.js';
 import type { PqkdConfig } from '../pqkd/config.js';
 import { Distiller, type DistillState } from '../pqkd/distill.js';
-import type { RunHooks, TrainEvent } from '../pqkd/events.js';
+import { NonFiniteLossError, type RunHooks, type TrainEvent } from '../pqkd/events.js';
 import { createFeatureSource } from '../pqkd/feature-sources.js';
 import { studentSpec, teacherSpec } from '../pqkd/model-spec.js';
 import { buildModel, type PqkdNet } from '../pqkd/models.js';
@@ -22,6 +22,7 @@ import { Generator } from '../tensor/random.js';
 import { CliError } from './errors.js';
 import type { RunDir } from './run-dir.js';
 import { loadCheckpointExtra } from './commands/checkpoint-info.js';
+import { oneBasedEpoch } from './metrics-file.js';
 
 export interface TeacherExtra {
   kind: 'pqkd-teacher';
@@ -40,14 +41,48 @@ export interface StudentExtra {
   complete: boolean;
 }
 
-/** Hooks that forward events and append metrics (epochs, SPSA updates; steps are not recorded). */
+/**
+ * Hooks that forward events and append metrics (epochs and SPSA updates, epochs numbered from 1;
+ * steps are not recorded).
+ */
 export function runHooks(run: RunDir, onEvent: (e: TrainEvent) => void): RunHooks {
   return {
     onEvent: (e) => {
-      if (e.kind !== 'step') run.appendMetric(e);
+      if (e.kind !== 'step') run.appendMetric(oneBasedEpoch(e));
       onEvent(e);
     },
   };
+}
+
+/**
+ * Debugging aid (fault injection): PQKD_FAULT_NONFINITE_AT=phase:epoch:step (e.g. student:2:3, epoch
+ * and step counted from 1) sets every weight of the model in training to NaN right after that step,
+ * so the next step's loss is NaN and the run takes its real non-finite-loss path (exit 3, the last
+ * good checkpoint kept, resumable). Choose a step that is not the last of its epoch. Not recorded in
+ * the manifest, so a resume runs clean.
+ */
+function withFaultInjection(hooks: RunHooks, phase: 'teacher' | 'student', model: PqkdNet): RunHooks {
+  const spec = process.env.PQKD_FAULT_NONFINITE_AT;
+  if (!spec) return hooks;
+  const m = /^(teacher|student):(\d+):(\d+)$/.exec(spec);
+  if (!m) throw new CliError(`PQKD_FAULT_NONFINITE_AT: expected phase:epoch:step (e.g. student:2:3), got '${spec}'`);
+  if (m[1] !== phase) return hooks;
+  const epoch = Number(m[2]) - 1;
+  const step = Number(m[3]) - 1;
+  return {
+    onEvent: (e) => {
+      hooks.onEvent?.(e);
+      if (e.kind === 'step' && e.phase === phase && e.epoch === epoch && e.batch === step) {
+        for (const p of model.parameters()) p.data.fill(NaN);
+      }
+    },
+  };
+}
+
+/** Refuses to checkpoint an epoch whose losses are not finite (the previous checkpoint stays). */
+function requireFiniteEpoch(phase: 'teacher' | 'student', r: { epoch: number; trainLoss: number; valLoss: number }, batches: number): void {
+  if (!Number.isFinite(r.trainLoss)) throw new NonFiniteLossError(phase, r.epoch, batches - 1, r.trainLoss);
+  if (!Number.isFinite(r.valLoss)) throw new NonFiniteLossError(phase, r.epoch, batches - 1, r.valLoss);
 }
 
 export function newTeacher(config: PqkdConfig): PqkdNet {
@@ -77,7 +112,7 @@ export async function runTeacherStage(
   run: RunDir, config: PqkdConfig, data: SplitData, hooks: RunHooks, signal?: AbortSignal, file = 'teacher.safetensors',
 ): Promise<PqkdNet> {
   const teacher = newTeacher(config);
-  const trainer = new TeacherTrainer(teacher, data, config.teacher, config.seed, hooks);
+  const trainer = new TeacherTrainer(teacher, data, config.teacher, config.seed, withFaultInjection(hooks, 'teacher', teacher));
   const saved = run.readCheckpoint(file);
   if (saved) {
     const extra = loadCheckpoint(saved, { model: teacher, optimizer: trainer.optimizer }).extra as TeacherExtra;
@@ -91,7 +126,7 @@ export async function runTeacherStage(
     run.writeCheckpoint(file, saveCheckpoint({ model: teacher, optimizer: trainer.optimizer, extra }));
   };
   while (trainer.epoch < config.teacher.epochs) {
-    await trainer.runEpochAsync({ signal });
+    requireFiniteEpoch('teacher', await trainer.runEpochAsync({ signal }), Math.ceil(data.train.length / config.teacher.batchSize));
     checkpoint();
   }
   // A zero-epoch teacher (an untrained baseline) still gets its checkpoint.
@@ -115,7 +150,7 @@ export async function runStudentStage(
     generator: new Generator(config.seed).fork('student-init'), projectionSeed: config.projectionSeed,
     featureBins: source.bins, dictConvImpl: config.student.dictConvImpl,
   });
-  const distiller = new Distiller(config, teacher, student, source, data, hooks);
+  const distiller = new Distiller(config, teacher, student, source, data, withFaultInjection(hooks, 'student', student));
   const saved = run.readCheckpoint('checkpoint.safetensors');
   if (saved) {
     const extra = loadCheckpoint(saved, { model: student, optimizer: distiller.optimizer }).extra as StudentExtra;
@@ -123,7 +158,7 @@ export async function runStudentStage(
     distiller.freezeFeature();
   }
   while (distiller.epoch < config.student.epochs) {
-    await distiller.runEpochAsync({ signal });
+    requireFiniteEpoch('student', await distiller.runEpochAsync({ signal }), Math.ceil(data.train.length / config.student.batchSize));
     const extra: StudentExtra = {
       kind: 'pqkd-student', dataset: config.dataset, config, state: distiller.getState(),
       complete: distiller.epoch >= config.student.epochs,

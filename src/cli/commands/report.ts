@@ -8,7 +8,7 @@ import type { CommandContext } from './context.js';
 const FLAGS: FlagSpec[] = [{ name: 'help', type: 'bool', help: 'show this help' }];
 
 export async function reportCommand(argv: string[], ctx: CommandContext): Promise<number> {
-  const { flags, positionals } = parseArgs(argv, FLAGS, 'report');
+  const { flags, positionals } = parseArgs(argv, FLAGS, 'report', 1);
   if (flags.help) {
     ctx.print(formatHelp('report', 'Rebuild report.html and plots/*.svg from a run (or sweep) directory.', FLAGS, 'DIR'));
     return 0;

@@ -2,16 +2,18 @@
  * The flag handling of `pqkd teacher`, `pqkd distill` and `pqkd start` (the main job), on top of
  * `executeRun`.
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createHash } from 'node:crypto';
 import { defaultConfig, type PartialConfig, type PqkdConfig } from '../../pqkd/config.js';
 import { formatCompressionTable } from '../../pqkd/model-spec.js';
-import { buildConfig, COMMON_FLAGS, DATA_FLAGS, formatHelp, parseArgs, STUDENT_FLAGS, TEACHER_FLAGS, type FlagSpec } from '../args.js';
+import { buildConfig, COMMON_FLAGS, DATA_FLAGS, formatHelp, parseArgs, STUDENT_FLAGS, TEACHER_FLAGS, type FlagSpec, type FlagValues } from '../args.js';
+import type { TeacherExtra } from '../stages.js';
+import { loadCheckpointExtra } from './checkpoint-info.js';
 import { CliError } from '../errors.js';
 import { outputMode, Progress } from '../progress.js';
-import { RunDir } from '../run-dir.js';
+import { ensureDirectory, RunDir } from '../run-dir.js';
 import type { RunResults } from '../run-schema.js';
 import { applyThreads, type CommandContext } from './context.js';
 import { executeRun } from './train.js';
@@ -35,6 +37,7 @@ async function trainCommand(kind: 'teacher' | 'distill', argv: string[], ctx: Co
     ctx.print(formatHelp(kind, summary, specs));
     return 0;
   }
+  if (flags.resume === undefined && typeof flags.teacher === 'string') adoptTeacherArchitecture(flags);
   const progress = new Progress(outputMode(flags));
   const threads = applyThreads(flags.threads);
   if (typeof flags.resume === 'string') {
@@ -54,6 +57,24 @@ async function trainCommand(kind: 'teacher' | 'distill', argv: string[], ctx: Co
   const results = await executeRun({ command: kind, config, out, resume: false, teacherCheckpoint, threads, kernels: ctx.kernels(), progress });
   printSummary(progress, out, results);
   return 0;
+}
+
+/**
+ * `distill --teacher CKPT`: the teacher's architecture (dataset, width) comes from the checkpoint;
+ * a --width or --dataset that contradicts it is an error naming both.
+ */
+function adoptTeacherArchitecture(flags: FlagValues): void {
+  const path = flags.teacher as string;
+  if (!existsSync(path)) throw new CliError(`--teacher: ${resolve(path)} does not exist`);
+  const extra = loadCheckpointExtra(path) as Partial<TeacherExtra> | null;
+  if (!extra || extra.kind !== 'pqkd-teacher') throw new CliError(`--teacher: ${path} is a ${String(extra?.kind ?? 'unknown')} checkpoint, expected a teacher (pqkd-teacher)`);
+  for (const [flag, value] of [['width', extra.width], ['dataset', extra.dataset]] as const) {
+    if (value === undefined) continue;
+    if (flags[flag] !== undefined && flags[flag] !== value) {
+      throw new CliError(`--${flag}: ${String(flags[flag])} contradicts the teacher checkpoint ${path} (${flag} ${String(value)}); leave --${flag} out to use the checkpoint's`);
+    }
+    flags[flag] = value;
+  }
 }
 
 export const teacherCommand = (argv: string[], ctx: CommandContext): Promise<number> => trainCommand('teacher', argv, ctx);
@@ -94,13 +115,21 @@ export function summaryTable(dir: string, r: RunResults): string {
   return rows.map(([k, v]) => `  ${k.padEnd(w)}  ${v}`).join('\n');
 }
 
+/** The one-line result (what --quiet prints). */
+export function resultLine(dir: string, r: RunResults): string {
+  const model = r.student
+    ? `student test accuracy ${pct(r.student.testAccuracy)} (teacher ${pct(r.teacher.testAccuracy)}, compression ${r.accounting?.compression.toFixed(1) ?? '?'}×)`
+    : `teacher test accuracy ${pct(r.teacher.testAccuracy)}`;
+  return `${r.command} ${r.datasetLabel}: ${model}, weights SHA-256 ${r.weightsSha256.slice(0, 16)}, ${dir}`;
+}
+
 function printSummary(progress: Progress, dir: string, r: RunResults): void {
   if (progress.mode === 'json') {
-    console.log(JSON.stringify({ kind: 'results', dir: resolve(dir), ...r, exportFeature: undefined, exactFeature: undefined }));
+    console.log(JSON.stringify({ kind: 'results', dir, ...r, exportFeature: undefined, exactFeature: undefined }));
     return;
   }
-  progress.log(`\n${summaryTable(dir, r)}`);
-  if (r.accounting) progress.log(`\n${formatCompressionTable(r.accounting)}`);
+  const tables = `\n${summaryTable(dir, r)}${r.accounting ? `\n\n${formatCompressionTable(r.accounting)}` : ''}`;
+  progress.result(tables, resultLine(dir, r));
 }
 
 /** The embedded default of the main job: a short but real PQKD run on MNIST. */
@@ -125,7 +154,7 @@ export async function startCommand(argv: string[], ctx: CommandContext): Promise
   const specs = [...COMMON_FLAGS];
   const { flags } = parseArgs(argv, specs, 'start');
   if (flags.help) {
-    ctx.print(formatHelp('start', 'The main job: a short, real PQKD run on MNIST with the default photonic circuit and 200 shots.', specs));
+    ctx.print(formatHelp('start', 'The main job: a short, real PQKD run on MNIST with the default photonic circuit and 200 shots.', specs, '', mainJobConfig()));
     return 0;
   }
   const progress = new Progress(outputMode(flags));
@@ -137,7 +166,7 @@ export async function startCommand(argv: string[], ctx: CommandContext): Promise
   const teacherFile = join(teacherDir, 'checkpoint.safetensors');
   const teacherRun = new RunDir(teacherDir);
   if (!existsSync(join(teacherDir, 'results.json'))) {
-    mkdirSync(join(cacheDir(), 'teachers'), { recursive: true });
+    ensureDirectory(join(cacheDir(), 'teachers'), 'PQKD_CACHE_DIR');
     const resume = existsSync(join(teacherDir, 'manifest.json'));
     progress.log(resume ? `resuming the cached teacher in ${teacherDir}` : `training the teacher (cached in ${teacherDir})`);
     await executeRun({ command: 'teacher', config, out: teacherDir, resume, teacherCheckpoint: null, threads, kernels: ctx.kernels(), progress, report: false });

@@ -4,11 +4,14 @@
  * finished jobs and resumes interrupted ones; sweep.json collects every job's results.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PqkdConfig } from '../../pqkd/config.js';
 import { buildConfig, formatHelp, mergeDeep, parseArgs, type FlagSpec } from '../args.js';
 import { CliError } from '../errors.js';
+import { configPathParts, rejectPrototypeKeys, setConfigPath } from '../config-paths.js';
+import { ensureDirectory, RunDir } from '../run-dir.js';
+import { requireRunFits } from '../resources.js';
 import { writeJsonAtomic } from '../fs-atomic.js';
 import { outputMode, Progress } from '../progress.js';
 import type { SweepJob, SweepResults } from '../run-schema.js';
@@ -31,7 +34,9 @@ function parseGrid(raw: unknown): Record<string, unknown[]> {
   if (grid === null || typeof grid !== 'object' || Array.isArray(grid)) throw new CliError('--grid: expected a JSON object of path → list of values');
   const out: Record<string, unknown[]> = {};
   for (const [path, values] of Object.entries(grid)) {
+    configPathParts(path, '--grid');
     if (!Array.isArray(values) || values.length === 0) throw new CliError(`--grid: "${path}" must map to a non-empty list of values`);
+    rejectPrototypeKeys(values, '--grid', path);
     out[path] = values;
   }
   if (Object.keys(out).length === 0) throw new CliError('--grid: give at least one axis');
@@ -46,12 +51,7 @@ function cartesian(axes: Record<string, unknown[]>): Record<string, unknown>[] {
 
 function nest(overrides: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [path, v] of Object.entries(overrides)) {
-    const parts = path.split('.');
-    let node = out;
-    for (const p of parts.slice(0, -1)) node = (node[p] ??= {}) as Record<string, unknown>;
-    node[parts[parts.length - 1]!] = v;
-  }
+  for (const [path, v] of Object.entries(overrides)) setConfigPath(out, path, v, '--grid');
   return out;
 }
 
@@ -70,7 +70,6 @@ export async function sweepCommand(argv: string[], ctx: CommandContext): Promise
   const threads = applyThreads(flags.threads);
   const base = buildConfig(flags, SWEEP_FLAGS);
   const out = typeof flags.out === 'string' ? flags.out : join('runs', `sweep-${base.dataset}`);
-  mkdirSync(join(out, 'jobs'), { recursive: true });
   const configs = cartesian(axes).map((overrides) => {
     let config: PqkdConfig;
     try {
@@ -80,7 +79,10 @@ export async function sweepCommand(argv: string[], ctx: CommandContext): Promise
     }
     return { overrides, config, id: jobId(overrides) };
   });
-  const results: SweepResults = { axes, jobs: configs.map(({ id, overrides }) => ({ id, overrides, status: 'pending', results: null })) };
+  // Every job's config is valid: only now is anything created.
+  for (const { config } of configs) requireRunFits(config, 'distill');
+  ensureDirectory(join(out, 'jobs'));
+  const results: SweepResults = { axes, base, jobs: configs.map(({ id, overrides }) => ({ id, overrides, status: 'pending', results: null })) };
   const save = (): void => writeJsonAtomic(join(out, 'sweep.json'), results);
   save();
   for (const [i, { id, config }] of configs.entries()) {
@@ -92,13 +94,13 @@ export async function sweepCommand(argv: string[], ctx: CommandContext): Promise
     const teacherDir = join(out, 'teachers', `${config.dataset}-w${config.teacher.width}-${teacherKey}`);
     try {
       if (!existsSync(join(teacherDir, 'results.json'))) {
-        mkdirSync(join(out, 'teachers'), { recursive: true });
+        ensureDirectory(join(out, 'teachers'));
         progress.log(`sweep: teacher ${teacherDir}`);
         await executeRun({ command: 'teacher', config, out: teacherDir, resume: existsSync(join(teacherDir, 'manifest.json')), teacherCheckpoint: null, threads, kernels: ctx.kernels(), progress, report: false });
       }
       if (existsSync(join(dir, 'results.json'))) {
         progress.log(`sweep: job ${i + 1}/${configs.length} ${id} already finished, skipped`);
-        job.results = JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8')) as SweepJob['results'];
+        job.results = new RunDir(dir).readResults();
       } else {
         progress.log(`sweep: job ${i + 1}/${configs.length} ${id}`);
         job.results = await executeRun({

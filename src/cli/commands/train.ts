@@ -9,7 +9,10 @@ import { evaluate } from '../../pqkd/evaluate.js';
 import { compressionTable, studentSpec, teacherSpec } from '../../pqkd/model-spec.js';
 import type { PqkdNet } from '../../pqkd/models.js';
 import type { Progress } from '../progress.js';
-import { loadTrainSplit, openTestSplit, RunDir, sha256Hex } from '../run-dir.js';
+import { loadTrainSplit, openTestSplit, RunDir, sha256Hex, verifyTestSplit } from '../run-dir.js';
+import { requireRunFits } from '../resources.js';
+import { resolveConfig } from '../../pqkd/config.js';
+import { NonFiniteLossError } from '../../pqkd/events.js';
 import type { MetricLine, RunCommand, RunManifest, RunResults } from '../run-schema.js';
 import { loadTeacherFile, runHooks, runStudentStage, runTeacherStage, type StudentExtra, type TeacherExtra } from '../stages.js';
 import { loadCheckpointExtra } from './checkpoint-info.js';
@@ -34,44 +37,68 @@ export interface RunOptions {
   signal?: AbortSignal;
 }
 
-/** Drops metric lines of epochs that the checkpoints do not cover (they will be re-run). */
-function truncateForResume(run: RunDir): void {
+/** Drops metric lines of epochs that the checkpoints do not cover (they will be re-run; epochs count from 1). */
+function truncateForResume(run: RunDir, warn: (message: string) => void): void {
   const teacher = loadCheckpointExtra(run.file('teacher.safetensors')) as TeacherExtra | null;
   const student = loadCheckpointExtra(run.file('checkpoint.safetensors')) as StudentExtra | TeacherExtra | null;
   const teacherEpochs = student?.kind === 'pqkd-teacher' ? student.state.epoch : (teacher?.state.epoch ?? 0);
   const studentEpochs = student?.kind === 'pqkd-student' ? student.state.epoch : 0;
   run.truncateMetrics((l: MetricLine) => {
     if (l.kind === 'eval') return false;
-    if (l.kind === 'spsa') return l.epoch < studentEpochs;
-    if (l.kind === 'epoch') return l.phase === 'teacher' ? l.epoch < teacherEpochs : l.epoch < studentEpochs;
+    if (l.kind === 'spsa') return l.epoch <= studentEpochs;
+    if (l.kind === 'epoch') return l.phase === 'teacher' ? l.epoch <= teacherEpochs : l.epoch <= studentEpochs;
     return false;
-  });
+  }, warn);
 }
 
 function weightsHash(model: PqkdNet): string {
   return sha256Hex(saveCheckpoint({ model }));
 }
 
-/** Runs (or resumes) a teacher or distill run; returns its results. */
+const BAD_INPUT = new Set(['CliError', 'DatasetError', 'ConfigError']);
+
+/**
+ * Runs (or resumes) a teacher or distill run; returns its results. A new run claims its directory
+ * (lock + manifest) before any work; bad input found before the first checkpoint (config, memory,
+ * datasets, teacher file) leaves nothing behind.
+ */
 export async function executeRun(o: RunOptions): Promise<RunResults> {
   const started = Date.now();
   const run = new RunDir(o.out);
+  const warn = (message: string): void => o.progress.warn(message);
   let manifest: RunManifest;
   if (o.resume) {
     manifest = run.readManifest();
-    if (manifest.status === 'finished' && run.readResults()) {
+    const finished = manifest.status === 'finished' ? run.readResults() : null;
+    if (finished) {
       o.progress.log(`${run.path}: already finished`);
-      return run.readResults()!;
+      return finished;
     }
-    truncateForResume(run);
-    manifest.status = 'running';
-    run.writeManifest(manifest);
+    run.lock();
+    try {
+      manifest.config = resolveConfig(manifest.config);
+      const removed = run.removeOrphans();
+      if (removed.length > 0) warn(`${run.path}: removed ${removed.length} temp file(s) of interrupted writes (${removed.join(', ')})`);
+      truncateForResume(run, warn);
+      manifest.status = 'running';
+      run.writeManifest(manifest);
+    } catch (error) {
+      run.unlock();
+      throw error;
+    }
   } else {
+    requireRunFits(o.config, o.command);
     run.create();
-    manifest = run.newManifest(o.command, o.config, { teacherCheckpoint: o.teacherCheckpoint, threads: o.threads, kernels: o.kernels });
+    try {
+      manifest = run.newManifest(o.command, o.config, { teacherCheckpoint: o.teacherCheckpoint, threads: o.threads, kernels: o.kernels });
+    } catch (error) {
+      run.remove();
+      throw error;
+    }
   }
   const config = manifest.config;
   const hooks = runHooks(run, (e) => o.progress.event(e));
+  o.progress.expectSpsa(config.spsa.updatesPerEpoch);
   const signal = o.signal ?? processInterruption.signal;
   /** Lets pending signal handlers run, then stops if the run was interrupted. */
   const checkpointBoundary = async (): Promise<void> => {
@@ -80,14 +107,19 @@ export async function executeRun(o: RunOptions): Promise<RunResults> {
   };
   try {
     await checkpointBoundary();
+    o.progress.phase('loading and verifying the datasets');
     const data = loadTrainSplit(config, manifest);
+    const testSplit = verifyTestSplit(config, manifest);
+    const teacherFile = manifest.teacherCheckpoint === null ? null : run.resolveRecorded(manifest.teacherCheckpoint);
+    const loadedTeacher = teacherFile ? loadTeacherFile(teacherFile, config) : null;
     run.writeManifest(manifest);
     let results: RunResults;
     if (manifest.command === 'teacher') {
       const teacher = await runTeacherStage(run, config, data, hooks, signal, 'checkpoint.safetensors');
       await checkpointBoundary();
+      o.progress.phase('evaluating the teacher');
       const val = evaluate(teacher, data.dataset, data.val);
-      const test = openTestSplit(config, manifest);
+      const test = openTestSplit(config, testSplit);
       const t = evaluate(teacher, test.dataset, test.indices);
       run.appendMetric({ kind: 'eval', phase: 'teacher', split: 'test', ...t });
       results = {
@@ -98,16 +130,17 @@ export async function executeRun(o: RunOptions): Promise<RunResults> {
         weightsSha256: weightsHash(teacher), wallSeconds: (Date.now() - started) / 1000,
       };
     } else {
-      const teacher: PqkdNet = manifest.teacherCheckpoint
-        ? loadTeacherFile(manifest.teacherCheckpoint, config)
-        : await runTeacherStage(run, config, data, hooks, signal);
+      const teacher: PqkdNet = loadedTeacher ?? await runTeacherStage(run, config, data, hooks, signal);
       await checkpointBoundary();
+      o.progress.phase('evaluating the teacher on the validation split');
       const teacherVal = evaluate(teacher, data.dataset, data.val);
+      if (config.student.epochs > 0) o.progress.phase('student: caching the teacher logits');
       const { student, distiller } = await runStudentStage(run, config, teacher, data, hooks, signal);
       await checkpointBoundary();
+      o.progress.phase('evaluating the student and the teacher on the test split');
       const exportFeature = Float64Array.from(student.feature!);
       const studentVal = evaluate(student, data.dataset, data.val);
-      const test = openTestSplit(config, manifest);
+      const test = openTestSplit(config, testSplit);
       const tTest = evaluate(teacher, test.dataset, test.indices);
       const sTest = evaluate(student, test.dataset, test.indices);
       run.appendMetric({ kind: 'eval', phase: 'teacher', split: 'test', ...tTest });
@@ -138,24 +171,38 @@ export async function executeRun(o: RunOptions): Promise<RunResults> {
         weightsSha256: weightsHash(student), wallSeconds: (Date.now() - started) / 1000,
       };
     }
+    results.checkpoints = run.checkpointHashes();
     run.writeResults(results);
     manifest.status = 'finished';
     manifest.finishedAt = new Date().toISOString();
     run.writeManifest(manifest);
     if (o.report !== false) await writeRunReport(run.path, o.progress);
+    run.unlock();
     return results;
   } catch (error) {
     const name = (error as Error).name;
-    if (!o.resume && (name === 'CliError' || name === 'DatasetError' || name === 'ConfigError') && !run.hasCheckpoints()) {
+    if (!o.resume && BAD_INPUT.has(name) && !run.hasCheckpoints()) {
       // Bad input found before any training: leave nothing behind.
       run.remove();
     } else {
       const interrupted = name === 'InterruptedError' || name === 'TrainingAbortedError';
       manifest.status = interrupted ? 'interrupted' : 'failed';
       run.writeManifest(manifest);
-      if (error instanceof InterruptedError) error.resumeHint = `resume with: pqkd ${manifest.command} --resume ${o.out}`;
+      run.unlock();
+      const hint = `resume with: pqkd ${manifest.command} --resume ${o.out}`;
+      if (error instanceof InterruptedError) error.resumeHint = hint;
+      if (error instanceof NonFiniteLossError) throw new NonFiniteRunError(error, hint);
     }
     throw error;
+  }
+}
+
+/** A run stopped by a non-finite loss (exit code 3), with 1-based epoch/step and how to resume. */
+export class NonFiniteRunError extends Error {
+  constructor(readonly failure: NonFiniteLossError, readonly resumeHint: string) {
+    super(`${failure.phase} training: the loss became ${failure.value} at epoch ${failure.epoch + 1}, step ${failure.batch + 1}; ` +
+      `stopped, the last good checkpoint is kept (${resumeHint})`);
+    this.name = 'NonFiniteRunError';
   }
 }
 

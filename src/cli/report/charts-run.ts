@@ -33,14 +33,14 @@ export function trainingCurvesChart(metrics: readonly MetricLine[]): ChartResult
   const epochs = epochLines(metrics);
   if (epochs.length === 0) return { name, title, skipped: 'metrics.jsonl has no epoch lines (no training epoch finished in this run)' };
   const lossRows = epochs.flatMap((e) => [
-    { phase: e.phase, epoch: e.epoch + 1, split: 'train', loss: e.trainLoss },
-    { phase: e.phase, epoch: e.epoch + 1, split: 'validation', loss: e.valLoss },
+    { phase: e.phase, epoch: e.epoch, split: 'train', loss: e.trainLoss },
+    { phase: e.phase, epoch: e.epoch, split: 'validation', loss: e.valLoss },
   ]).filter((r) => Number.isFinite(r.loss));
-  const accRows = epochs.filter((e) => Number.isFinite(e.valAccuracy)).map((e) => ({ phase: e.phase, epoch: e.epoch + 1, accuracy: 100 * e.valAccuracy }));
+  const accRows = epochs.filter((e) => Number.isFinite(e.valAccuracy)).map((e) => ({ phase: e.phase, epoch: e.epoch, accuracy: 100 * e.valAccuracy }));
   const color = { field: 'phase', type: 'nominal', title: 'model', scale: { domain: ['teacher', 'student'], range: ['#4c78a8', '#e45756'] } } as const;
   // Vega ignores tickMinStep with its default tick count, so integer epochs get explicit tick values.
   // Epochs are shown 1-based (metrics.jsonl counts from 0).
-  const epochTicks = [...new Set(epochs.map((e) => e.epoch + 1))].sort((a, b) => a - b);
+  const epochTicks = [...new Set(epochs.map((e) => e.epoch))].sort((a, b) => a - b);
   const x = { field: 'epoch', type: 'quantitative', title: 'epoch', axis: { format: 'd', ...(epochTicks.length <= 30 ? { values: epochTicks } : {}) } } as const;
   const spec: TopLevelSpec = {
     $schema: VEGA_LITE_SCHEMA,
@@ -123,7 +123,7 @@ const GROUP_LETTERS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
 export function clickHistogramChart(results: RunResults | null, groups?: readonly (readonly number[])[]): ChartResult {
   const name = 'click-histogram';
   const title = 'Photonic click histogram';
-  if (!results) return { name, title, skipped: 'no results.json (the run has not finished)' };
+  if (!results) return { name, title, skipped: 'no results.json (a sweep directory, or a run that has not finished)' };
   const exported = results.exportFeature;
   if (!Array.isArray(exported) || exported.length === 0) return { name, title, skipped: 'results.json has no export feature' };
   const exact = Array.isArray(results.exactFeature) && results.exactFeature.length === exported.length ? results.exactFeature : null;

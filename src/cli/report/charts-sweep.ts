@@ -72,11 +72,13 @@ export function frontierChart(sweep: SweepResults | null | undefined, base?: Pqk
     },
   ];
   const spec = { $schema: VEGA_LITE_SCHEMA, width, height: 320, layer } as TopLevelSpec;
-  const seeds = Math.max(...points.map((p) => p.n));
+  const most = Math.max(...points.map((p) => p.n));
+  const spread = [...new Set(points.flatMap((p) => p.spreadOver))].sort();
+  const over = spread.length === 0 ? 'repeated jobs' : spread.length === 1 && spread[0] === 'seed' ? 'seeds' : `jobs differing in ${spread.join(', ')}`;
   return {
     name, title, spec,
     caption: `${points.length} student configurations` +
-      `${seeds > 1 ? ` (mean ± std over up to ${seeds} seeds)` : ''}: test accuracy against conv-block compression. ` +
+      `${most > 1 ? ` (mean ± std over up to ${most} ${over})` : ''}: test accuracy against conv-block compression. ` +
       'The dashed grey line joins the Pareto-optimal points; dashed rules mark the teacher\'s test accuracy.',
   };
 }
@@ -86,9 +88,18 @@ const METRIC_TEXT: Record<ShotMetric, { name: string; title: string; axis: strin
   featureRmsError: { name: 'feature-error-vs-shots', title: 'Feature RMS error vs shots', axis: 'export feature RMS error vs exact φ' },
 };
 
-/** The legend entry of a series: its EMA setting and the fit's weighted R². */
+/**
+ * The weighted R² of a fit, only when the fit has degrees of freedom left (more shot counts than its
+ * two parameters δ∞ and k); a two-point fit passes through both points and its R² = 1 says nothing.
+ */
+export function formatR2(fit: { weightedR2: number; n: number }): string {
+  return fit.n > 2 ? fit.weightedR2.toFixed(3) : `n/a (${fit.n} shot counts, no degrees of freedom)`;
+}
+
+/** The legend entry of a series: its EMA setting and the fit's weighted R² (when it has degrees of freedom). */
 export function seriesLegend(s: ShotSeries): string {
-  return s.fit ? `${s.label}: R²w = ${s.fit.weightedR2.toFixed(3)}` : `${s.label} (no fit)`;
+  if (!s.fit) return `${s.label} (no fit)`;
+  return s.fit.n > 2 ? `${s.label}: R²w = ${s.fit.weightedR2.toFixed(3)}` : `${s.label}: exact 2-point fit`;
 }
 
 function shotLabel(shots: number): string {
@@ -149,7 +160,7 @@ export function shotsChart(sweep: SweepResults | null | undefined, metric: ShotM
   ];
   const spec = { $schema: VEGA_LITE_SCHEMA, width: 560, height: 300, layer } as TopLevelSpec;
   const fits = series.map((s) => (s.fit
-    ? `${s.label}: δ∞ = ${s.fit.yInf.toPrecision(4)}, k = ${s.fit.k.toPrecision(4)}, weighted R² = ${s.fit.weightedR2.toFixed(3)} (${s.fit.n} shot counts, ${s.fit.weighting} weights)`
+    ? `${s.label}: δ∞ = ${s.fit.yInf.toPrecision(4)}, k = ${s.fit.k.toPrecision(4)}, weighted R² = ${formatR2(s.fit)} (${s.fit.n} shot counts, ${s.fit.weighting} weights)`
     : `${s.label}: no fit (${s.fitError ?? 'unknown'})`));
   return {
     name, title, spec,

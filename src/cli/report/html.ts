@@ -4,6 +4,7 @@
  * data is HTML-escaped. Pure apart from the SVG rendering (no file access).
  */
 import type { MetricLine, RunManifest, RunResults, SweepResults } from '../run-schema.js';
+import { formatR2 } from './charts-sweep.js';
 import { isChart, type ChartResult } from './chart-types.js';
 import { clickHistogramChart, spsaTraceChart, trainingCurvesChart } from './charts-run.js';
 import { frontierChart, shotsChart } from './charts-sweep.js';
@@ -87,13 +88,20 @@ function gridTable(head: string[], rows: unknown[][]): string {
   return `<table class="grid">\n<thead><tr>${th}</tr></thead>\n<tbody>\n${body}\n</tbody>\n</table>`;
 }
 
-function summaryRows(manifest: RunManifest | null, r: RunResults | null): [string, unknown][] {
+function summaryRows(manifest: RunManifest | null, r: RunResults | null, sweep: SweepResults | null | undefined): [string, unknown][] {
+  if (!manifest && !r && sweep) {
+    const finished = sweep.jobs.filter((j) => j.status === 'finished').length;
+    return [['command', 'sweep'], ['status', `${finished} of ${sweep.jobs.length} jobs finished`], ['dataset', sweep.base?.dataset ?? DASH]];
+  }
   const rows: [string, unknown][] = [
     ['command', manifest?.command ?? r?.command ?? DASH],
     ['status', manifest?.status ?? (r ? 'finished' : DASH)],
     ['dataset', r ? `${r.datasetLabel} (${r.dataset})` : manifest?.config?.dataset ?? DASH],
   ];
-  if (!r) return [...rows, ['results', 'no results.json: the run has not finished']];
+  if (!r) {
+    const why = manifest?.status === 'finished' ? 'results.json is missing although the manifest says finished' : `no results.json yet: the run is ${manifest?.status ?? 'unknown'}`;
+    return [...rows, ['results', why]];
+  }
   const a = r.accounting;
   rows.push(
     ['teacher accuracy (test / val)', `${pct(r.teacher.testAccuracy)} / ${pct(r.teacher.valAccuracy)}`],
@@ -143,7 +151,7 @@ function sweepSection(sweep: SweepResults): string {
   });
   const fitRows = (['accuracy', 'featureRmsError'] as const).flatMap((metric) => shotScaling(sweep, metric).series.map((s) => [
     metric === 'accuracy' ? 'test accuracy (%)' : 'feature RMS error', s.label, s.groups.map((g) => (g.shots === Infinity ? '∞' : g.shots)).join(', '),
-    s.fit ? s.fit.yInf.toPrecision(4) : DASH, s.fit ? s.fit.k.toPrecision(4) : DASH, s.fit ? s.fit.weightedR2.toFixed(3) : DASH,
+    s.fit ? s.fit.yInf.toPrecision(4) : DASH, s.fit ? s.fit.k.toPrecision(4) : DASH, s.fit ? formatR2(s.fit) : DASH,
     s.fit ? s.fit.weighting : (s.fitError ?? ''),
   ]));
   const finished = sweep.jobs.filter((j) => j.status === 'finished').length;
@@ -176,7 +184,7 @@ export function reportCharts(input: ReportInput): ChartResult[] {
     trainingCurvesChart(input.metrics),
     spsaTraceChart(input.metrics),
     clickHistogramChart(input.results, groups),
-    frontierChart(input.sweep, input.manifest?.config),
+    frontierChart(input.sweep, input.manifest?.config ?? input.sweep?.base),
     shotsChart(input.sweep, 'accuracy'),
     shotsChart(input.sweep, 'featureRmsError'),
   ];
@@ -214,7 +222,7 @@ export async function buildReport(input: ReportInput): Promise<Report> {
   const dataset = results?.datasetLabel ?? manifest?.config?.dataset ?? '';
   const title = `PQKD ${what} report${dataset ? ` — ${dataset}` : ''}`;
   const sections = [
-    `<section id="summary">\n<h2>Summary</h2>\n${keyValueTable(summaryRows(manifest, results))}\n</section>`,
+    `<section id="summary">\n<h2>Summary</h2>\n${keyValueTable(summaryRows(manifest, results, input.sweep))}\n</section>`,
     `<section id="plots">\n<h2>Plots</h2>\n${figures.join('\n') || '<p class="note">No chart has data for this run.</p>'}\n${notPlotted}\n</section>`,
     ...(sweep ? [`<section id="sweep">\n<h2>Sweep</h2>\n${sweepSection(sweep)}\n</section>`] : []),
     `<section id="config">\n<h2>Config</h2>\n${manifest ? `<pre>${escapeHtml(prettyJson(manifest.config))}</pre>` : '<p class="note">No manifest.json: config unknown.</p>'}\n</section>`,

@@ -6,6 +6,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { CliError } from '../errors.js';
 import { writeFileAtomic } from '../fs-atomic.js';
+import { parseMetricsText } from '../metrics-file.js';
 import type { MetricLine, RunManifest, RunResults, SweepResults } from '../run-schema.js';
 import { reportCharts, buildReport, type ReportInput } from './html.js';
 
@@ -20,20 +21,8 @@ function readJson<T>(path: string): T | null {
 
 function readMetrics(path: string): MetricLine[] {
   if (!existsSync(path)) return [];
-  const lines = readFileSync(path, 'utf8').split('\n');
-  const out: MetricLine[] = [];
-  lines.forEach((line, i) => {
-    if (line.trim() === '') return;
-    try {
-      out.push(JSON.parse(line) as MetricLine);
-    } catch {
-      // A crash can leave the last line half-appended; anything else is corruption.
-      if (i < lines.length - 1 && lines.slice(i + 1).some((l) => l.trim() !== '')) {
-        throw new CliError(`${path}: line ${i + 1}: expected one JSON object per line, got ${JSON.stringify(line.slice(0, 60))}`);
-      }
-    }
-  });
-  return out;
+  // A crash can leave the last line half-appended (dropped); anything else is corruption (CliError).
+  return parseMetricsText(readFileSync(path, 'utf8'), path).lines;
 }
 
 /**
@@ -53,7 +42,7 @@ export function loadRunDir(dir: string): ReportInput & { sweep: SweepResults | n
   if (sweep && !Array.isArray(sweep.jobs)) throw new CliError(`${join(path, 'sweep.json')}: expected { axes, jobs: [...] }, got no jobs array`);
   return {
     manifest,
-    metrics: [...teacherRunMetrics(manifest), ...readMetrics(join(path, 'metrics.jsonl'))],
+    metrics: [...teacherRunMetrics(manifest, path), ...readMetrics(join(path, 'metrics.jsonl'))],
     results: readJson<RunResults>(join(path, 'results.json')),
     sweep,
   };
@@ -64,10 +53,10 @@ export function loadRunDir(dir: string): ReportInput & { sweep: SweepResults | n
  * (`pqkd start` reuses a cached teacher run): the report's training curves then show both models.
  * The run's own metrics.jsonl is left as it is (verify compares it with a rerun).
  */
-function teacherRunMetrics(manifest: RunManifest | null): MetricLine[] {
+function teacherRunMetrics(manifest: RunManifest | null, runPath: string): MetricLine[] {
   const checkpoint = manifest?.teacherCheckpoint;
   if (!checkpoint) return [];
-  const metricsFile = join(dirname(checkpoint), 'metrics.jsonl');
+  const metricsFile = join(dirname(resolve(runPath, checkpoint)), 'metrics.jsonl');
   if (!existsSync(metricsFile)) return [];
   try {
     return readMetrics(metricsFile).filter((l) => l.kind === 'epoch' && l.phase === 'teacher');

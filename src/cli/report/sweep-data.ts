@@ -33,6 +33,12 @@ function setting(job: DoneJob, key: string, base: PqkdConfig | null | undefined)
   return node ?? null;
 }
 
+/** Override keys whose values are not the same in every one of `overrides`. */
+function varyingKeys(overrides: readonly Record<string, unknown>[]): string[] {
+  const keys = new Set(overrides.flatMap((o) => Object.keys(o)));
+  return [...keys].filter((k) => new Set(overrides.map((o) => JSON.stringify(o[k]))).size > 1).sort();
+}
+
 function show(v: unknown): string {
   return Array.isArray(v) ? `[${v.join(',')}]` : String(v);
 }
@@ -59,6 +65,8 @@ export interface FrontierPoint {
   n: number;
   /** On the Pareto frontier (no other point has both higher compression and higher accuracy). */
   pareto: boolean;
+  /** The override keys whose values differ among the averaged jobs (e.g. ['seed'] or ['photonic.shots']). */
+  spreadOver: string[];
 }
 
 /** Mean teacher test accuracy (percent) per teacher width, for the reference rule(s). */
@@ -76,7 +84,7 @@ export interface TeacherReference {
  * const { points, teachers } = frontierPoints(sweep, manifest?.config);
  */
 export function frontierPoints(sweep: SweepResults | null | undefined, base?: PqkdConfig | null): { points: FrontierPoint[]; teachers: TeacherReference[] } {
-  const groups = new Map<string, { key: Omit<FrontierPoint, 'label' | 'compression' | 'accuracy' | 'std' | 'n' | 'pareto'>; acc: number[]; comp: number[] }>();
+  const groups = new Map<string, { key: Omit<FrontierPoint, 'label' | 'compression' | 'accuracy' | 'std' | 'n' | 'pareto' | 'spreadOver'>; acc: number[]; comp: number[]; overrides: Record<string, unknown>[] }>();
   const teacherAcc = new Map<string, number[]>();
   for (const job of doneJobs(sweep)) {
     const r = job.results;
@@ -93,7 +101,8 @@ export function frontierPoints(sweep: SweepResults | null | undefined, base?: Pq
     }
     if (!r.student || !r.accounting || !Number.isFinite(r.student.testAccuracy) || !(r.accounting.compression > 0)) continue;
     const id = JSON.stringify(key);
-    const g = groups.get(id) ?? { key, acc: [], comp: [] };
+    const g = groups.get(id) ?? { key, acc: [], comp: [], overrides: [] };
+    g.overrides.push(job.overrides);
     g.acc.push(100 * r.student.testAccuracy);
     g.comp.push(r.accounting.compression);
     groups.set(id, g);
@@ -104,6 +113,7 @@ export function frontierPoints(sweep: SweepResults | null | undefined, base?: Pq
     ...g.key,
     label: `R${g.key.rank}${widths.size > 1 ? ` w${g.key.width}` : ''}${loops.size > 1 ? ` L${g.key.loops}` : ''}`,
     compression: mean(g.comp), accuracy: mean(g.acc), std: sampleStd(g.acc), n: g.acc.length, pareto: false,
+    spreadOver: varyingKeys(g.overrides),
   }));
   let best = -Infinity;
   for (const p of [...points].sort((a, b) => b.compression - a.compression || b.accuracy - a.accuracy)) {
