@@ -108,8 +108,8 @@ function parseValue(spec: FlagSpec, raw: string): number | string | boolean | nu
 }
 
 /**
- * Parses `argv` against `specs`; unknown flags, bad values, repeated flags and more than
- * `maxPositionals` positional arguments are CliErrors naming the flag or argument.
+ * Parses `argv` against `specs` (a repeated flag: the last one wins); unknown flags, bad values and
+ * more than `maxPositionals` positional arguments are CliErrors naming the flag or argument.
  */
 export function parseArgs(argv: readonly string[], specs: readonly FlagSpec[], command: string, maxPositionals = 0): ParsedArgs {
   const byName = new Map(specs.map((s) => [s.name, s]));
@@ -140,7 +140,6 @@ export function parseArgs(argv: readonly string[], specs: readonly FlagSpec[], c
       continue;
     }
     if (!spec) throw new CliError(`unknown flag --${name} for 'pqkd ${command}' (see 'pqkd ${command} --help')`);
-    if (Object.hasOwn(flags, spec.name)) throw new CliError(`--${spec.name}: given more than once`);
     if (spec.type === 'bool' && value === undefined) {
       flags[spec.name] = true;
       continue;

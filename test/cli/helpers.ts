@@ -70,3 +70,26 @@ export async function waitFor(run: RunningPqkd, ready: () => boolean, timeoutMs 
     await new Promise((r) => setTimeout(r, 20));
   }
 }
+
+/** Runs `main` in this process, capturing what it writes (for input errors, which fail before any training). */
+export async function mainInProcess(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const { main } = await import('../../src/cli/main.js');
+  let stdout = '';
+  let stderr = '';
+  const write = process.stderr.write.bind(process.stderr);
+  const log = console.log;
+  process.stderr.write = ((chunk: string | Uint8Array) => {
+    stderr += String(chunk);
+    return true;
+  }) as typeof process.stderr.write;
+  console.log = (...parts: unknown[]) => {
+    stdout += `${parts.join(' ')}\n`;
+  };
+  try {
+    const code = await main(args, { print: (t) => { stdout += t.endsWith('\n') ? t : `${t}\n`; }, kernels: () => 'js' });
+    return { code, stdout, stderr };
+  } finally {
+    process.stderr.write = write;
+    console.log = log;
+  }
+}

@@ -26,11 +26,11 @@ export function fakeMetrics(epochs = 3, spsaPerEpoch = 4): MetricLine[] {
     for (let e = 0; e < epochs; e++) {
       if (phase === 'student') {
         for (let k = 0; k < spsaPerEpoch; k++) {
-          out.push({ kind: 'spsa', epoch: e, k: e * spsaPerEpoch + k, fPlus: [1 / (e + 1) + 0.01 * k], fMinus: [1 / (e + 1) - 0.01 * k], ak: 0.05, ck: 0.1, theta: [0.1, 0.2] });
+          out.push({ kind: 'spsa', epoch: e + 1, k: e * spsaPerEpoch + k, fPlus: [1 / (e + 1) + 0.01 * k], fMinus: [1 / (e + 1) - 0.01 * k], ak: 0.05, ck: 0.1, theta: [0.1, 0.2] });
         }
       }
       const t = phase === 'teacher' ? 0.6 : 1;
-      out.push({ kind: 'epoch', phase, epoch: e, trainLoss: t / (e + 1), valLoss: (t + 0.1) / (e + 1), valAccuracy: 0.9 + 0.02 * (e + 1) * (2 - t), seconds: 1.5 });
+      out.push({ kind: 'epoch', phase, epoch: e + 1, trainLoss: t / (e + 1), valLoss: (t + 0.1) / (e + 1), valAccuracy: 0.9 + 0.02 * (e + 1) * (2 - t), seconds: 1.5 });
     }
   }
   out.push({ kind: 'eval', phase: 'student', split: 'test', loss: 0.1, accuracy: 0.97, count: 1000 });

@@ -79,7 +79,7 @@ describe('loadRunDir', () => {
     writeFileSync(path, `${good}{"kind":"epo`);
     expect(loadRunDir(dir).metrics).toHaveLength(good.trim().split('\n').length);
     writeFileSync(path, `{"kind":"epo\n${good}`);
-    expect(() => loadRunDir(dir)).toThrow(/metrics\.jsonl: line 1: expected one JSON object per line/);
+    expect(() => loadRunDir(dir)).toThrow(/metrics\.jsonl: line 1: expected one JSON metric object per line/);
   });
 
   it('rejects a missing directory, a directory that is not a run, and unreadable JSON', () => {

@@ -112,8 +112,8 @@ describe('buildReport: charts without data', () => {
     expect(skipped.map((s) => s.name)).toEqual(ALL_CHARTS);
     expect(html).toContain('No chart has data for this run.');
     expect(html).toContain('metrics.jsonl has no epoch lines');
-    expect(html).toContain('no results.json (the run has not finished)');
-    expect(html).toContain('no results.json: the run has not finished');
+    expect(html).toContain('no results.json (a sweep directory, or a run that has not finished)');
+    expect(html).toContain('no results.json yet: the run is running');
     expectSelfContained(html);
   });
 
@@ -199,8 +199,8 @@ describe('chart builders', () => {
   }
 
   it('training curves keep the last line of an epoch logged twice (resumed run)', () => {
-    // metrics.jsonl counts epochs from 0; the chart shows them from 1.
-    const metrics: MetricLine[] = [...fakeMetrics(2, 0), { kind: 'epoch', phase: 'student', epoch: 1, trainLoss: 9, valLoss: 9, valAccuracy: 0.5, seconds: 1 }];
+    // metrics.jsonl counts epochs from 1, as the screen and the chart do.
+    const metrics: MetricLine[] = [...fakeMetrics(2, 0), { kind: 'epoch', phase: 'student', epoch: 2, trainLoss: 9, valLoss: 9, valAccuracy: 0.5, seconds: 1 }];
     const chart = trainingCurvesChart(metrics);
     if (!isChart(chart)) throw new Error(chart.skipped);
     const [loss, acc] = (chart.spec as unknown as { hconcat: { data: { values: { phase: string; epoch: number; loss?: number; accuracy?: number }[] } }[] }).hconcat;

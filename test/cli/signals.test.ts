@@ -17,7 +17,7 @@ beforeAll(() => {
   reference = join(root, 'reference');
   const r = pqkd(['distill', ...ARGS, '--out', reference]);
   if (r.status !== 0) throw new Error(`reference run failed: ${r.stderr}`);
-});
+}, 600_000);
 afterAll(() => cleanup(root));
 
 function manifestStatus(dir: string): RunManifest['status'] {
@@ -51,7 +51,7 @@ describe('signals during training', () => {
     // It stopped within the running epoch: fewer student epochs recorded than the finished run has.
     expect(epochLines(dir, 'student')).toBeLessThan(epochLines(reference, 'student'));
     expectResumesToReference(dir);
-  });
+  }, 300_000);
 
   it('SIGTERM in the teacher stage: exit 143, exact resume', async () => {
     const dir = join(root, 'sigterm');
@@ -64,7 +64,7 @@ describe('signals during training', () => {
     expect(manifestStatus(dir)).toBe('interrupted');
     expect(epochLines(dir, 'student')).toBe(0);
     expectResumesToReference(dir);
-  });
+  }, 300_000);
 
   it('a second SIGINT exits at once, and the run still resumes exactly', async () => {
     const dir = join(root, 'double');
@@ -77,5 +77,5 @@ describe('signals during training', () => {
     expect(stderr).not.toMatch(/\n\s+at /);
     expect(existsSync(join(dir, 'results.json'))).toBe(false);
     expectResumesToReference(dir);
-  });
+  }, 300_000);
 });

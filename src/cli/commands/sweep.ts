@@ -23,7 +23,8 @@ import { InterruptedError } from '../interrupt.js';
 const GRID: FlagSpec = { name: 'grid', type: 'string', help: 'JSON object of config paths to value lists, e.g. {"student.rank":[2,4],"photonic.shots":[16,200]}' };
 const SWEEP_FLAGS = [...DISTILL_COMMAND_FLAGS.filter((f) => f.name !== 'resume' && f.name !== 'teacher'), GRID];
 
-function parseGrid(raw: unknown): Record<string, unknown[]> {
+/** Parses and checks --grid (paths against the config schema, no prototype keys) before anything is created. */
+export function parseGrid(raw: unknown): Record<string, unknown[]> {
   if (typeof raw !== 'string') throw new CliError('--grid: required, e.g. --grid \'{"student.rank":[2,4]}\'');
   let grid: unknown;
   try {
