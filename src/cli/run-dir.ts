@@ -350,8 +350,8 @@ export function verifyTestSplit(config: PqkdConfig, manifest?: RunManifest): Dat
 }
 
 /** The test split's evaluation indices (only the final evaluation calls this). */
-export function openTestSplit(config: PqkdConfig, verified: Dataset): { dataset: Dataset; indices: Int32Array } {
-  const dataset = verified;
+export function openTestSplit(config: PqkdConfig, verified?: Dataset): { dataset: Dataset; indices: Int32Array } {
+  const dataset = verified ?? loadDataset(config.dataset, { split: 'test' });
   const all = subsetFirst(dataset, dataset.count);
   const indices = config.data.testLimit > 0 ? randomSubset(all, config.data.testLimit, new Generator(config.splitSeed).fork('test-limit')) : all;
   return { dataset, indices };

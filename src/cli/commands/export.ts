@@ -76,7 +76,7 @@ export function loadRunTeacher(run: RunDir): PqkdNet {
   const manifest = run.readManifest();
   if (manifest.status !== 'finished') throw new CliError(`export: ${run.path} is not a finished run (status ${manifest.status})`);
   const file = manifest.command === 'teacher' ? run.file('checkpoint.safetensors')
-    : manifest.teacherCheckpoint ? resolve(manifest.teacherCheckpoint) : run.file('teacher.safetensors');
+    : manifest.teacherCheckpoint ? run.resolveRecorded(manifest.teacherCheckpoint) : run.file('teacher.safetensors');
   try {
     return loadTeacherFile(file, manifest.config);
   } catch (error) {
@@ -93,7 +93,7 @@ function parseBatch(raw: unknown): number | 'dynamic' {
 }
 
 export async function exportCommand(argv: string[], ctx: CommandContext): Promise<number> {
-  const { flags, positionals } = parseArgs(argv, FLAGS, 'export');
+  const { flags, positionals } = parseArgs(argv, FLAGS, 'export', 1);
   if (flags.help) {
     ctx.print(formatHelp('export', 'Write the compiled student (or the teacher) of a finished run as ONNX or as a PyTorch state_dict (safetensors).', FLAGS, 'RUN_DIR'));
     return 0;
