@@ -196,13 +196,13 @@ export function parseConfigText(text: string, where: string): PartialConfig {
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new CliError(`${where} is not a valid config JSON file: the top level must be an object`);
   rejectPrototypeKeys(value, where);
-  return value as PartialConfig;
+  return value;
 }
 
 /** The config from (defaults ← --config file ← flags ← extra overrides), validated. */
 export function buildConfig(flags: FlagValues, specs: readonly FlagSpec[], base: PartialConfig = {}): PqkdConfig {
   let partial = mergeConfig({}, JSON.parse(JSON.stringify(base)) as Record<string, unknown>, 'config');
-  if (typeof flags.config === 'string') partial = mergeConfig(partial, readConfigFile(flags.config) as Record<string, unknown>, `--config: ${flags.config}`);
+  if (typeof flags.config === 'string') partial = mergeConfig(partial, readConfigFile(flags.config), `--config: ${flags.config}`);
   for (const spec of specs) {
     const v = flags[spec.name];
     if (spec.path && v !== undefined) setConfigPath(partial, spec.path, v, `--${spec.name}`);

@@ -1,26 +1,20 @@
 /**
  * Run directories: an atomic claim of the directory (a lock file created exclusively, then the
  * manifest, before any work starts), the manifest, metrics.jsonl appends (a torn last line is dropped
- * on read, with a warning), atomic checkpoint and result writes, orphan temp-file cleanup, and the
- * data a run needs (train/validation split from the training set; the test split is verified before
- * training and used only by `openTestSplit`, called once at the end).
+ * on read, with a warning), atomic checkpoint and result writes, orphan temp-file cleanup. The data
+ * a run needs is in run-data.ts (re-exported here).
  *
  * Paths recorded in a run directory (the teacher checkpoint, dataset files) are relative to it, so a
  * run directory can be moved or copied to another machine.
  */
 import { execFileSync } from 'node:child_process';
-import { appendFileSync, closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { appendFileSync, closeSync, existsSync, openSync, readdirSync, readFileSync, rmSync, unlinkSync, writeSync } from 'node:fs';
 import { createHash } from 'node:crypto';
-import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
-import { subsetFirst, trainValSplit } from '../data/splits.js';
-import { loadDataset } from '../data/registry.js';
-import type { Dataset } from '../data/dataset.js';
+import { isAbsolute, join, relative, resolve } from 'node:path';
 import type { PqkdConfig } from '../pqkd/config.js';
-import type { SplitData } from '../pqkd/teacher.js';
 import { CliError } from './errors.js';
 import { isOrphanTempFile, writeFileAtomic, writeJsonAtomic } from './fs-atomic.js';
 import { parseMetricsText } from './metrics-file.js';
-import { Generator } from '../tensor/random.js';
 import type { MetricLine, RunCommand, RunManifest, RunResults } from './run-schema.js';
 
 export const PQKD_VERSION = '0.1.0';
@@ -41,38 +35,9 @@ function errnoCode(error: unknown): string {
   return (error as NodeJS.ErrnoException).code ?? String(error);
 }
 
-/**
- * Creates `path` and its missing parents one level at a time, failing fast with a CliError naming
- * `flag` (Node's recursive mkdir never returns on some pseudo file systems, e.g. under /proc).
- */
-export function ensureDirectory(path: string, flag = '--out'): void {
-  if (path === '') throw new CliError(`${flag}: expected a directory path, got an empty string`);
-  const full = resolve(path);
-  const missing: string[] = [];
-  let p = full;
-  for (;;) {
-    let isDir: boolean | null = null;
-    try {
-      isDir = statSync(p).isDirectory();
-    } catch (error) {
-      if (errnoCode(error) !== 'ENOENT') throw new CliError(`${flag}: cannot use ${full}: ${errnoCode(error)} on ${p}`);
-    }
-    if (isDir === false) throw new CliError(`${flag}: cannot create ${full}: ${p} exists and is not a directory`);
-    if (isDir) break;
-    missing.push(p);
-    const parent = dirname(p);
-    if (parent === p) break;
-    p = parent;
-  }
-  for (const dir of missing.reverse()) {
-    try {
-      mkdirSync(dir);
-    } catch (error) {
-      if (errnoCode(error) === 'EEXIST' && statSync(dir).isDirectory()) continue;
-      throw new CliError(`--out: cannot write to ${full}: ${errnoCode(error)} creating ${dir}`.replace('--out', flag));
-    }
-  }
-}
+import { ensureDirectory } from './directories.js';
+
+export { ensureDirectory };
 
 function processAlive(pid: number): boolean {
   try {
@@ -313,46 +278,4 @@ export class RunDir {
   }
 }
 
-/** Dataset file hashes keyed by file name (not the machine's path). */
-function portableHashes(sha256: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.entries(sha256).map(([k, v]) => [basename(k), v]));
-}
-
-/** Loads the training set and carves the fixed train/validation split. */
-export function loadTrainSplit(config: PqkdConfig, manifest?: RunManifest): SplitData {
-  const dataset = loadDataset(config.dataset, { split: 'train' });
-  if (manifest) manifest.datasets[`${config.dataset}/train`] = { label: dataset.label, sha256: portableHashes(dataset.sha256) };
-  const { train, val } = trainValSplit(dataset, { valSize: config.data.valSize, seed: config.splitSeed });
-  const limited = config.data.trainLimit > 0 ? randomSubset(train, config.data.trainLimit, new Generator(config.splitSeed).fork('train-limit')) : train;
-  return { dataset, train: limited, val, augment: config.dataset === 'cifar10' };
-}
-
-/**
- * `n` of `indices` chosen uniformly at random (seeded), in ascending order. A "first N" subset would
- * be a single class for datasets stored class by class (the CIFAR-10 copy is in folder order).
- */
-export function randomSubset(indices: Int32Array, n: number, gen: Generator): Int32Array {
-  if (n >= indices.length) return indices;
-  const perm = gen.permutation(indices.length);
-  const chosen = new Int32Array(n);
-  for (let i = 0; i < n; i++) chosen[i] = indices[perm[i]!]!;
-  return chosen.sort();
-}
-
-/**
- * Loads and verifies the test split before any training (a corrupt or missing file fails the run
- * before it has spent any time); the images are used only by `openTestSplit` at the end.
- */
-export function verifyTestSplit(config: PqkdConfig, manifest?: RunManifest): Dataset {
-  const dataset = loadDataset(config.dataset, { split: 'test' });
-  if (manifest) manifest.datasets[`${config.dataset}/test`] = { label: dataset.label, sha256: portableHashes(dataset.sha256) };
-  return dataset;
-}
-
-/** The test split's evaluation indices (only the final evaluation calls this). */
-export function openTestSplit(config: PqkdConfig, verified?: Dataset): { dataset: Dataset; indices: Int32Array } {
-  const dataset = verified ?? loadDataset(config.dataset, { split: 'test' });
-  const all = subsetFirst(dataset, dataset.count);
-  const indices = config.data.testLimit > 0 ? randomSubset(all, config.data.testLimit, new Generator(config.splitSeed).fork('test-limit')) : all;
-  return { dataset, indices };
-}
+export { loadTrainSplit, openTestSplit, randomSubset, verifyTestSplit } from './run-data.js';

@@ -81,7 +81,7 @@ export async function mainInProcess(args: string[]): Promise<{ code: number; std
   process.stderr.write = ((chunk: string | Uint8Array) => {
     stderr += String(chunk);
     return true;
-  }) as typeof process.stderr.write;
+  });
   console.log = (...parts: unknown[]) => {
     stdout += `${parts.join(' ')}\n`;
   };
