@@ -1,5 +1,6 @@
 /**
- * The reverse-mode engine: accumulation across backward calls and within one graph, un-broadcasting,
+ * The reverse-mode engine: accumulation across backward calls and within one graph (leaves and
+ * intermediate nodes used several times), un-broadcasting,
  * retainGraph, requiresGrad propagation, detach, noGrad/enableGrad nesting (restored after a throw),
  * the storage version counter, retainsGrad on non-leaves, deep graphs, seeds and error messages.
  */
@@ -31,6 +32,30 @@ describe('backward and gradient accumulation', () => {
     const y = add(mul(x, x), exp(x)); // dy/dx = 2x + e^x
     sum(y).backward();
     expect(arr(x.grad)).toEqual([2 * 0.5 + Math.exp(0.5), -2 + Math.exp(-1)]);
+  });
+
+  it('sums the contributions of an intermediate (non-leaf) node used several times, and of a node reused across branches', () => {
+    // h = x·x (non-leaf); y = h·h + exp(h) + h: dy/dh = 2h + e^h + 1, dy/dx = (2h + e^h + 1)·2x.
+    const x = leaf([0.5, -1, 2]);
+    const h = mul(x, x);
+    const y = add(add(mul(h, h), exp(h)), h);
+    h.retainsGrad = true;
+    sum(y).backward();
+    const xs = [0.5, -1, 2];
+    const dh = xs.map((v) => 2 * v * v + Math.exp(v * v) + 1);
+    arr(h.grad).forEach((g, i) => expect(Math.abs(g - dh[i]!)).toBeLessThan(1e-12 * Math.abs(dh[i]!)));
+    arr(x.grad).forEach((g, i) => expect(Math.abs(g - dh[i]! * 2 * xs[i]!)).toBeLessThan(1e-12 * Math.abs(dh[i]! * 2 * xs[i]!)));
+    // A diamond two levels deep: a = 3x; b = a·a; c = a + b; z = b·c — a, b both feed two consumers.
+    // z = 9x²·(3x + 9x²) = 27x³ + 81x⁴, dz/dx = 81x² + 324x³.
+    const w = leaf([0.7, -0.3]);
+    const a = mul(w, 3);
+    const b = mul(a, a);
+    const z = mul(b, add(a, b));
+    sum(z).backward();
+    arr(w.grad).forEach((g, i) => {
+      const v = [0.7, -0.3][i]!;
+      expect(Math.abs(g - (81 * v * v + 324 * v ** 3))).toBeLessThan(1e-12 * Math.max(1, Math.abs(81 * v * v + 324 * v ** 3)));
+    });
   });
 
   it('un-broadcasts gradients to each input shape (leading and size-1 dims, 0-d)', () => {

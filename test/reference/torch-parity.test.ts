@@ -23,7 +23,7 @@ import { describe, expect, it } from 'vitest';
 import {
   abs, Adam, AdamW, add, argmax, argmin, avgPool2d, clipGradNorm, dictConv2d, batchNorm, BatchNorm2d, clamp, concat, conv2d, CosineAnnealingLR, cos,
   crossEntropy, distillationLoss, div, exp, expand, flatten, gather, indexSelect, klDiv, linear, LinearWarmup,
-  log, log1p, logSoftmax, logsumexp, matmul, max, maximum, maxPool2d, mean, min, minimum, mseLoss, mul, narrow,
+  log, log1p, logSoftmax, logsumexp, matmul, max, maximum, maxPool2d, maxUnpool2d, mean, min, minimum, mseLoss, mul, narrow,
   neg, nllLoss, pad, Parameter, permute, pow, relu, reshape, SGD, sigmoid, sin, slice, softmax, sqrt, squeeze,
   stack, StepLR, sub, sum, tanh, Tensor, transpose, unsqueeze, variance, warmupCosine, where,
   type DType, type LRScheduler, type Optimizer, type TypedArray,
@@ -104,11 +104,16 @@ type Inputs = Record<string, Tensor | null>;
 type Runner = (x: Inputs, a: Attrs) => Tensor | Record<string, Tensor>;
 const T = (x: Inputs, k: string): Tensor => x[k]!;
 const dimsOf = (d: number | number[] | null): number | number[] | undefined => (d === null ? undefined : d);
-const poolOptions = (a: Attrs) => a as Parameters<typeof maxPool2d>[1];
+const poolOptions = (a: Attrs) => a as Parameters<typeof avgPool2d>[1];
 
 const RUNNERS: Record<string, Runner> = {
   conv2d: (x, a) => conv2d(T(x, 'x'), T(x, 'w'), x.b ?? null, a),
   maxPool2d: (x, a) => maxPool2d(T(x, 'x'), poolOptions(a)),
+  maxPool2dIndices: (x, a) => {
+    const [out, indices] = maxPool2d(T(x, 'x'), { ...poolOptions(a), returnIndices: true });
+    return { out, indices };
+  },
+  maxUnpool2d: (x, a) => maxUnpool2d(T(x, 'x'), T(x, 'indices'), { kernelSize: a.kernelSize, stride: a.stride, padding: a.padding, outputSize: a.outputSize }),
   avgPool2d: (x, a) => avgPool2d(T(x, 'x'), poolOptions(a)),
   matmul: (x) => matmul(T(x, 'a'), T(x, 'b')),
   linear: (x) => linear(T(x, 'x'), T(x, 'w'), x.b ?? null),
@@ -118,11 +123,24 @@ const RUNNERS: Record<string, Runner> = {
     });
     return { out, runningMean: T(x, 'runningMean'), runningVar: T(x, 'runningVar') };
   },
+  batchNormCumulative: (x, a) => {
+    // Three training calls with momentum null share one counter: factors 1, 1/2, 1/3 (torch momentum=None).
+    const numBatchesTracked = Tensor.fromData(new Int32Array(1), [], 'int32');
+    const options = { training: true, eps: a.eps, momentum: null, numBatchesTracked };
+    const [rm, rv] = [T(x, 'runningMean'), T(x, 'runningVar')];
+    for (const k of ['x1', 'x2']) batchNorm(T(x, k), rm, rv, null, null, options);
+    const out = batchNorm(T(x, 'x'), rm, rv, x.weight ?? null, x.bias ?? null, options);
+    return { out, runningMean: rm, runningVar: rv, numBatchesTracked };
+  },
   logSoftmax: (x, a) => logSoftmax(T(x, 'x'), a.dim),
   softmax: (x, a) => softmax(T(x, 'x'), a.dim),
-  crossEntropy: (x, a) => crossEntropy(T(x, 'x'), T(x, 'y'), { reduction: a.reduction, labelSmoothing: a.labelSmoothing }),
-  nllLoss: (x, a) => nllLoss(T(x, 'x'), T(x, 'y'), { reduction: a.reduction }),
-  klDiv: (x, a) => klDiv(T(x, 'x'), T(x, 't'), { reduction: a.reduction, logTarget: a.logTarget }),
+  crossEntropy: (x, a) => crossEntropy(T(x, 'x'), T(x, 'y'), {
+    reduction: a.reduction, labelSmoothing: a.labelSmoothing, weight: x.weight ?? null, ...(a.ignoreIndex === undefined ? {} : { ignoreIndex: a.ignoreIndex }),
+  }),
+  nllLoss: (x, a) => nllLoss(T(x, 'x'), T(x, 'y'), {
+    reduction: a.reduction, weight: x.weight ?? null, ...(a.ignoreIndex === undefined ? {} : { ignoreIndex: a.ignoreIndex }),
+  }),
+  klDiv: (x, a) => klDiv(T(x, 'x'), T(x, 't'), { reduction: a.reduction, logTarget: a.logTarget, differentiableTarget: a.differentiableTarget }),
   mseLoss: (x, a) => mseLoss(T(x, 'a'), T(x, 'b'), { reduction: a.reduction }),
   distillationLoss: (x, a) => distillationLoss(T(x, 'zs'), T(x, 'zt'), T(x, 'y'), { temperature: a.temperature, alpha: a.alpha }),
   sum: (x, a) => sum(T(x, 'x'), dimsOf(a.dims), { keepDim: a.keepDim }),
@@ -232,11 +250,7 @@ function runClipCase(c: ClipCase): void {
  * Each entry says why; an entry whose case starts passing makes `it.fails` fail, so this list cannot
  * go stale silently.
  */
-const KNOWN_DIFFERENCES: Record<string, string> = {
-  'klDiv/target_gradient':
-    'pqkd treats the klDiv target as a constant (documented in src/autograd/functional/losses.ts): target.grad ' +
-    'stays null; torch differentiates the target too (ln p + 1 − input, over N).',
-};
+const KNOWN_DIFFERENCES: Record<string, string> = {};
 
 describe(`PyTorch parity (fixtures from torch ${fixtures.torchVersion}, seed ${fixtures.seed})`, () => {
   it('fixture file covers every runner and names are unique', () => {

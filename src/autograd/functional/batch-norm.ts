@@ -4,8 +4,9 @@
  * torch.nn.functional.batch_norm semantics:
  *   training: μ, σ² = mean and biased variance over (N, H, W) per channel;
  *             x̂ = (x − μ)/√(σ² + ε); y = γ·x̂ + β;
- *             running ← (1 − momentum)·running + momentum·batch stat (the variance with Bessel's
- *             correction n/(n−1)), updated in place without gradient;
+ *             running ← (1 − f)·running + f·batch stat (the variance with Bessel's correction
+ *             n/(n−1)), updated in place without gradient; f = momentum, or with momentum null the
+ *             cumulative average f = 1/numBatchesTracked (the counter is incremented first);
  *   eval:     the running statistics replace μ and σ².
  * The gradient follows from the primitives (mean, variance, sub, div, sqrt, mul, add).
  */
@@ -26,8 +27,31 @@ import { batchNormOp } from '../ops/batch-norm.js';
 
 export interface BatchNormOptions {
   training: boolean;
-  momentum?: number;
+  /**
+   * Weight of the batch statistic in the running update (default 0.1); null = cumulative moving
+   * average, factor 1/numBatchesTracked after this batch is counted (PyTorch momentum=None).
+   */
+  momentum?: number | null;
   eps?: number;
+  /** int32 scalar counting training batches; incremented in place by every training call (required with momentum null). */
+  numBatchesTracked?: Tensor | null;
+}
+
+/** The running-average factor of a training call, counting the batch in numBatchesTracked (see BatchNormOptions). */
+function runningFactor(options: BatchNormOptions, updatesRunning: boolean): number {
+  const momentum = options.momentum === undefined ? 0.1 : options.momentum;
+  if (momentum !== null && !(momentum >= 0 && momentum <= 1)) throw new RangeError(`batchNorm: momentum must be in [0, 1] or null, got ${momentum}`);
+  const counter = options.numBatchesTracked ?? null;
+  if (counter !== null && (counter.dtype !== 'int32' || counter.numel() !== 1)) {
+    throw new RangeError(`batchNorm: numBatchesTracked must be an int32 scalar tensor, got ${counter.dtype} ${shapeToString(counter.shape)}`);
+  }
+  if (momentum === null && counter === null && updatesRunning) {
+    throw new RangeError('batchNorm: momentum null (cumulative moving average) needs options.numBatchesTracked, an int32 scalar tensor counting the batches');
+  }
+  if (!options.training || counter === null) return momentum ?? 0;
+  counter.data[counter.offset] = counter.data[counter.offset]! + 1;
+  counter.storage.bumpVersion();
+  return momentum ?? 1 / counter.data[counter.offset]!;
 }
 
 /** Batch normalisation with the fused kernels (see the file header). */
@@ -37,7 +61,7 @@ export function batchNorm(
 ): Tensor {
   if (x.ndim !== 2 && x.ndim !== 4) throw new RangeError(`batchNorm: input must be [N, C] or [N, C, H, W], got ${shapeToString(x.shape)}`);
   const eps = options.eps ?? 1e-5;
-  const momentum = options.momentum ?? 0.1;
+  const momentum = runningFactor(options, options.training && runningMean !== null && runningVar !== null);
   if (options.training) {
     const count = x.numel() / x.shape[1]!;
     if (count <= 1) throw new RangeError(`batchNorm: expected more than 1 value per channel when training, got input ${shapeToString(x.shape)}`);
@@ -72,7 +96,7 @@ export function batchNormComposite(
   const statShape = x.ndim === 4 ? [1, c, 1, 1] : [1, c];
   const dims = x.ndim === 4 ? [0, 2, 3] : [0];
   const eps = options.eps ?? 1e-5;
-  const momentum = options.momentum ?? 0.1;
+  const momentum = runningFactor(options, options.training && runningMean !== null && runningVar !== null);
   let mu: Tensor;
   let sigma2: Tensor;
   if (options.training) {

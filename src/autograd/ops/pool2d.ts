@@ -1,7 +1,8 @@
 /**
  * `maxPool2d` / `avgPool2d` — Math (NCHW, per channel):
  *   max: y = max over the window (padding = −∞); dx: g routed to the FIRST argmax of each window
- *        (indices kept from forward), accumulated when windows overlap.
+ *        (indices kept from forward), accumulated when windows overlap. returnIndices also returns
+ *        those argmax indices (flat ih·W + iw per plane, int32), as torch return_indices=True.
  *   avg: y = mean over the window (÷ full window with padding when countIncludePad, the default);
  *        dx: g spread evenly over each window.
  * Reference: torch.nn.functional.max_pool2d / avg_pool2d (ceil_mode, padding, dilation for max).
@@ -28,17 +29,28 @@ function floatInput(x: Tensor, op: string): FloatArray {
   return contiguous(x).contiguousData() as FloatArray;
 }
 
-const maxPoolOp = defineOp<PoolAttrs>({
+/** With `indices`, forward also stores the argmax as an int32 tensor there (returnIndices). */
+type MaxPoolAttrs = PoolAttrs & { indices?: { tensor: Tensor | null } };
+
+const maxPoolOp = defineOp<MaxPoolAttrs>({
   name: 'maxPool2d',
-  forward: ([x], { geometry: g }) => {
+  forward: ([x], { geometry: g, indices }) => {
     const out = Tensor.uninitialized(outShape(g), x!.dtype); // the kernel writes every output
+    if (indices !== undefined) {
+      // returnIndices: the kernel's argmax is itself the returned tensor, saved (version-checked) for backward.
+      const index = Tensor.uninitialized(outShape(g), 'int32');
+      maxPool2dForward(g, floatInput(x!, 'maxPool2d'), out.data as FloatArray, index.data as Int32Array);
+      indices.tensor = index;
+      return { output: out, save: [index] };
+    }
     const argmax = allocate('int32', out.numel(), { zeroed: false }); // and every index
     maxPool2dForward(g, floatInput(x!, 'maxPool2d'), out.data as FloatArray, argmax);
     return { output: out, extra: argmax, scratch: [argmax] };
   },
-  backward: (gy, { inputs, extra, attrs: { geometry: g } }) => {
+  backward: (gy, { inputs, extra, saved, attrs: { geometry: g } }) => {
     const gx = Tensor.uninitialized(inputs[0]!.shape, inputs[0]!.dtype); // overwritten plane by plane
-    maxPool2dBackward(g, floatInput(gy, 'maxPool2d backward'), extra as Int32Array, gx.data as FloatArray);
+    const argmax = saved.length > 0 ? (saved[0]!.contiguousData() as Int32Array) : (extra as Int32Array);
+    maxPool2dBackward(g, floatInput(gy, 'maxPool2d backward'), argmax, gx.data as FloatArray);
     return [gx];
   },
 });
@@ -57,8 +69,28 @@ const avgPoolOp = defineOp<PoolAttrs>({
   },
 });
 
-export function maxPool2d(x: Tensor, options: Pool2dOptions): Tensor {
-  return maxPoolOp([x], { geometry: pool2dGeometry(x.shape, options, 'maxPool2d') });
+export interface MaxPool2dFunctionalOptions extends Pool2dOptions {
+  /** Also return the argmax of each window, flat within its input plane (ih·W + iw), int32 [N, C, OH, OW]. */
+  returnIndices?: boolean;
+}
+
+/**
+ * Max pooling; with `returnIndices: true` returns [values, indices] (torch return_indices=True; the
+ * indices feed `maxUnpool2d`). @example const [y, idx] = maxPool2d(x, { kernelSize: 2, returnIndices: true })
+ */
+export function maxPool2d(x: Tensor, options: MaxPool2dFunctionalOptions & { returnIndices: true }): [Tensor, Tensor];
+export function maxPool2d(x: Tensor, options: MaxPool2dFunctionalOptions & { returnIndices?: false }): Tensor;
+export function maxPool2d(x: Tensor, options: MaxPool2dFunctionalOptions): Tensor | [Tensor, Tensor];
+export function maxPool2d(x: Tensor, options: MaxPool2dFunctionalOptions): Tensor | [Tensor, Tensor] {
+  const { returnIndices, ...poolOptions } = options ?? ({} as MaxPool2dFunctionalOptions);
+  if (returnIndices !== undefined && typeof returnIndices !== 'boolean') {
+    throw new TypeError(`maxPool2d: returnIndices must be a boolean, got ${describe(returnIndices)}`);
+  }
+  const geometry = pool2dGeometry(x.shape, poolOptions, 'maxPool2d');
+  if (returnIndices !== true) return maxPoolOp([x], { geometry });
+  const indices: { tensor: Tensor | null } = { tensor: null };
+  const y = maxPoolOp([x], { geometry, indices });
+  return [y, indices.tensor!];
 }
 
 export function avgPool2d(x: Tensor, options: Pool2dOptions): Tensor {

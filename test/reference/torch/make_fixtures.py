@@ -519,11 +519,11 @@ def special_cases():
     op_case("argmax/ties_dim1", "argmax", {"x": x}, lambda x: torch.argmax(x, 1), attrs={"dim": 1})
     op_case("argmin/ties_dim0", "argmin", {"x": x}, lambda x: torch.argmin(x, 0), attrs={"dim": 0})
     op_case("argmax/ties_flat", "argmax", {"x": x}, lambda x: torch.argmax(x), attrs={"dim": None})
-    # klDiv's target: torch differentiates it; pqkd treats it as a constant (documented in losses.ts).
+    # klDiv's target: torch differentiates it; pqkd does so under options.differentiableTarget.
     p = F.softmax(torch.from_numpy(randn((3, 4))), 1).numpy()
     op_case("klDiv/target_gradient", "klDiv", {"x": F.log_softmax(torch.from_numpy(randn((3, 4))), 1).numpy(), "t": p},
             lambda x, t: F.kl_div(x, t, reduction="batchmean"), grad=("x", "t"),
-            attrs={"reduction": "batchmean", "logTarget": False})
+            attrs={"reduction": "batchmean", "logTarget": False, "differentiableTarget": True})
     # dictConv2d (docs/method.md §2): W[o,i] = Σ_r M[o,i,r]·D[r], then a dense conv2d.
     for impl, attrs in (("two-stage", {"padding": 1}), ("materialise", {"stride": 2, "padding": 1}),
                         ("two-stage", {"stride": 2, "dilation": 2, "padding": 2})):
@@ -550,6 +550,117 @@ def clip_cases():
                       "total": float(total), "clipped": [arr(p.grad) for p in ps]})
 
 
+# ------------------------------------------------------------------ parity gaps closed in issue 20
+def parity_gap_cases():
+    """N-d crossEntropy/nllLoss (ignoreIndex, weights, label smoothing), maxPool2d return_indices with
+    max_unpool2d, kl_div with a differentiable target, batch norm with momentum=None (cumulative average).
+    Appended last so every earlier case keeps its random inputs."""
+    # N-d class losses: logits [N, C, d1, (d2)], targets [N, d1, (d2)]; some targets set to ignore_index.
+    for name, shape, red, ls, weighted, ignore, dt in (
+        ("3d_mean", (2, 4, 5), "mean", 0.0, False, None, "float64"),
+        ("4d_mean_ignore", (2, 3, 3, 4), "mean", 0.0, False, -100, "float64"),
+        ("4d_sum_weight_ignore7", (2, 3, 2, 3), "sum", 0.0, True, 7, "float64"),
+        ("4d_none_weight", (2, 4, 2, 2), "none", 0.0, True, None, "float64"),
+        ("4d_mean_weight_ignore_ls0.2", (3, 4, 2, 3), "mean", 0.2, True, -100, "float64"),
+        ("3d_none_ignore_ls0.1", (2, 3, 4), "none", 0.1, False, -1, "float64"),
+        ("3d_sum_ls0.3", (2, 5, 3), "sum", 0.3, False, None, "float64"),
+        ("2d_mean_weight_ignore", (6, 4), "mean", 0.0, True, -100, "float64"),
+        ("f32_4d_mean_weight_ignore_ls0.1", (2, 3, 3, 3), "mean", 0.1, True, -100, "float32"),
+    ):
+        n, c = shape[0], shape[1]
+        y = rng.integers(0, c, (n,) + shape[2:]).astype(np.int64)
+        if ignore is not None:
+            flat = y.reshape(-1)
+            flat[:: 3] = ignore
+        w = uniform((c,), 0.2, 2.0, dt) if weighted else None
+        attrs = {"reduction": red, "labelSmoothing": ls}
+        if ignore is not None:
+            attrs["ignoreIndex"] = ignore
+        ii = -100 if ignore is None else ignore
+        op_case(f"crossEntropy/{name}", "crossEntropy", {"x": randn(shape, dt, 2.0), "y": y, "weight": w},
+                lambda x, y, weight, r=red, s=ls, i=ii: F.cross_entropy(x, y, weight=weight, reduction=r, label_smoothing=s, ignore_index=i),
+                grad=("x",), attrs=attrs, dtype=dt)
+        if ls == 0.0:
+            logp = F.log_softmax(torch.from_numpy(randn(shape, dt)), 1).numpy()
+            op_case(f"nllLoss/{name}", "nllLoss", {"x": logp, "y": y, "weight": w},
+                    lambda x, y, weight, r=red, i=ii: F.nll_loss(x, y, weight=weight, reduction=r, ignore_index=i),
+                    grad=("x",), attrs=attrs, dtype=dt)
+
+    # maxPool2d with return_indices, then max_unpool2d of the pooled values (values and gradients).
+    for name, shape, attrs, dt, tie in (
+        ("k2", (2, 3, 6, 6), {"kernelSize": 2}, "float64", False),
+        ("k3_s2_p1", (2, 2, 7, 7), {"kernelSize": 3, "stride": 2, "padding": 1}, "float64", False),
+        ("k3_s1_overlap_ties", (1, 2, 5, 5), {"kernelSize": 3, "stride": 1}, "float64", True),
+        ("k2_s2_ceil", (1, 2, 5, 7), {"kernelSize": 2, "stride": 2, "ceilMode": True}, "float64", False),
+        ("f32_k2", (2, 2, 4, 6), {"kernelSize": 2}, "float32", False),
+    ):
+        x = ties(shape, dt) if tie else randn(shape, dt)
+
+        def fn(x, a=attrs):
+            y, idx = F.max_pool2d(x, dilation=a.get("dilation", 1), return_indices=True, **torch_pool_args(a))
+            return {"out": y, "indices": idx}
+        op_case(f"maxPool2dIndices/{name}", "maxPool2dIndices", {"x": x}, fn, grad=("x",), attrs=attrs, dtype=dt)
+    for name, xshape, pool, unpool, dt in (
+        ("k2", (2, 3, 6, 6), {"kernelSize": 2}, {"kernelSize": 2}, "float64"),
+        ("k3_s2_p1", (1, 2, 7, 7), {"kernelSize": 3, "stride": 2, "padding": 1}, {"kernelSize": 3, "stride": 2, "padding": 1}, "float64"),
+        ("k2_outputSize", (2, 2, 7, 5), {"kernelSize": 2}, {"kernelSize": 2, "outputSize": [7, 5]}, "float64"),
+        ("k2_s1_overlap", (1, 2, 4, 4), {"kernelSize": 2, "stride": 1}, {"kernelSize": 2, "stride": 1}, "float64"),
+        ("f32_k2", (2, 2, 4, 4), {"kernelSize": 2}, {"kernelSize": 2}, "float32"),
+    ):
+        # The unpooled values are fresh numbers (not the pooled maxima), so the gradient routing is visible.
+        _, idx = F.max_pool2d(torch.from_numpy(randn(xshape, dt)), return_indices=True, **torch_pool_args(pool))
+        vals = randn(tuple(idx.shape), dt)
+
+        def fn(x, indices, u=unpool):
+            return F.max_unpool2d(x, indices, u["kernelSize"], stride=u.get("stride"), padding=u.get("padding", 0),
+                                  output_size=u.get("outputSize"))
+        op_case(f"maxUnpool2d/{name}", "maxUnpool2d", {"x": vals, "indices": idx.numpy()}, fn, grad=("x",),
+                attrs=unpool, dtype=dt)
+
+    # kl_div differentiating both arguments (positive targets: at p = 0 torch's target gradient is NaN).
+    def probs(shape):
+        return F.softmax(torch.from_numpy(randn(shape, scale=1.5)), -1).numpy()
+    for red in ("batchmean", "mean", "sum", "none"):
+        op_case(f"klDiv/differentiable_target_{red}", "klDiv",
+                {"x": F.log_softmax(torch.from_numpy(randn((3, 5))), 1).numpy(), "t": probs((3, 5))},
+                lambda x, t, r=red: F.kl_div(x, t, reduction=r), grad=("x", "t"),
+                attrs={"reduction": red, "logTarget": False, "differentiableTarget": True})
+    for red in ("batchmean", "sum"):
+        op_case(f"klDiv/differentiable_logTarget_{red}", "klDiv",
+                {"x": F.log_softmax(torch.from_numpy(randn((4, 3))), 1).numpy(), "t": np.log(probs((4, 3)))},
+                lambda x, t, r=red: F.kl_div(x, t, reduction=r, log_target=True), grad=("x", "t"),
+                attrs={"reduction": red, "logTarget": True, "differentiableTarget": True})
+
+    # Batch norm with momentum=None: torch's module uses the factor 1/num_batches_tracked. The functional
+    # form is run on three training batches from the same initial running statistics; outputs are the
+    # third batch's normalised values, the running statistics after it, and its gradients.
+    for name, shape, affine, dt in (("cumulative_4d_affine", (2, 3, 3, 3), True, "float64"),
+                                    ("cumulative_2d", (5, 4), False, "float64")):
+        c = shape[1]
+        inputs = {"x1": randn(shape, dt, 1.5) + 1.0, "x2": randn(shape, dt, 0.7) - 0.5, "x": randn(shape, dt, 2.0),
+                  "runningMean": randn((c,), dt), "runningVar": uniform((c,), 0.5, 2.0, dt),
+                  "weight": randn((c,), dt) if affine else None, "bias": randn((c,), dt) if affine else None}
+
+        def fn(x1, x2, x, runningMean, runningVar, weight, bias):
+            rm, rv = runningMean.clone(), runningVar.clone()
+            bn = torch.nn.BatchNorm2d(c, momentum=None, affine=False, dtype=torch.float64) if len(shape) == 4 else \
+                torch.nn.BatchNorm1d(c, momentum=None, affine=False, dtype=torch.float64)
+            bn.running_mean.copy_(rm)
+            bn.running_var.copy_(rv)
+            bn.train()
+            with torch.no_grad():
+                bn(x1)
+                bn(x2)
+            y = bn(x)
+            if weight is not None:
+                view = (1, c, 1, 1) if len(shape) == 4 else (1, c)
+                y = y * weight.reshape(view) + bias.reshape(view)
+            return {"out": y, "runningMean": bn.running_mean.clone(), "runningVar": bn.running_var.clone(),
+                    "numBatchesTracked": bn.num_batches_tracked.clone()}
+        op_case(f"batchNorm/{name}", "batchNormCumulative", inputs, fn,
+                grad=("x", "weight", "bias") if affine else ("x",), attrs={"momentum": None, "eps": 1e-5}, dtype=dt)
+
+
 def main():
     conv_cases()
     pool_cases()
@@ -564,6 +675,7 @@ def main():
     schedule_cases()
     special_cases()
     clip_cases()
+    parity_gap_cases()
     names = [c["name"] for c in cases]
     assert len(names) == len(set(names)), "duplicate case names"
     doc = {"generator": "test/reference/torch/make_fixtures.py", "torchVersion": torch.__version__,
