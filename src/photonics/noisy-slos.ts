@@ -12,10 +12,10 @@
  * Cost: (number of configurations) × one SLOS run; fine for small n (≈ 2^n runs with p < 1).
  */
 import { checkCMatrix, cmatrix, type CMatrix } from './complex-matrix.js';
-import { factorial } from './fock.js';
+import { binomial } from './fock.js';
 import { applyDarkCounts, resolveNoise, type ExactNoise } from './noise.js';
 import type { SlosPlan } from './slos-plan.js';
-import { slosBuffers, slosLayers } from './slos.js';
+import { goodPhotonProbabilities, slosBuffers, slosLayers, type SlosScale } from './slos.js';
 
 /** Largest number of SLOS runs a noisy sum may take before it is refused (override with maxRuns). */
 export const DEFAULT_MAX_NOISY_RUNS = 20000;
@@ -56,7 +56,8 @@ function forEachConfiguration(
     for (let gi = 0; gi <= s; gi++) {
       for (let bi = 0; gi + bi <= s; bi++) {
         const li = s - gi - bi;
-        const w = (factorial(s) / (factorial(gi) * factorial(bi) * factorial(li))) * pg ** gi * pb ** bi * pl ** li;
+        // Multinomial s!/(g! b! l!) as C(s, g)·C(s − g, b): finite for the hundreds of photons whose s! overflows.
+        const w = binomial(s, gi) * binomial(s - gi, bi) * pg ** gi * pb ** bi * pl ** li;
         if (w === 0) continue;
         g[i] = gi;
         b[i] = bi;
@@ -84,16 +85,9 @@ function mixedRun(plan: SlosPlan, u: CMatrix, w2: CMatrix, good: Int32Array, bad
   const [a, b] = slosBuffers(plan);
   a[0] = 1;
   a[1] = 0;
-  const c = slosLayers(plan, u, modeList(good, goodCount), 0, a, b);
-  const weights = plan.factorialWeights[goodCount]!;
-  let gFact = 1;
-  for (let i = 0; i < good.length; i++) gFact *= factorial(good[i]!);
-  for (let t = 0; t < plan.layerSizes[goodCount]!; t++) {
-    const re = c[2 * t]!;
-    const im = c[2 * t + 1]!;
-    c[2 * t] = ((re * re + im * im) * weights[t]!) / gFact;
-    c[2 * t + 1] = 0;
-  }
+  const scale: SlosScale = { exponent: 0 };
+  const c = slosLayers(plan, u, modeList(good, goodCount), 0, a, b, scale);
+  goodPhotonProbabilities(plan, c, goodCount, good, scale);
   const other = c === a ? b : a;
   return slosLayers(plan, w2, modeList(bad, badCount), goodCount, c, other);
 }

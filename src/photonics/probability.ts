@@ -38,7 +38,12 @@ function amplitude(u: CMatrix, input: ArrayLike<number>, output: ArrayLike<numbe
   const [rows, rowMult] = occupiedModes(output);
   const per = permanentRepeated(submatrix(u, rows, cols), rowMult, colMult);
   const norm = 1 / Math.sqrt(factorialProduct(input) * factorialProduct(output));
-  return { re: per.re * norm, im: per.im * norm };
+  const result = { re: per.re * norm, im: per.im * norm };
+  // Π s!·Π t! (and the repeated permanent) overflow float64 for large occupations: say so, never NaN/0.
+  if (!(norm > 0) || !Number.isFinite(result.re) || !Number.isFinite(result.im)) {
+    throw new RangeError(`${op}: ${n} photons overflow float64 (Π s_i!·Π t_j! = ${factorialProduct(input) * factorialProduct(output)}); use slosDistribution, which works in log space`);
+  }
+  return result;
 }
 
 /**

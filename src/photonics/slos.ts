@@ -8,8 +8,17 @@
  * given (the plan owns the scratch). Coefficients are interleaved (re, im) so a scatter touches one
  * cache line. Summation order is fixed (state order, then j), so results are bit-reproducible.
  */
-import { checkCMatrix, type CMatrix } from './complex-matrix.js';
+import { checkCMatrix, unitarityError, type CMatrix } from './complex-matrix.js';
+import { MAX_FINITE_FACTORIAL, factorial, logFactorial } from './fock.js';
 import { decodeRank, type SlosPlan } from './slos-plan.js';
+
+/** Layers are rescaled by a power of two (exact) once their largest coefficient leaves [2^-256, 2^256]. */
+const RESCALE_LOG2 = 256;
+
+/** Power-of-two exponent E accumulated by `slosLayers` rescaling: true coefficients = stored · 2^E. */
+export interface SlosScale {
+  exponent: number;
+}
 
 function checkU(plan: SlosPlan, u: CMatrix, op: string): void {
   checkCMatrix(u, op, 'U', true);
@@ -19,10 +28,14 @@ function checkU(plan: SlosPlan, u: CMatrix, op: string): void {
 /**
  * Kernel: runs SLOS layers `from` → `from + photonModesList.length` starting from the interleaved complex
  * vector already in `cur` (layer `from`), adding one photon per entry of `photonModesList`. Returns the
- * buffer (plan.work's first or second half) that holds the final layer. No allocation.
+ * buffer (plan.work's first or second half) that holds the final layer. No allocation. With `scale`,
+ * a layer whose largest |coefficient| leaves [2^-256, 2^256] is multiplied by 2^-e (exact) and e is
+ * added to scale.exponent, so hundreds of photons neither overflow nor underflow (O(L) per layer).
  * @example const [a, b] = slosBuffers(plan); a[0] = 1; a[1] = 0; slosLayers(plan, U, plan.inputModes, 0, a, b)
  */
-export function slosLayers(plan: SlosPlan, u: CMatrix, photonModesList: ArrayLike<number>, from: number, cur: Float64Array, next: Float64Array): Float64Array {
+export function slosLayers(
+  plan: SlosPlan, u: CMatrix, photonModesList: ArrayLike<number>, from: number, cur: Float64Array, next: Float64Array, scale?: SlosScale,
+): Float64Array {
   const m = plan.modes;
   const col = plan.column;
   const masked = plan.ranks !== null;
@@ -62,11 +75,113 @@ export function slosLayers(plan: SlosPlan, u: CMatrix, photonModesList: ArrayLik
         }
       }
     }
+    if (scale !== undefined) rescaleLayer(b, 2 * plan.layerSizes[k + 1]!, scale);
     const swap = a;
     a = b;
     b = swap;
   }
   return a;
+}
+
+/** Multiplies v[0 … length) by 2^-e when its largest magnitude 2^e is outside [2^-256, 2^256]. */
+function rescaleLayer(v: Float64Array, length: number, scale: SlosScale): void {
+  let largest = 0;
+  for (let i = 0; i < length; i++) largest = Math.max(largest, Math.abs(v[i]!));
+  if (largest === 0 || !Number.isFinite(largest)) return;
+  const e = Math.floor(Math.log2(largest));
+  if (Math.abs(e) < RESCALE_LOG2) return;
+  const factor = 2 ** -e;
+  for (let i = 0; i < length; i++) v[i] = v[i]! * factor;
+  scale.exponent += e;
+}
+
+/**
+ * Kernel: the probability factor of layer `layer`'s coefficients, P(t) = |c[t]|²·factor(t) with
+ * factor(t) = 2^(2E)·Π t_j!/inputFactorialProduct. When every factorial is finite and E = 0 this is
+ * |c|²·w[t]·(1/Π s!) exactly as before; otherwise it is evaluated as exp of a sum of logarithms
+ * (logFactorial), which stays finite for hundreds of photons. Writes P into out[stride·t].
+ */
+function layerProbabilities(
+  plan: SlosPlan, c: Float64Array, layer: number, inputFactorial: number, logInputFactorial: number, scale: SlosScale, out: Float64Array, stride: number,
+): void {
+  const size = plan.layerSizes[layer]!;
+  if (scale.exponent === 0 && layer <= MAX_FINITE_FACTORIAL && Number.isFinite(inputFactorial)) {
+    const w = plan.factorialWeights[layer]!;
+    const inv = 1 / inputFactorial;
+    for (let t = 0; t < size; t++) {
+      const re = c[2 * t]!;
+      const im = c[2 * t + 1]!;
+      out[stride * t] = (re * re + im * im) * w[t]! * inv;
+    }
+    return;
+  }
+  const state = new Int32Array(plan.modes);
+  const shift = 2 * scale.exponent * Math.LN2 - logInputFactorial;
+  for (let t = 0; t < size; t++) {
+    // |c| by hypot, not |c|²: a rescaled layer keeps entries far below its largest one (down to 2^-1074).
+    const magnitude = Math.hypot(c[2 * t]!, c[2 * t + 1]!);
+    if (magnitude === 0) { out[stride * t] = 0; continue; }
+    slosState(plan, t, state, layer);
+    let logW = 0;
+    for (let j = 0; j < plan.modes; j++) logW += logFactorial(state[j]!);
+    out[stride * t] = Math.exp(2 * Math.log(magnitude) + logW + shift);
+  }
+}
+
+/** Σ_j ln s_j! of an occupation. */
+function logFactorialProduct(s: ArrayLike<number>): number {
+  let total = 0;
+  for (let i = 0; i < s.length; i++) total += logFactorial(s[i]!);
+  return total;
+}
+
+/**
+ * Precision guard for the final probabilities of an unmasked plan: for a unitary U (max |UU† − I| ≤ 1e-10)
+ * Σp must be 1 within 1e-6. Interference of many photons sums huge terms of both signs (|n, n⟩ on a
+ * 50:50 splitter loses float64 precision from n ≈ 50 on); rather than return wrong numbers, the call
+ * fails naming the op. A non-unitary U (a deliberate sub-normalised transfer matrix) is not checked.
+ * Cost O(states + m³).
+ */
+function checkPrecision(plan: SlosPlan, u: CMatrix, probs: Float64Array, stride: number, op: string): void {
+  let total = 0;
+  for (let t = 0; t < plan.states; t++) total += probs[stride * t]!;
+  if (!(Math.abs(total - 1) <= 1e-6) && unitarityError(u) <= 1e-10) {
+    throw new RangeError(`${op}: the probabilities of ${plan.photons} photons in ${plan.modes} modes lost precision (Σp = ${total} for a unitary U): cancellation between large terms exhausted float64`);
+  }
+}
+
+/** Runs SLOS for the plan's input and writes P(t) (stride 1) or amplitudes (see callers); returns the scale used. */
+function runInput(plan: SlosPlan, u: CMatrix): { c: Float64Array; scale: SlosScale } {
+  const [a, b] = slosBuffers(plan);
+  a[0] = 1;
+  a[1] = 0;
+  const scale: SlosScale = { exponent: 0 };
+  const c = slosLayers(plan, u, plan.inputModes, 0, a, b, scale);
+  return { c, scale };
+}
+
+/** Whether the plan's final layer needs the log-space path (see layerProbabilities). */
+function needsLogPath(plan: SlosPlan, scale: SlosScale): boolean {
+  return scale.exponent !== 0 || plan.photons > MAX_FINITE_FACTORIAL || !Number.isFinite(plan.inputFactorial);
+}
+
+/** Probabilities of the last layer of a mixed (noisy) run: good photons `good` went in as amplitudes. */
+export function goodPhotonProbabilities(plan: SlosPlan, c: Float64Array, layer: number, good: ArrayLike<number>, scale: SlosScale): void {
+  const size = plan.layerSizes[layer]!;
+  if (scale.exponent === 0 && layer <= MAX_FINITE_FACTORIAL) {
+    const weights = plan.factorialWeights[layer]!;
+    let gFact = 1;
+    for (let i = 0; i < good.length; i++) gFact *= factorial(good[i]!);
+    for (let t = 0; t < size; t++) {
+      const re = c[2 * t]!;
+      const im = c[2 * t + 1]!;
+      c[2 * t] = ((re * re + im * im) * weights[t]!) / gFact;
+      c[2 * t + 1] = 0;
+    }
+    return;
+  }
+  layerProbabilities(plan, c, layer, Infinity, logFactorialProduct(good), scale, c, 2);
+  for (let t = 0; t < size; t++) c[2 * t + 1] = 0;
 }
 
 /** The two halves of plan.work, each 2·(largest layer) long. @example const [a, b] = slosBuffers(plan) */
@@ -83,14 +198,29 @@ export function slosAmplitudes(plan: SlosPlan, u: CMatrix, out?: Float64Array): 
   checkU(plan, u, 'slosAmplitudes');
   const res = out ?? new Float64Array(2 * plan.states);
   if (res.length < 2 * plan.states) throw new RangeError(`slosAmplitudes: out must hold 2·${plan.states} values, got ${res.length}`);
-  const [a, b] = slosBuffers(plan);
-  a[0] = 1;
-  a[1] = 0;
-  const c = slosLayers(plan, u, plan.inputModes, 0, a, b);
-  const w = plan.factorialWeights[plan.photons]!;
-  const inv = 1 / Math.sqrt(plan.inputFactorial);
+  const { c, scale } = runInput(plan, u);
+  if (!needsLogPath(plan, scale)) {
+    const w = plan.factorialWeights[plan.photons]!;
+    const inv = 1 / Math.sqrt(plan.inputFactorial);
+    let total = 0;
+    for (let t = 0; t < plan.states; t++) {
+      const f = Math.sqrt(w[t]!) * inv;
+      res[2 * t] = c[2 * t]! * f;
+      res[2 * t + 1] = c[2 * t + 1]! * f;
+      total += res[2 * t]! ** 2 + res[2 * t + 1]! ** 2;
+    }
+    if (plan.ranks === null && !(Math.abs(total - 1) <= 1e-6) && unitarityError(u) <= 1e-10) {
+      throw new RangeError(`slosAmplitudes: the amplitudes of ${plan.photons} photons in ${plan.modes} modes lost precision (Σ|a|² = ${total} for a unitary U): cancellation between large terms exhausted float64`);
+    }
+    return res;
+  }
+  // Amplitude = c·√(P/|c|²): the probability factor from the log-space path, applied to c's phase.
+  const probs = new Float64Array(plan.states);
+  layerProbabilities(plan, c, plan.photons, plan.inputFactorial, logFactorialProduct(plan.input), scale, probs, 1);
+  if (plan.ranks === null) checkPrecision(plan, u, probs, 1, 'slosAmplitudes');
   for (let t = 0; t < plan.states; t++) {
-    const f = Math.sqrt(w[t]!) * inv;
+    const m = Math.hypot(c[2 * t]!, c[2 * t + 1]!);
+    const f = m === 0 ? 0 : Math.sqrt(probs[t]!) / m;
     res[2 * t] = c[2 * t]! * f;
     res[2 * t + 1] = c[2 * t + 1]! * f;
   }
@@ -107,17 +237,9 @@ export function slosDistribution(plan: SlosPlan, u: CMatrix, out?: Float64Array)
   checkU(plan, u, 'slosDistribution');
   const res = out ?? new Float64Array(plan.states);
   if (res.length < plan.states) throw new RangeError(`slosDistribution: out must hold ${plan.states} values, got ${res.length}`);
-  const [a, b] = slosBuffers(plan);
-  a[0] = 1;
-  a[1] = 0;
-  const c = slosLayers(plan, u, plan.inputModes, 0, a, b);
-  const w = plan.factorialWeights[plan.photons]!;
-  const inv = 1 / plan.inputFactorial;
-  for (let t = 0; t < plan.states; t++) {
-    const re = c[2 * t]!;
-    const im = c[2 * t + 1]!;
-    res[t] = (re * re + im * im) * w[t]! * inv;
-  }
+  const { c, scale } = runInput(plan, u);
+  layerProbabilities(plan, c, plan.photons, plan.inputFactorial, logFactorialProduct(plan.input), scale, res, 1);
+  if (plan.ranks === null) checkPrecision(plan, u, res, 1, 'slosDistribution');
   return res;
 }
 
