@@ -1,0 +1,29 @@
+// Mutation testing (StrykerJS + its vitest runner): `npm run mutate`, NOT part of CI or `npm test`.
+// Scope: the kernels, the differentiable ops and the photonics simulator. A partial run overrides the
+// scope with Stryker's own flag: `npx stryker run --mutate 'src/photonics/**/*.ts' && node scripts/mutation-summary.mjs`.
+// Time budget (< 1 h on two cores): `vitest.related` runs only the test files that import the mutated
+// file, and `coverageAnalysis: 'perTest'` then runs, for each mutant, only the tests that execute it.
+// The score and every surviving mutant go to reports/mutation/ (mutation.json, mutation.html) and
+// scripts/mutation-summary.mjs condenses them into reports/mutation/summary.md.
+/** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
+export default {
+  testRunner: 'vitest',
+  vitest: { configFile: 'vitest.config.ts', related: true },
+  coverageAnalysis: 'perTest',
+  mutate: [
+    'src/tensor/kernels/**/*.ts',
+    'src/autograd/ops/**/*.ts',
+    'src/photonics/**/*.ts',
+    '!src/**/index.ts',
+  ],
+  concurrency: 2,
+  timeoutMS: 60_000,
+  timeoutFactor: 2,
+  ignoreStatic: true,
+  reporters: ['clear-text', 'progress', 'json', 'html'],
+  jsonReporter: { fileName: 'reports/mutation/mutation.json' },
+  htmlReporter: { fileName: 'reports/mutation/mutation.html' },
+  clearTextReporter: { allowColor: false, logTests: false },
+  tempDirName: '.stryker-tmp',
+  cleanTempDir: true,
+};
