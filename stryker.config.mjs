@@ -1,14 +1,17 @@
 // Mutation testing (StrykerJS + its vitest runner): `npm run mutate`, NOT part of CI or `npm test`.
 // Scope: the kernels, the differentiable ops and the photonics simulator. A partial run overrides the
-// scope with Stryker's own flag: `npx stryker run --mutate 'src/photonics/**/*.ts' && node scripts/mutation-summary.mjs`.
-// Time budget (< 1 h on two cores): `vitest.related` runs only the test files that import the mutated
-// file, and `coverageAnalysis: 'perTest'` then runs, for each mutant, only the tests that execute it.
+// scope with Stryker's own flag and the tests with PQKD_MUTATE_TESTS:
+//   PQKD_MUTATE_TESTS='test/photonics/**/*.test.ts' npx stryker run --mutate 'src/photonics/**/*.ts' && node scripts/mutation-summary.mjs
+// Time budget (< 1 h on two cores): vitest.mutate.config.ts limits the run to the test folders of the
+// mutated code, and `coverageAnalysis: 'perTest'` then runs, for each mutant, only the tests that execute it.
 // The score and every surviving mutant go to reports/mutation/ (mutation.json, mutation.html) and
 // scripts/mutation-summary.mjs condenses them into reports/mutation/summary.md.
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
   testRunner: 'vitest',
-  vitest: { configFile: 'vitest.config.ts', related: true },
+  // vitest.related finds no test files through the .js → .ts import mapping here, so the test set is
+  // fixed by vitest.mutate.config.ts instead; perTest coverage still runs only the covering tests per mutant.
+  vitest: { configFile: 'vitest.mutate.config.ts', related: false },
   coverageAnalysis: 'perTest',
   mutate: [
     'src/tensor/kernels/**/*.ts',

@@ -58,7 +58,7 @@ describe('every distribution and histogram sums to 1', () => {
       // Per-mode click probabilities are marginals: each in [0, 1].
       const marginals = clickProbabilities(u, input, noDark);
       for (const v of marginals) expect(v >= -1e-12 && v <= 1 + 1e-12).toBe(true);
-    }), { numRuns: 40, seed: 31 });
+    }), { numRuns: 25, seed: 31 });
   });
 });
 
@@ -103,7 +103,7 @@ describe('noisy SLOS against a brute-force oracle (loss and partial distinguisha
         const got = noisyClickDistribution(slosPlan(m, input), u, { loss, indistinguishableProbability: p, darkCount: dark });
         const want = oracleClicks(u, photons, 1 - loss, p, dark);
         for (let k = 0; k < want.length; k++) expect(Math.abs(got[k]! - want[k]!), `mask ${k}`).toBeLessThan(1e-12);
-      }), { numRuns: 25, seed: 32 });
+      }), { numRuns: 15, seed: 32 });
   });
 });
 
@@ -115,9 +115,9 @@ describe('large occupations', () => {
     return s - n * Math.LN2;
   }
 
-  it('|n, 0⟩ on a 50:50 splitter gives Binomial(n, ½), n = 10 … 600 (factorials past 170! overflow float64)', () => {
+  it('|n, 0⟩ on a 50:50 splitter gives Binomial(n, ½), n = 10 … 400 (factorials past 170! overflow float64)', () => {
     const u = beamSplitter(Math.PI / 4).matrix;
-    for (const n of [10, 100, 170, 171, 200, 300, 600]) {
+    for (const n of [10, 170, 171, 400]) {
       const plan = slosPlan(2, [n, 0]);
       const probs = slosDistribution(plan, u);
       expect(probs.every(Number.isFinite), `n = ${n}: finite`).toBe(true);
@@ -146,7 +146,7 @@ describe('large occupations', () => {
     // Each photon independently survives (η) and then leaves either port with ½: no click in mode 0 has
     // probability (1 − η/2)^n, in neither (1 − η)^n.
     const u = beamSplitter(Math.PI / 4).matrix;
-    for (const n of [50, 200, 300]) {
+    for (const n of [50, 300]) {
       const eta = 0.7;
       const clicks = noisyClickDistribution(slosPlan(2, [n, 0]), u, { loss: 1 - eta });
       const none = (1 - eta) ** n, only1 = (1 - eta / 2) ** n - none, only0 = only1;
@@ -164,7 +164,7 @@ describe('large occupations', () => {
     const ok = slosDistribution(slosPlan(2, [30, 30]), u);
     expect(Math.abs(sum(ok) - 1)).toBeLessThan(1e-12);
     expect(Math.max(...Array.from(ok).filter((_, t) => t % 2 === 1))).toBeLessThan(1e-12);
-    for (const n of [60, 80, 300]) {
+    for (const n of [60, 200]) {
       expect(() => slosDistribution(slosPlan(2, [n, n]), u)).toThrow(/^slosDistribution: the probabilities of \d+ photons in 2 modes lost precision/);
       expect(() => slosAmplitudes(slosPlan(2, [n, n]), u)).toThrow(/^slosAmplitudes: the (probabilities|amplitudes) of \d+ photons in 2 modes lost precision/);
     }
