@@ -17,6 +17,7 @@ import fc from 'fast-check';
 import { batchNormOp } from '../src/autograd/ops/batch-norm.js';
 import * as pq from '../src/index.js';
 import { Generator, type Tensor } from '../src/index.js';
+import { maxUnpoolCases, poolCases } from './opdb-pool.js';
 import {
   broadcastShapesArb, CLAMP_HI, CLAMP_LO, dimsArb, drawValues, numel, shapeArb, tensorOf, type FloatDType, type ValueKind,
 } from './tensor/arbitraries.js';
@@ -271,46 +272,6 @@ const conv2dCases = fc.record({
   return makeCase(`conv2d x=${fmt(x)} w=${fmt(wt)} ${fmt(opts)} bias=${c.bias}`, c.seed, specs, (xi, wi, bi) => pq.conv2d(xi, wi, bi ?? null, opts));
 });
 
-function poolCases(name: 'maxPool2d' | 'avgPool2d'): fc.Arbitrary<OpCase> {
-  return fc.record({
-    batch: fc.integer({ min: 1, max: 2 }), channels: fc.integer({ min: 1, max: 2 }),
-    kernel: fc.integer({ min: 1, max: 3 }), stride: fc.integer({ min: 1, max: 2 }), padRaw: fc.nat({ max: 1 }),
-    dilation: fc.integer({ min: 1, max: name === 'maxPool2d' ? 2 : 1 }), extra: fc.tuple(fc.nat({ max: 2 }), fc.nat({ max: 2 })),
-    ceilMode: fc.boolean(), countIncludePad: fc.boolean(), returnIndices: fc.boolean(), seed: seedArb,
-  }).map((c) => {
-    const padding = Math.min(c.padRaw, Math.floor(c.kernel / 2));
-    const span = c.dilation * (c.kernel - 1) + 1;
-    const shape = [c.batch, c.channels, span + c.extra[0], span + c.extra[1]];
-    const opts = name === 'maxPool2d'
-      ? { kernelSize: c.kernel, stride: c.stride, padding, dilation: c.dilation, ceilMode: c.ceilMode }
-      : { kernelSize: c.kernel, stride: c.stride, padding, ceilMode: c.ceilMode, countIncludePad: c.countIncludePad };
-    // maxPool2d with returnIndices: the values output is the differentiated one (indices are int32 data).
-    const apply = name === 'avgPool2d' ? pq.avgPool2d
-      : c.returnIndices ? (x: Tensor, o: typeof opts) => pq.maxPool2d(x, { ...o, returnIndices: true })[0] : pq.maxPool2d;
-    const label = `${name} ${fmt(shape)} ${fmt(opts)}${name === 'maxPool2d' && c.returnIndices ? ' returnIndices' : ''}`;
-    return makeCase(label, c.seed, [{ shape, kind: name === 'maxPool2d' ? 'distinct' : 'any' }], (x) => apply(x, opts));
-  });
-}
-
-/**
- * maxUnpool2d of values [N, C, h, w] at the indices a max pool of a fixed random input gives (the
- * indices are data, built once per case). stride ≥ kernel: windows do not overlap, so indices are
- * distinct; with a repeated index the later value wins the forward while torch's backward (a gather,
- * which pqkd follows, see test/reference/torch-parity.test.ts maxUnpool2d/k2_s1_overlap) still gives
- * every writer the gradient, which finite differences cannot reproduce.
- */
-const maxUnpoolCases = fc.record({
-  batch: fc.integer({ min: 1, max: 2 }), channels: fc.integer({ min: 1, max: 2 }), kernel: fc.integer({ min: 1, max: 3 }),
-  strideExtra: fc.nat({ max: 1 }), extra: fc.tuple(fc.nat({ max: 3 }), fc.nat({ max: 3 })), seed: seedArb,
-}).map((raw) => ({ ...raw, stride: raw.kernel + raw.strideExtra })).map((c) => {
-  const inShape = [c.batch, c.channels, c.kernel + c.extra[0], c.kernel + c.extra[1]];
-  const source = tensorOf(drawValues(new Generator(c.seed).fork('pooled'), numel(inShape), 'distinct'), inShape, 'float64');
-  const [, indices] = pq.maxPool2d(source, { kernelSize: c.kernel, stride: c.stride, returnIndices: true });
-  const opts = { kernelSize: c.kernel, stride: c.stride, outputSize: inShape.slice(2) };
-  return makeCase(`maxUnpool2d values=${fmt(indices.shape)} ${fmt(opts)}`, c.seed, [{ shape: indices.shape, kind: 'any' }],
-    (x) => pq.maxUnpool2d(x!, indices, opts));
-});
-
 const logSoftmaxCases = shapeArb({ minRank: 1, maxRank: 3 }).chain((shape) =>
   fc.record({ dim: fc.integer({ min: -shape.length, max: shape.length - 1 }), seed: seedArb }).map(({ dim, seed }) =>
     makeCase(`logSoftmax ${fmt(shape)} dim=${dim}`, seed, [{ shape, kind: 'any' }], (x) => pq.logSoftmax(x, dim)),
@@ -389,9 +350,9 @@ export const OP_DB: readonly OpInfo[] = [
   { name: 'matmul', cases: matmulCases },
   { name: 'linear', cases: linearCases },
   { name: 'conv2d', cases: conv2dCases },
-  { name: 'maxPool2d', cases: poolCases('maxPool2d') },
-  { name: 'avgPool2d', cases: poolCases('avgPool2d') },
-  { name: 'maxUnpool2d', cases: maxUnpoolCases },
+  { name: 'maxPool2d', cases: poolCases('maxPool2d', makeCase) },
+  { name: 'avgPool2d', cases: poolCases('avgPool2d', makeCase) },
+  { name: 'maxUnpool2d', cases: maxUnpoolCases(makeCase) },
   { name: 'reshape', cases: reshapeCases },
   { name: 'permute', cases: permuteCases },
   { name: 'expand', cases: expandCases },
