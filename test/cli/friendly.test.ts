@@ -46,11 +46,12 @@ describe('friendly runs', () => {
     for (const file of ['manifest.json', 'report.html']) expect(readFileSync(join(out, file), 'utf8')).not.toContain(root);
 
     // The run directories move together: verify still finds the teacher and reruns identical.
-    const moved = join(root, 'moved');
-    cpSync(root, moved, { recursive: true, filter: (src) => !src.startsWith(moved) });
+    const moved = tempDir('friendly-moved');
+    for (const d of ['teacher', 'student']) cpSync(join(root, d), join(moved, d), { recursive: true });
     const v = pqkd(['verify', join(moved, 'student')]);
     expect(v.status, v.stdout + v.stderr).toBe(0);
     expect(readResults(join(moved, 'student')).weightsSha256).toBe(readResults(out).weightsSha256);
+    cleanup(moved);
   }, 300_000);
 
   it('a --width that contradicts the teacher checkpoint is an error naming both', () => {
