@@ -74,8 +74,11 @@ export const STUDENT_FLAGS: FlagSpec[] = [
   { name: 'ema-beta', type: 'number', path: 'ema.beta', help: 'EMA β in [0, 1)' },
   { name: 'spsa', type: 'bool', path: 'spsa.enabled', help: 'SPSA on the photonic angles (--no-spsa to freeze θ)' },
   { name: 'spsa-updates', type: 'int', path: 'spsa.updatesPerEpoch', help: 'SPSA updates per epoch' },
-  { name: 'spsa-a', type: 'number', path: 'spsa.a', help: 'SPSA gain a' },
-  { name: 'spsa-c', type: 'number', path: 'spsa.c', help: 'SPSA perturbation c (rad)' },
+  { name: 'spsa-a', type: 'number', path: 'spsa.a', help: "SPSA gain a in the source's units (default: calibrated from --spsa-step)" },
+  { name: 'spsa-c', type: 'number', path: 'spsa.c', help: "SPSA perturbation c in the source's units (default: calibrated from the objective's noise at θ₀)" },
+  { name: 'spsa-step', type: 'number', path: 'spsa.targetStep', help: "first SPSA move per parameter when a is calibrated (default: the source's scale, 0.15 rad for angles)" },
+  { name: 'spsa-blocking', type: 'bool', path: 'spsa.blocking', help: 'reject SPSA updates that raise the objective by more than its noise (--no-spsa-blocking to accept all)' },
+  { name: 'spsa-warmup', type: 'int', path: 'spsa.warmupEpochs', help: 'student epochs before the first SPSA block (default 1)' },
   { name: 'spsa-batch', type: 'int', path: 'spsa.batchSize', help: 'validation minibatch of the SPSA objective' },
 ];
 

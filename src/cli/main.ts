@@ -8,6 +8,7 @@ import { NonFiniteLossError } from '../pqkd/events.js';
 import { DatasetError } from '../data/errors.js';
 import { circuitCommand } from './commands/circuit.js';
 import { exportCommand } from './commands/export.js';
+import { compareCommand } from './commands/compare.js';
 import { defaultContext, type CommandContext } from './commands/context.js';
 import { reportCommand } from './commands/report.js';
 import { distillCommand, startCommand, teacherCommand } from './commands/run-commands.js';
@@ -28,6 +29,7 @@ const COMMANDS: Record<string, [Command, string]> = {
   sweep: [sweepCommand, 'run a grid of distill jobs (rank × scope × width, shots × EMA × seed, …)'],
   report: [reportCommand, 'rebuild the HTML report of a run directory'],
   verify: [verifyCommand, 'rerun a finished run and check it is bit-identical'],
+  compare: [compareCommand, 'paired per-seed comparisons of a sweep\'s feature sources against a reference, with statistics'],
   circuit: [circuitCommand, 'simulate a photonic circuit and print its click statistics'],
   export: [exportCommand, 'write a finished run\'s compiled student (or teacher) as ONNX or a PyTorch state_dict'],
 };

@@ -75,6 +75,18 @@ export class Progress {
       if (this.mode === 'bar') this.spsaBar(e.epoch, e.fPlus[0] ?? NaN);
       return;
     }
+    if (e.kind === 'spsa-calibration') {
+      this.stopBar();
+      const noise = e.noise ? `objective noise σ = ${e.noise.std.toExponential(2)} (${e.noise.values.length} repeats); ` : '';
+      console.log(`spsa calibration: ${noise}c = ${e.c.toPrecision(3)}${e.aboveNoise ? '' : ' (largest rung; difference still below 2√2σ)'}, a = ${e.a.toPrecision(3)}`);
+      return;
+    }
+    if (e.kind === 'spsa-block') {
+      this.stopBar();
+      const obj = e.objectiveStart === null ? '' : `, exact-feature objective ${e.objectiveStart.toFixed(4)} → ${e.objectiveEnd!.toFixed(4)}`;
+      console.log(`spsa block (epoch ${e.epoch + 1}): |Δθ| = ${e.thetaL2.toPrecision(3)} (max ${e.thetaMaxAbs.toPrecision(3)})${obj}`);
+      return;
+    }
     if (this.mode !== 'bar') {
       if (this.mode === 'lines' && (e.batch + 1) % 50 === 0) {
         console.log(`${e.phase} epoch ${e.epoch + 1} step ${e.batch + 1}/${e.batches}: loss ${e.loss.toFixed(4)}, ${e.imagesPerSecond.toFixed(0)} img/s`);

@@ -14,6 +14,7 @@
 import type { PqkdConfig } from '../pqkd/config.js';
 import type { CompressionTable } from '../pqkd/model-spec.js';
 import type { TrainEvent } from '../pqkd/events.js';
+import type { SpsaMovement } from '../pqkd/spsa-diagnostics.js';
 
 export type RunCommand = 'teacher' | 'distill';
 
@@ -66,6 +67,12 @@ export interface RunResults {
   exactFeature: number[] | null;
   /** RMS difference between exportFeature and exactFeature. */
   featureRmsError: number | null;
+  /**
+   * What SPSA did over the run: |θ_T − θ₀| (L2, max), the exact feature's move, and the SPSA objective
+   * with the exact feature at θ₀ and θ_T on one fixed validation batch, with the final student
+   * (null: no SPSA in this run; absent in runs from before it was recorded).
+   */
+  spsaMovement?: SpsaMovement | null;
   /** SHA-256 of the final model weights (safetensors bytes of the state dict). */
   weightsSha256: string;
   /** SHA-256 of each checkpoint file of the run directory at the end (file name → hex); `verify` checks them. */

@@ -53,8 +53,28 @@ export interface EmaConfig {
 export interface SpsaConfig {
   enabled: boolean;
   updatesPerEpoch: number;
-  a: number;
-  c: number;
+  /**
+   * Step-size numerator a, in the source's parameter units; null (default) = calibrated at the first
+   * update so that it moves every parameter by `targetStep` (Spall 1998, §III).
+   */
+  a: number | null;
+  /**
+   * Perturbation numerator c, in the source's parameter units; null (default) = the smallest rung of
+   * targetStep·(1, 2, 4, 8) whose mean |f⁺ − f⁻| at θ₀ reaches 2·√2·σ, σ the measured noise of the
+   * objective at θ₀ (same minibatch, fresh shots).
+   */
+  c: number | null;
+  /** The first update's move per parameter when a is calibrated; null = the source's own scale (0.15 rad for angles). */
+  targetStep: number | null;
+  /** Evaluations of f(θ₀) (fresh shots) that measure the objective's noise when c is calibrated. */
+  calibrationRepeats: number;
+  /** Gradient estimates at θ₀ per tried c (and for a). */
+  calibrationEstimates: number;
+  /**
+   * Blocking (Spall 1998 §III): re-evaluate f at the old and the new θ (same minibatch and shots) and
+   * reject the update when f rises by more than the noise σ measured at θ₀ (0 when c is fixed).
+   */
+  blocking: boolean;
   /** Stability constant A; null = 10% of all SPSA steps. */
   A: number | null;
   alpha: number;
@@ -115,7 +135,10 @@ export function defaultConfig(dataset: DatasetName = 'mnist'): PqkdConfig {
       featureSource: 'photonic', redraw: 'step', angleDomain: 'periodic', loss: 0, detectorEfficiency: 1, darkCount: 0,
     },
     ema: { enabled: true, beta: 0.9 },
-    spsa: { enabled: true, updatesPerEpoch: 10, a: 0.05, c: 0.1, A: null, alpha: 0.602, gamma: 0.101, batchSize: 512, warmupEpochs: 0 },
+    spsa: {
+      enabled: true, updatesPerEpoch: 10, a: null, c: null, targetStep: null, calibrationRepeats: 8, calibrationEstimates: 4, blocking: true,
+      A: null, alpha: 0.602, gamma: 0.101, batchSize: 512, warmupEpochs: 1,
+    },
     data: { valSize: 5000, trainLimit: 0, testLimit: 0 },
   };
 }
@@ -206,8 +229,12 @@ export function validateConfig(c: PqkdConfig): void {
   num('ema.beta', c.ema.beta, 0, 1, false, true);
   if (typeof c.spsa.enabled !== 'boolean') fail('spsa.enabled', 'true or false', c.spsa.enabled);
   int('spsa.updatesPerEpoch', c.spsa.updatesPerEpoch, 0);
-  num('spsa.a', c.spsa.a, 0, 100, true);
-  num('spsa.c', c.spsa.c, 0, 10, true);
+  if (c.spsa.a !== null) num('spsa.a', c.spsa.a, 0, 100, true);
+  if (c.spsa.c !== null) num('spsa.c', c.spsa.c, 0, 10, true);
+  if (c.spsa.targetStep !== null) num('spsa.targetStep', c.spsa.targetStep, 0, 10, true);
+  int('spsa.calibrationRepeats', c.spsa.calibrationRepeats, 2);
+  int('spsa.calibrationEstimates', c.spsa.calibrationEstimates, 1);
+  if (typeof c.spsa.blocking !== 'boolean') fail('spsa.blocking', 'true or false', c.spsa.blocking);
   if (c.spsa.A !== null) num('spsa.A', c.spsa.A, 0, 1e9);
   num('spsa.alpha', c.spsa.alpha, 0, 2, true);
   num('spsa.gamma', c.spsa.gamma, 0, 2, true);

@@ -22,6 +22,7 @@ import { noGrad } from '../autograd/grad-mode.js';
 import { DataLoader } from '../data/loader.js';
 import { Adam } from '../nn/optim/adam.js';
 import { Spsa, type SpsaState } from './optim/spsa.js';
+import { ExactObjective, measureMovement, spsaOptionsFor, type SpsaMovement } from './spsa-diagnostics.js';
 import { dispose } from '../tensor/dispose.js';
 import { Generator } from '../tensor/random.js';
 import { Tensor } from '../tensor/tensor.js';
@@ -61,6 +62,7 @@ export class Distiller {
   private readonly cache: TeacherLogitCache | null;
   private readonly root: Generator;
   private params: Float64Array;
+  private readonly check: ExactObjective;
   /** The (e″) control's feature φ [D], a parameter of `optimizer` after the student's (else null). */
   readonly featureParameter: Parameter | null;
 
@@ -88,13 +90,23 @@ export class Distiller {
     const s = config.spsa;
     const optimise = s.enabled && source.paramCount > 0 && s.updatesPerEpoch > 0 && source.trainedBy !== 'adam';
     const totalSteps = Math.max(1, (config.student.epochs - s.warmupEpochs) * s.updatesPerEpoch);
-    const half = config.photonic.angleDomain === 'half' && source.periodic;
     this.spsa = optimise
-      ? new Spsa((theta, ctx) => this.objective(theta, ctx.gen), this.params, this.root.fork('spsa'), {
-          a: s.a, c: s.c, A: s.A ?? 0.1 * totalSteps, alpha: s.alpha, gamma: s.gamma,
-          wrap: source.periodic && !half, ...(half ? { lower: 0, upper: Math.PI / 2 } : {}),
-        })
+      ? new Spsa((theta, ctx) => this.objective(theta, ctx.gen, ctx.commonGen), this.params, this.root.fork('spsa'),
+          spsaOptionsFor(s, source, totalSteps, config.photonic.angleDomain))
       : null;
+    this.check = new ExactObjective(data, s.batchSize, config.seed);
+  }
+
+  /** θ₀, the parameters the run started from (a copy). */
+  get theta0(): Float64Array {
+    return Float64Array.from(this.params);
+  }
+
+  /** θ and the exact-feature objective at θ₀ and θ now, with the student as it is now. */
+  movement(): SpsaMovement {
+    const m = measureMovement(this.source, this.student, this.check, this.params, this.theta);
+    this.freezeFeature();
+    return m;
   }
 
   /** The current SPSA parameters (θ). */
@@ -104,10 +116,10 @@ export class Distiller {
   }
 
   /** SPSA objective: student CE on a validation minibatch with an S-shot feature at θ. */
-  private objective(theta: Float64Array, gen: Generator): number {
+  private objective(theta: Float64Array, gen: Generator, commonGen?: Generator): number {
     const val = this.data.val;
     const size = Math.min(this.config.spsa.batchSize, val.length);
-    const pick = gen.fork('batch');
+    const pick = (commonGen ?? gen).fork('batch');
     const chosen = new Int32Array(size);
     const perm = pick.permutation(val.length);
     for (let i = 0; i < size; i++) chosen[i] = val[perm[i]!]!;
@@ -144,12 +156,19 @@ export class Distiller {
     const epoch = this.epoch;
     let spsaUpdates = 0;
     if (this.spsa && epoch >= this.config.spsa.warmupEpochs) {
+      const blockStart = Float64Array.from(this.spsa.theta);
       for (let u = 0; u < this.config.spsa.updatesPerEpoch; u++) {
+        const calibrated = this.spsa.getState().calibrated;
         const r = this.spsa.step();
         spsaUpdates++;
-        this.hooks.onEvent?.({ kind: 'spsa', epoch, k: r.k, fPlus: r.fPlus, fMinus: r.fMinus, ak: r.ak, ck: r.ck, theta: Array.from(this.spsa.theta) });
+        const report = this.spsa.calibrationReport;
+        if (!calibrated && report) this.hooks.onEvent?.({ kind: 'spsa-calibration', epoch, ...report });
+        this.hooks.onEvent?.({ kind: 'spsa', epoch, k: r.k, fPlus: r.fPlus, fMinus: r.fMinus, ak: r.ak, ck: r.ck, theta: Array.from(this.spsa.theta), accepted: r.accepted });
         yield;
       }
+      // The student is fixed during the block: the noise-free objective before and after it.
+      const m = measureMovement(this.source, this.student, this.check, blockStart, this.spsa.theta);
+      this.hooks.onEvent?.({ kind: 'spsa-block', epoch, ...m });
     }
     const theta = this.theta;
     const order = this.loader.order(epoch);

@@ -122,7 +122,7 @@ export function createFeatureSource(config: PhotonicConfig, seed: number): Featu
     case 'distinguishable':
       return distinguishableSource({
         shots, groups: layout, params: angles, input: circuit.input, unitaryFn: (theta) => circuit.unitary(theta),
-        loss: config.loss, ...(detection ? { detection } : {}), exactFeature: false,
+        loss: config.loss, ...(detection ? { detection } : {}),
       });
     case 'bernoulli': {
       // Per-mode click probabilities at θ, recomputed only when θ changes.
@@ -135,7 +135,7 @@ export function createFeatureSource(config: PhotonicConfig, seed: number): Featu
         }
         return cachedRates;
       };
-      return bernoulliClickSource({ name: 'bernoulli', modes: config.modes, shots, groups: layout, params: angles, rates, exactFeature: false });
+      return bernoulliClickSource({ name: 'bernoulli', modes: config.modes, shots, groups: layout, params: angles, rates });
     }
     case 'fixed-random':
     case 'matched-noise': {

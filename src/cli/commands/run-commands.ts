@@ -109,6 +109,13 @@ export function summaryTable(dir: string, r: RunResults): string {
   }
   if (r.command === 'distill') {
     rows.push(['feature source', r.featureSource], ['shots', String(r.shots)], ['EMA', r.ema ? `on (β = ${r.emaBeta})` : 'off']);
+    const m = r.spsaMovement;
+    if (m) {
+      rows.push(['SPSA move |θ_T − θ₀| (L2, max)', `${m.thetaL2.toPrecision(3)}, ${m.thetaMaxAbs.toPrecision(3)}`]);
+      if (m.objectiveStart !== null) {
+        rows.push(['exact-feature objective θ₀ → θ_T', `${m.objectiveStart.toFixed(4)} → ${m.objectiveEnd!.toFixed(4)} (${m.batch} val images)`]);
+      }
+    }
   }
   rows.push(['wall time', `${r.wallSeconds.toFixed(1)} s`], ['weights SHA-256', r.weightsSha256.slice(0, 16)], ['report', join(resolve(dir), 'report.html')]);
   const w = Math.max(...rows.map(([k]) => k.length));

@@ -45,7 +45,7 @@ function truncateForResume(run: RunDir, warn: (message: string) => void): void {
   const studentEpochs = student?.kind === 'pqkd-student' ? student.state.epoch : 0;
   run.truncateMetrics((l: MetricLine) => {
     if (l.kind === 'eval') return false;
-    if (l.kind === 'spsa') return l.epoch <= studentEpochs;
+    if (l.kind === 'spsa' || l.kind === 'spsa-calibration' || l.kind === 'spsa-block') return l.epoch <= studentEpochs;
     if (l.kind === 'epoch') return l.phase === 'teacher' ? l.epoch <= teacherEpochs : l.epoch <= studentEpochs;
     return false;
   }, warn);
@@ -154,6 +154,9 @@ export async function executeRun(o: RunOptions): Promise<RunResults> {
         exactAcc = e.accuracy;
         student.setFeature(exportFeature);
       }
+      // θ₀ → θ_T and the exact-feature objective at both, with the final student (noise-free).
+      const spsaMovement = distiller.spsa ? distiller.movement() : null;
+      student.setFeature(exportFeature);
       const compiled = student.compile();
       compiled.eval();
       const cTest = evaluate(compiled, test.dataset, test.indices);
@@ -167,7 +170,7 @@ export async function executeRun(o: RunOptions): Promise<RunResults> {
         student: { valAccuracy: studentVal.accuracy, testAccuracy: sTest.accuracy, exactFeatureTestAccuracy: exactAcc, compiledTestAccuracy: cTest.accuracy },
         accounting, shots: config.photonic.shots, ema: config.ema.enabled, emaBeta: config.ema.beta,
         featureSource: config.photonic.featureSource, theta: Array.from(distiller.theta), exportFeature: Array.from(exportFeature),
-        exactFeature: exact ? Array.from(exact) : null, featureRmsError: rms,
+        exactFeature: exact ? Array.from(exact) : null, featureRmsError: rms, spsaMovement,
         weightsSha256: weightsHash(student), wallSeconds: (Date.now() - started) / 1000,
       };
     }

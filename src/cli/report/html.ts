@@ -3,6 +3,8 @@
  * the config and the provenance. No external URL, script or stylesheet; every string taken from run
  * data is HTML-escaped. Pure apart from the SVG rendering (no file access).
  */
+import type { CompareResult } from '../compare/compare.js';
+import { forestChart, spsaMovementChart } from './charts-spsa-compare.js';
 import type { MetricLine, RunManifest, RunResults, SweepResults } from '../run-schema.js';
 import { formatR2 } from './charts-sweep.js';
 import { isChart, type ChartResult } from './chart-types.js';
@@ -19,6 +21,8 @@ export interface ReportInput {
   /** results.json (null while the run has not finished). */
   results: RunResults | null;
   sweep?: SweepResults | null;
+  /** compare.json of a sweep directory (written by `pqkd compare`). */
+  compare?: CompareResult | null;
 }
 
 export interface Report {
@@ -183,10 +187,12 @@ export function reportCharts(input: ReportInput): ChartResult[] {
   return [
     trainingCurvesChart(input.metrics),
     spsaTraceChart(input.metrics),
+    spsaMovementChart(input.metrics, input.results),
     clickHistogramChart(input.results, groups),
     frontierChart(input.sweep, input.manifest?.config ?? input.sweep?.base),
     shotsChart(input.sweep, 'accuracy'),
     shotsChart(input.sweep, 'featureRmsError'),
+    forestChart(input.compare),
   ];
 }
 

@@ -9,6 +9,7 @@ import { writeFileAtomic } from '../fs-atomic.js';
 import { parseMetricsText } from '../metrics-file.js';
 import type { MetricLine, RunManifest, RunResults, SweepResults } from '../run-schema.js';
 import { reportCharts, buildReport, type ReportInput } from './html.js';
+import type { CompareResult } from '../compare/compare.js';
 
 function readJson<T>(path: string): T | null {
   if (!existsSync(path)) return null;
@@ -45,6 +46,7 @@ export function loadRunDir(dir: string): ReportInput & { sweep: SweepResults | n
     metrics: [...teacherRunMetrics(manifest, path), ...readMetrics(join(path, 'metrics.jsonl'))],
     results: readJson<RunResults>(join(path, 'results.json')),
     sweep,
+    compare: sweep ? readJson<CompareResult>(join(path, 'compare.json')) : null,
   };
 }
 

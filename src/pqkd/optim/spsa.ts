@@ -13,99 +13,11 @@
  * (k, θ, a) is enough to resume bit for bit. The objective is synchronous: f(θ, ctx) → number.
  */
 import type { Generator } from '../../tensor/random.js';
+import { checkLadder, sampleStd, type SpsaCalibrationReport, type SpsaNoiseCalibration } from './spsa-calibration.js';
+import { perCoordinate, positive, wrapAngle, type SpsaContext, type SpsaObjective, type SpsaOptions, type SpsaState, type SpsaStepResult } from './spsa-types.js';
 
-/** What an objective evaluation receives besides θ. */
-export interface SpsaContext {
-  /** Global step index k (−1 during calibration). */
-  readonly k: number;
-  /** Index of the gradient estimate within the step (or of the calibration estimate). */
-  readonly estimate: number;
-  /** Which evaluation this is. */
-  readonly role: 'plus' | 'minus' | 'block-new' | 'block-old';
-  /** Random stream for this evaluation; the + and − evaluations of one estimate get identical clones. */
-  readonly gen: Generator;
-}
-
-/** A scalar objective to minimise; must return a finite number. */
-export type SpsaObjective = (theta: Float64Array, ctx: SpsaContext) => number;
-
-/** Options of `Spsa` (defaults follow docs/method.md §6 and Spall 1998). */
-export interface SpsaOptions {
-  /** Step-size numerator a (default 0.05; replaced when `calibrate` is on). */
-  readonly a?: number;
-  /** Perturbation size c (default 0.1). */
-  readonly c?: number;
-  /** Stability constant A ≥ 0 (default 0; Spall suggests ≈ 10% of the planned steps). */
-  readonly A?: number;
-  /** Decay exponent α of a_k (default 0.602). */
-  readonly alpha?: number;
-  /** Decay exponent γ of c_k (default 0.101). */
-  readonly gamma?: number;
-  /** Number q of gradient estimates averaged per update (default 1). */
-  readonly averaging?: number;
-  /** Choose a at the first step so that a_0·mean|ĝ| = targetStep, from `estimates` estimates at θ₀. */
-  readonly calibrate?: boolean | { readonly targetStep?: number; readonly estimates?: number };
-  /** Box constraints, one number for all coordinates or one per coordinate. */
-  readonly lower?: number | ArrayLike<number>;
-  readonly upper?: number | ArrayLike<number>;
-  /** Periodic coordinates wrapped to (−π, π]: true for all, or one flag per coordinate. */
-  readonly wrap?: boolean | ArrayLike<boolean>;
-  /** Reject an update that raises f (re-evaluated with common random numbers) by more than tolerance. */
-  readonly blocking?: { readonly tolerance: number };
-}
-
-/** Serialisable optimiser state. */
-export interface SpsaState {
-  /** Number of updates done (the next step is k). */
-  readonly k: number;
-  readonly theta: number[];
-  /** The step-size numerator in use (after calibration, if any). */
-  readonly a: number;
-  /** Whether calibration has already run. */
-  readonly calibrated: boolean;
-}
-
-/** What one update did. */
-export interface SpsaStepResult {
-  readonly k: number;
-  readonly ak: number;
-  readonly ck: number;
-  /** The averaged gradient estimate (a copy). */
-  readonly gradient: Float64Array;
-  readonly fPlus: number[];
-  readonly fMinus: number[];
-  /** False when blocking rejected the update. */
-  readonly accepted: boolean;
-}
-
-const TWO_PI = 2 * Math.PI;
-
-/**
- * x wrapped into (−π, π].
- *
- * @example
- * wrapAngle(-Math.PI); // Math.PI
- */
-export function wrapAngle(x: number): number {
-  return x - TWO_PI * Math.ceil((x - Math.PI) / TWO_PI);
-}
-
-function positive(value: number | undefined, fallback: number, name: string, allowZero = false): number {
-  const v = value ?? fallback;
-  if (!Number.isFinite(v) || v < 0 || (!allowZero && v === 0)) {
-    throw new RangeError(`Spsa: options.${name} must be a finite number ${allowZero ? '>= 0' : '> 0'}, got ${String(v)}`);
-  }
-  return v;
-}
-
-function perCoordinate(value: number | ArrayLike<number> | undefined, fill: number, d: number, name: string): Float64Array {
-  const out = new Float64Array(d).fill(fill);
-  if (value === undefined) return out;
-  if (typeof value === 'number') return out.fill(value);
-  if (value.length !== d) throw new RangeError(`Spsa: options.${name} must have ${d} entries (one per parameter), got ${value.length}`);
-  for (let i = 0; i < d; i++) out[i] = value[i]!;
-  return out;
-}
+export type { SpsaCalibrationReport, SpsaNoiseCalibration } from './spsa-calibration.js';
+export { wrapAngle, type SpsaContext, type SpsaObjective, type SpsaOptions, type SpsaState, type SpsaStepResult } from './spsa-types.js';
 
 /**
  * Spall's SPSA over a Float64Array of parameters.
@@ -118,7 +30,7 @@ export class Spsa {
   private readonly objective: SpsaObjective;
   private readonly root: Generator;
   private readonly x: Float64Array;
-  private readonly c: number;
+  private cValue: number;
   private readonly A: number;
   private readonly alpha: number;
   private readonly gamma: number;
@@ -126,8 +38,10 @@ export class Spsa {
   private readonly lower: Float64Array;
   private readonly upper: Float64Array;
   private readonly periodic: Uint8Array;
-  private readonly calibration: { targetStep: number; estimates: number } | null;
-  private readonly blockTolerance: number | null;
+  private readonly calibration: { targetStep: number; estimates: number; gain: boolean; noise: SpsaNoiseCalibration | null } | null;
+  private report: SpsaCalibrationReport | null = null;
+  private readonly blockTolerance: number | 'noise' | null;
+  private noiseStd: number | null = null;
   private aValue: number;
   private calibrated = false;
   private steps = 0;
@@ -145,7 +59,7 @@ export class Spsa {
     this.objective = objective;
     this.root = gen;
     this.aValue = positive(options.a, 0.05, 'a');
-    this.c = positive(options.c, 0.1, 'c');
+    this.cValue = positive(options.c, 0.1, 'c');
     this.A = positive(options.A, 0, 'A', true);
     this.alpha = positive(options.alpha, 0.602, 'alpha');
     this.gamma = positive(options.gamma, 0.101, 'gamma');
@@ -169,9 +83,16 @@ export class Spsa {
       const spec = cal === true ? {} : cal;
       const estimates = spec.estimates ?? 4;
       if (!Number.isInteger(estimates) || estimates < 1) throw new RangeError(`Spsa: calibrate.estimates must be a positive integer, got ${estimates}`);
-      this.calibration = { targetStep: positive(spec.targetStep, 0.1, 'calibrate.targetStep'), estimates };
+      if (spec.noise) checkLadder(spec.noise.ladder);
+      const repeats = spec.noise?.repeats ?? 8;
+      if (!Number.isInteger(repeats) || repeats < 2) throw new RangeError(`Spsa: calibrate.noise.repeats must be an integer >= 2, got ${repeats}`);
+      this.calibration = {
+        targetStep: positive(spec.targetStep, 0.1, 'calibrate.targetStep'), estimates, gain: spec.gain ?? true,
+        noise: spec.noise ? { repeats, ladder: [...spec.noise.ladder], multiple: positive(spec.noise.multiple, 2, 'calibrate.noise.multiple') } : null,
+      };
     }
-    this.blockTolerance = options.blocking === undefined ? null : positive(options.blocking.tolerance, 0, 'blocking.tolerance', true);
+    const tol = options.blocking?.tolerance;
+    this.blockTolerance = tol === undefined ? null : tol === 'noise' ? 'noise' : positive(tol, 0, 'blocking.tolerance', true);
     for (let i = 0; i < d; i++) {
       if (!Number.isFinite(theta0[i]!)) throw new RangeError(`Spsa: theta0[${i}] must be finite, got ${theta0[i]}`);
     }
@@ -197,9 +118,19 @@ export class Spsa {
     return this.aValue;
   }
 
+  /** The perturbation numerator in use. */
+  get c(): number {
+    return this.cValue;
+  }
+
+  /** What the calibration measured and chose (null before it runs, or after a resume). */
+  get calibrationReport(): SpsaCalibrationReport | null {
+    return this.report;
+  }
+
   /** a_k and c_k of step k. */
   gains(k: number): { ak: number; ck: number } {
-    return { ak: this.aValue / Math.pow(k + 1 + this.A, this.alpha), ck: this.c / Math.pow(k + 1, this.gamma) };
+    return { ak: this.aValue / Math.pow(k + 1 + this.A, this.alpha), ck: this.cValue / Math.pow(k + 1, this.gamma) };
   }
 
   /** Performs update k (calibrating first if requested and not yet done). */
@@ -219,7 +150,7 @@ export class Spsa {
       const blockGen = stream.fork('block');
       const fNew = this.evaluate(candidate, { k, estimate: 0, role: 'block-new', gen: blockGen.clone() });
       const fOld = this.evaluate(this.x, { k, estimate: 0, role: 'block-old', gen: blockGen.clone() });
-      accepted = fNew <= fOld + this.blockTolerance;
+      accepted = fNew <= fOld + (this.blockTolerance === 'noise' ? (this.noiseStd ?? 0) : this.blockTolerance);
     }
     if (accepted) this.x.set(candidate);
     this.steps++;
@@ -236,7 +167,8 @@ export class Spsa {
 
   /** JSON-serialisable state: resuming from it continues bit for bit. */
   getState(): SpsaState {
-    return { k: this.steps, theta: Array.from(this.x), a: this.aValue, calibrated: this.calibrated };
+    return { k: this.steps, theta: Array.from(this.x), a: this.aValue, calibrated: this.calibrated, c: this.cValue,
+      ...(this.noiseStd === null ? {} : { noiseStd: this.noiseStd }) };
   }
 
   /** Restores a state from `getState` (same objective, generator and options). */
@@ -248,7 +180,10 @@ export class Spsa {
     if (!(state.a > 0)) throw new RangeError(`Spsa.setState: a must be > 0, got ${state.a}`);
     this.steps = state.k;
     this.x.set(state.theta);
+    if (state.c !== undefined && !(state.c > 0)) throw new RangeError(`Spsa.setState: c must be > 0, got ${state.c}`);
     this.aValue = state.a;
+    if (state.c !== undefined) this.cValue = state.c;
+    this.noiseStd = state.noiseStd ?? null;
     this.calibrated = state.calibrated;
   }
 
@@ -286,18 +221,55 @@ export class Spsa {
 
   private runCalibration(): void {
     const cal = this.calibration!;
-    const fPlus: number[] = [];
-    const fMinus: number[] = [];
-    let sumAbs = 0;
     const d = this.x.length;
-    for (let e = 0; e < cal.estimates; e++) {
-      this.estimateGradient(this.root.fork('calibrate').fork(e), -1, this.c, 1, fPlus, fMinus);
-      for (let i = 0; i < d; i++) sumAbs += Math.abs(this.grad[i]!);
+    const root = this.root.fork('calibrate');
+    let noise: SpsaCalibrationReport['noise'] = null;
+    const ladder: { c: number; meanAbsDifference: number }[] = [];
+    let aboveNoise = true;
+    let meanAbs = 0;
+    // Mean |ĝ_i| over `estimates` estimates at c (the same streams for every c: paired rungs).
+    const measure = (c: number): number => {
+      let sumAbs = 0;
+      let sumDiff = 0;
+      for (let e = 0; e < cal.estimates; e++) {
+        const fPlus: number[] = [];
+        const fMinus: number[] = [];
+        this.estimateGradient(root.fork(e), -1, c, 1, fPlus, fMinus);
+        sumDiff += Math.abs(fPlus[0]! - fMinus[0]!);
+        for (let i = 0; i < d; i++) sumAbs += Math.abs(this.grad[i]!);
+      }
+      ladder.push({ c, meanAbsDifference: sumDiff / cal.estimates });
+      return sumAbs / (cal.estimates * d);
+    };
+    if (cal.noise === null) meanAbs = measure(this.cValue);
+    else {
+      const common = root.fork('noise-common');
+      const values: number[] = [];
+      for (let r = 0; r < cal.noise.repeats!; r++) {
+        values.push(this.evaluate(this.x, { k: -1, estimate: r, role: 'noise', gen: root.fork('noise').fork(r), commonGen: common.clone() }));
+      }
+      const std = sampleStd(values);
+      noise = { values, std };
+      this.noiseStd = std;
+      const needed = cal.noise.multiple! * Math.SQRT2 * std;
+      aboveNoise = false;
+      for (const c of cal.noise.ladder) {
+        meanAbs = measure(c);
+        this.cValue = c;
+        if (ladder[ladder.length - 1]!.meanAbsDifference >= needed && ladder[ladder.length - 1]!.meanAbsDifference > 0) {
+          aboveNoise = true;
+          break;
+        }
+      }
     }
-    const meanAbs = sumAbs / (cal.estimates * d);
-    if (!(meanAbs > 0)) throw new RangeError('Spsa: calibrate found a zero gradient estimate at theta0; pass options.a instead');
-    this.aValue = (cal.targetStep * Math.pow(1 + this.A, this.alpha)) / meanAbs;
+    if (cal.gain) {
+      if (!(meanAbs > 0)) throw new RangeError('Spsa: calibrate found a zero gradient estimate at theta0; pass options.a instead');
+      this.aValue = (cal.targetStep * Math.pow(1 + this.A, this.alpha)) / meanAbs;
+    }
     this.calibrated = true;
+    this.report = {
+      noise, ladder, aboveNoise, c: this.cValue, a: this.aValue, meanAbsGradient: meanAbs, targetStep: cal.gain ? cal.targetStep : null,
+    };
   }
 
   /** Clips to the box and wraps periodic coordinates, in place. */
