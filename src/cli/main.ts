@@ -29,9 +29,9 @@ const COMMANDS: Record<string, [Command, string]> = {
   sweep: [sweepCommand, 'run a grid of distill jobs (rank × scope × width, shots × EMA × seed, …)'],
   report: [reportCommand, 'rebuild the HTML report of a run directory'],
   verify: [verifyCommand, 'rerun a finished run and check it is bit-identical'],
-  compare: [compareCommand, 'paired per-seed comparisons of a sweep\'s feature sources against a reference, with statistics'],
+  compare: [compareCommand, "paired per-seed comparisons of a sweep's feature sources against a reference, with statistics"],
   circuit: [circuitCommand, 'simulate a photonic circuit and print its click statistics'],
-  export: [exportCommand, 'write a finished run\'s compiled student (or teacher) as ONNX or a PyTorch state_dict'],
+  export: [exportCommand, "write a finished run's compiled student (or teacher) as ONNX or a PyTorch state_dict"],
 };
 
 export function usage(): string {

@@ -67,7 +67,9 @@ export class Progress {
       this.lastAccuracy = e.valAccuracy;
       this.stopBar();
       const fe = e.featureError !== undefined ? `, feature error ${e.featureError.toFixed(4)}` : '';
-      console.log(`${e.phase} epoch ${e.epoch + 1}: train loss ${e.trainLoss.toFixed(4)}, val loss ${e.valLoss.toFixed(4)}, val accuracy ${(100 * e.valAccuracy).toFixed(2)}% (${e.seconds.toFixed(1)} s)${fe}`);
+      console.log(
+        `${e.phase} epoch ${e.epoch + 1}: train loss ${e.trainLoss.toFixed(4)}, val loss ${e.valLoss.toFixed(4)}, val accuracy ${(100 * e.valAccuracy).toFixed(2)}% (${e.seconds.toFixed(1)} s)${fe}`,
+      );
       return;
     }
     if (e.kind === 'spsa') {
@@ -78,7 +80,9 @@ export class Progress {
     if (e.kind === 'spsa-calibration') {
       this.stopBar();
       const noise = e.noise ? `objective noise σ = ${e.noise.std.toExponential(2)} (${e.noise.values.length} repeats); ` : '';
-      console.log(`spsa calibration: ${noise}c = ${e.c.toPrecision(3)}${e.aboveNoise ? '' : ' (largest rung; difference still below 2√2σ)'}, a = ${e.a.toPrecision(3)}`);
+      console.log(
+        `spsa calibration: ${noise}c = ${e.c.toPrecision(3)}${e.aboveNoise ? '' : ' (largest rung; difference still below 2√2σ)'}, a = ${e.a.toPrecision(3)}`,
+      );
       return;
     }
     if (e.kind === 'spsa-block') {
@@ -96,10 +100,14 @@ export class Progress {
     const key = `${e.phase}:${e.epoch}`;
     if (this.barKey !== key || !this.bar) {
       this.stopBar();
-      this.bar = new cliProgress.SingleBar({
-        format: `${e.phase} epoch ${e.epoch + 1} |{bar}| {value}/{total} steps | loss {loss} | val acc {acc} | {ips} img/s | ETA {eta_formatted}`,
-        hideCursor: true, clearOnComplete: true,
-      }, cliProgress.Presets.shades_classic);
+      this.bar = new cliProgress.SingleBar(
+        {
+          format: `${e.phase} epoch ${e.epoch + 1} |{bar}| {value}/{total} steps | loss {loss} | val acc {acc} | {ips} img/s | ETA {eta_formatted}`,
+          hideCursor: true,
+          clearOnComplete: true,
+        },
+        cliProgress.Presets.shades_classic,
+      );
       this.bar.start(e.batches, 0, { loss: '-', acc: '-', ips: '-' });
       this.barKey = key;
     }

@@ -39,7 +39,14 @@ export interface RunManifest {
 /** A metrics.jsonl line: a trainer event (wall-clock fields are informational) or a final evaluation. */
 export type MetricLine =
   | TrainEvent
-  | { kind: 'eval'; phase: 'teacher' | 'student' | 'student-exact-feature' | 'student-compiled'; split: 'test' | 'val'; loss: number; accuracy: number; count: number };
+  | {
+      kind: 'eval';
+      phase: 'teacher' | 'student' | 'student-exact-feature' | 'student-compiled';
+      split: 'test' | 'val';
+      loss: number;
+      accuracy: number;
+      count: number;
+    };
 
 export interface RunResults {
   command: RunCommand;

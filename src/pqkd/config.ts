@@ -8,8 +8,7 @@
 export type DatasetName = 'mnist' | 'fashion-mnist' | 'cifar10';
 export type Scope = 'partial' | 'full';
 export type FeatureSourceName =
-  | 'photonic' | 'exact' | 'fixed-random' | 'matched-noise' | 'distinguishable' | 'bernoulli' | 'learned'
-  | 'learned-count-matched' | 'learned-adam';
+  'photonic' | 'exact' | 'fixed-random' | 'matched-noise' | 'distinguishable' | 'bernoulli' | 'learned' | 'learned-count-matched' | 'learned-adam';
 
 export interface TeacherConfig {
   /** Base width w of the MNIST-family CNN (ignored by CIFAR-lite). */
@@ -112,7 +111,10 @@ export type PartialConfig = {
 };
 
 export class ConfigError extends Error {
-  constructor(readonly field: string, message: string) {
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
     super(`config.${field}: ${message}`);
     this.name = 'ConfigError';
   }
@@ -130,14 +132,36 @@ export function defaultConfig(dataset: DatasetName = 'mnist'): PqkdConfig {
     student: { rank: 4, scope: 'partial', dictConvImpl: 'auto', epochs: cifar ? 30 : 10, lr: 1e-3, batchSize: 128 },
     distill: { temperature: 4, alpha: 0.7 },
     photonic: {
-      modes: 16, loopLengths: [1, 2], input: null, shots: 200,
-      groups: [[0, 1, 2, 3, 4, 5, 6, 7], [8, 9, 10, 11, 12, 13, 14, 15]],
-      featureSource: 'photonic', redraw: 'step', angleDomain: 'periodic', loss: 0, detectorEfficiency: 1, darkCount: 0,
+      modes: 16,
+      loopLengths: [1, 2],
+      input: null,
+      shots: 200,
+      groups: [
+        [0, 1, 2, 3, 4, 5, 6, 7],
+        [8, 9, 10, 11, 12, 13, 14, 15],
+      ],
+      featureSource: 'photonic',
+      redraw: 'step',
+      angleDomain: 'periodic',
+      loss: 0,
+      detectorEfficiency: 1,
+      darkCount: 0,
     },
     ema: { enabled: true, beta: 0.9 },
     spsa: {
-      enabled: true, updatesPerEpoch: 10, a: null, c: null, targetStep: null, calibrationRepeats: 8, calibrationEstimates: 4, blocking: true,
-      A: null, alpha: 0.602, gamma: 0.101, batchSize: 512, warmupEpochs: 1,
+      enabled: true,
+      updatesPerEpoch: 10,
+      a: null,
+      c: null,
+      targetStep: null,
+      calibrationRepeats: 8,
+      calibrationEstimates: 4,
+      blocking: true,
+      A: null,
+      alpha: 0.602,
+      gamma: 0.101,
+      batchSize: 512,
+      warmupEpochs: 1,
     },
     data: { valSize: 5000, trainLimit: 0, testLimit: 0 },
   };
@@ -202,7 +226,8 @@ export function validateConfig(c: PqkdConfig): void {
   if (p.modes > 32) fail('photonic.modes', 'at most 32 (click patterns are 32-bit masks)', p.modes);
   if (!Array.isArray(p.loopLengths) || p.loopLengths.length === 0) fail('photonic.loopLengths', 'a non-empty list of loop lengths', p.loopLengths);
   p.loopLengths.forEach((l, i) => {
-    if (!Number.isSafeInteger(l) || l < 1 || l >= p.modes) fail(`photonic.loopLengths[${i}]`, `an integer in [1, ${p.modes - 1}] (shorter than the mode count)`, l);
+    if (!Number.isSafeInteger(l) || l < 1 || l >= p.modes)
+      fail(`photonic.loopLengths[${i}]`, `an integer in [1, ${p.modes - 1}] (shorter than the mode count)`, l);
   });
   if (p.input !== null) {
     if (!Array.isArray(p.input) || p.input.length !== p.modes) fail('photonic.input', `an occupation list of length ${p.modes}`, p.input);
@@ -219,7 +244,17 @@ export function validateConfig(c: PqkdConfig): void {
       if (!Number.isSafeInteger(m) || m < 0 || m >= p.modes) fail(`photonic.groups[${gi}][${i}]`, `a mode in [0, ${p.modes})`, m);
     });
   });
-  oneOf('photonic.featureSource', p.featureSource, ['photonic', 'exact', 'fixed-random', 'matched-noise', 'distinguishable', 'bernoulli', 'learned', 'learned-count-matched', 'learned-adam']);
+  oneOf('photonic.featureSource', p.featureSource, [
+    'photonic',
+    'exact',
+    'fixed-random',
+    'matched-noise',
+    'distinguishable',
+    'bernoulli',
+    'learned',
+    'learned-count-matched',
+    'learned-adam',
+  ]);
   oneOf('photonic.redraw', p.redraw, ['step', 'epoch', 'never']);
   oneOf('photonic.angleDomain', p.angleDomain, ['periodic', 'half']);
   num('photonic.loss', p.loss, 0, 1, false, true);

@@ -76,14 +76,15 @@ export class Distiller {
   ) {
     this.root = new Generator(config.seed);
     this.params = source.initialParams(this.root.fork('theta0'));
-    this.featureParameter = source.trainedBy === 'adam'
-      ? new Parameter(Tensor.fromData(Float32Array.from(this.params), [source.dim], 'float32'))
-      : null;
+    this.featureParameter = source.trainedBy === 'adam' ? new Parameter(Tensor.fromData(Float32Array.from(this.params), [source.dim], 'float32')) : null;
     const trained = this.featureParameter ? [...student.parameters(), this.featureParameter] : student.parameters();
     this.optimizer = new Adam(trained, { lr: config.student.lr });
     this.loader = new DataLoader(data.dataset, {
-      batchSize: config.student.batchSize, shuffle: true, generator: this.root.fork('student-data'),
-      indices: data.train, augment: data.augment ?? false,
+      batchSize: config.student.batchSize,
+      shuffle: true,
+      generator: this.root.fork('student-data'),
+      indices: data.train,
+      augment: data.augment ?? false,
     });
     this.cache = data.augment ? null : new TeacherLogitCache(teacher, data.dataset);
     this.stream = new FeatureStream(source, this.root, { ema: config.ema, redraw: config.photonic.redraw });
@@ -91,8 +92,12 @@ export class Distiller {
     const optimise = s.enabled && source.paramCount > 0 && s.updatesPerEpoch > 0 && source.trainedBy !== 'adam';
     const totalSteps = Math.max(1, (config.student.epochs - s.warmupEpochs) * s.updatesPerEpoch);
     this.spsa = optimise
-      ? new Spsa((theta, ctx) => this.objective(theta, ctx.gen, ctx.commonGen), this.params, this.root.fork('spsa'),
-          spsaOptionsFor(s, source, totalSteps, config.photonic.angleDomain))
+      ? new Spsa(
+          (theta, ctx) => this.objective(theta, ctx.gen, ctx.commonGen),
+          this.params,
+          this.root.fork('spsa'),
+          spsaOptionsFor(s, source, totalSteps, config.photonic.angleDomain),
+        )
       : null;
     this.check = new ExactObjective(data, s.batchSize, config.seed);
   }
@@ -163,7 +168,17 @@ export class Distiller {
         spsaUpdates++;
         const report = this.spsa.calibrationReport;
         if (!calibrated && report) this.hooks.onEvent?.({ kind: 'spsa-calibration', epoch, ...report });
-        this.hooks.onEvent?.({ kind: 'spsa', epoch, k: r.k, fPlus: r.fPlus, fMinus: r.fMinus, ak: r.ak, ck: r.ck, theta: Array.from(this.spsa.theta), accepted: r.accepted });
+        this.hooks.onEvent?.({
+          kind: 'spsa',
+          epoch,
+          k: r.k,
+          fPlus: r.fPlus,
+          fMinus: r.fMinus,
+          ak: r.ak,
+          ck: r.ck,
+          theta: Array.from(this.spsa.theta),
+          accepted: r.accepted,
+        });
         yield;
       }
       // The student is fixed during the block: the noise-free objective before and after it.
@@ -207,8 +222,13 @@ export class Distiller {
     const featureError = exact && current ? Math.sqrt(exact.reduce((acc, v, i) => acc + (v - current[i]!) ** 2, 0)) : null;
     this.epoch++;
     const result = {
-      epoch, trainLoss: lossSum / Math.max(1, seen), valLoss: val.loss, valAccuracy: val.accuracy,
-      seconds: (now() - start) / 1000, spsaUpdates, featureError,
+      epoch,
+      trainLoss: lossSum / Math.max(1, seen),
+      valLoss: val.loss,
+      valAccuracy: val.accuracy,
+      seconds: (now() - start) / 1000,
+      spsaUpdates,
+      featureError,
     };
     this.hooks.onEvent?.({ kind: 'epoch', phase: 'student', ...result, featureError: featureError ?? undefined });
     return result;
@@ -226,15 +246,17 @@ export class Distiller {
   freezeFeature(): Float64Array {
     const phi = this.featureParameter
       ? Float64Array.from(this.featureParameter.data)
-      : this.stream.current() ?? this.source.sample(this.theta, this.root.fork('feature').fork(this.step));
+      : (this.stream.current() ?? this.source.sample(this.theta, this.root.fork('feature').fork(this.step)));
     this.student.setFeature(phi);
     return Float64Array.from(phi);
   }
 
   getState(): DistillState {
     return {
-      epoch: this.epoch, step: this.step,
-      spsa: this.spsa ? this.spsa.getState() : null, stream: this.stream.getState(),
+      epoch: this.epoch,
+      step: this.step,
+      spsa: this.spsa ? this.spsa.getState() : null,
+      stream: this.stream.getState(),
       ...(this.featureParameter ? { feature: Array.from(this.featureParameter.data) } : {}),
     };
   }

@@ -13,8 +13,14 @@ export type TrainEvent =
   /** θ's move over one SPSA block and the exact-feature objective before and after it. */
   | ({ kind: 'spsa-block'; epoch: number } & SpsaMovement)
   | {
-      kind: 'epoch'; phase: 'teacher' | 'student'; epoch: number; trainLoss: number; valLoss: number; valAccuracy: number;
-      seconds: number; featureError?: number;
+      kind: 'epoch';
+      phase: 'teacher' | 'student';
+      epoch: number;
+      trainLoss: number;
+      valLoss: number;
+      valAccuracy: number;
+      seconds: number;
+      featureError?: number;
     };
 
 export interface RunHooks {
@@ -22,7 +28,12 @@ export interface RunHooks {
 }
 
 export class NonFiniteLossError extends Error {
-  constructor(readonly phase: string, readonly epoch: number, readonly batch: number, readonly value: number) {
+  constructor(
+    readonly phase: string,
+    readonly epoch: number,
+    readonly batch: number,
+    readonly value: number,
+  ) {
     super(`${phase} training: the loss became ${value} at epoch ${epoch}, batch ${batch}; stopping (the last good checkpoint is kept)`);
     this.name = 'NonFiniteLossError';
   }

@@ -72,7 +72,9 @@ class CircuitModel {
   clickProbabilities(theta: Float64Array): Float64Array {
     if (this.cacheKey && this.cacheClicks && this.cacheKey.every((v, i) => v === theta[i])) return this.cacheClicks;
     if (!this.noiseless()) {
-      throw new RangeError('feature source: exact click distributions are implemented for the noiseless circuit only (photonic.loss = 0, detectorEfficiency = 1, darkCount = 0)');
+      throw new RangeError(
+        'feature source: exact click distributions are implemented for the noiseless circuit only (photonic.loss = 0, detectorEfficiency = 1, darkCount = 0)',
+      );
     }
     this.plan ??= slosPlan(this.config.modes, this.input);
     const probs = slosDistribution(this.plan, this.unitary(theta));
@@ -96,11 +98,12 @@ export function createFeatureSource(config: PhotonicConfig, seed: number): Featu
   const shots = config.shots;
   const nAngles = angleCount(config);
   const angles: ParamSpec = {
-    count: nAngles, periodic: true, scale: { unit: 'rad', step: ANGLE_STEP },
+    count: nAngles,
+    periodic: true,
+    scale: { unit: 'rad', step: ANGLE_STEP },
     initial: (gen) => wrapUniformAngles(nAngles, gen, config.angleDomain),
   };
-  const exact = (theta: Float64Array, out?: Float64Array): Float64Array =>
-    groupHistogramFromWeights(circuit.clickProbabilities(theta), layout, out);
+  const exact = (theta: Float64Array, out?: Float64Array): Float64Array => groupHistogramFromWeights(circuit.clickProbabilities(theta), layout, out);
   const distributionShots = (theta: Float64Array, gen: Generator, out?: Float64Array): Float64Array =>
     clickFeature(circuit.clickProbabilities(theta), shots, gen, { shotModel: 'sampler', groups: layout }, out);
   const detection = circuit.noiseless() ? undefined : circuit.detection();
@@ -110,7 +113,10 @@ export function createFeatureSource(config: PhotonicConfig, seed: number): Featu
   switch (config.featureSource) {
     case 'photonic':
       return clickSamplerSource({
-        name: 'photonic', shots, groups: layout, params: angles,
+        name: 'photonic',
+        shots,
+        groups: layout,
+        params: angles,
         clicks: (theta, S, gen, masks) =>
           sampleClickMasks(new CliffordSampler(circuit.unitary(theta), circuit.input, { loss: config.loss }), S, gen, detection ? { detection } : {}, masks),
         // SPSA: shots from the exact click distribution by inverse CDF, so ± share their uniforms.
@@ -121,8 +127,13 @@ export function createFeatureSource(config: PhotonicConfig, seed: number): Featu
       return defineSource({ name: 'exact', layout, shots, params: angles, exact, sample: (t, _g, o) => exact(t, o) });
     case 'distinguishable':
       return distinguishableSource({
-        shots, groups: layout, params: angles, input: circuit.input, unitaryFn: (theta) => circuit.unitary(theta),
-        loss: config.loss, ...(detection ? { detection } : {}),
+        shots,
+        groups: layout,
+        params: angles,
+        input: circuit.input,
+        unitaryFn: (theta) => circuit.unitary(theta),
+        loss: config.loss,
+        ...(detection ? { detection } : {}),
       });
     case 'bernoulli': {
       // Per-mode click probabilities at θ, recomputed only when θ changes.
@@ -165,9 +176,12 @@ export function createFeatureSource(config: PhotonicConfig, seed: number): Featu
         return out;
       };
       return defineSource({
-        name: 'learned-count-matched', layout, shots,
+        name: 'learned-count-matched',
+        layout,
+        shots,
         params: { count: nAngles, periodic: false, scale: { unit: 'coefficient', step: ANGLE_STEP }, initial: () => new Float64Array(nAngles) },
-        sample, exact: (v, o) => sample(v, undefined, o),
+        sample,
+        exact: (v, o) => sample(v, undefined, o),
       });
     }
     case 'learned':
@@ -181,12 +195,18 @@ export function createFeatureSource(config: PhotonicConfig, seed: number): Featu
       let meanAbs = 0;
       for (const v of startingFeature()) meanAbs += Math.abs(v) / layout.dim;
       return defineSource({
-        name: config.featureSource, layout, shots, trainedBy: adam ? 'adam' : 'spsa',
+        name: config.featureSource,
+        layout,
+        shots,
+        trainedBy: adam ? 'adam' : 'spsa',
         params: {
-          count: layout.dim, periodic: false, scale: { unit: 'histogram', step: HISTOGRAM_STEP_FRACTION * meanAbs },
+          count: layout.dim,
+          periodic: false,
+          scale: { unit: 'histogram', step: HISTOGRAM_STEP_FRACTION * meanAbs },
           initial: (gen) => exact(angles.initial(gen)),
         },
-        sample, exact: (p) => (adam ? null : Float64Array.from(p)),
+        sample,
+        exact: (p) => (adam ? null : Float64Array.from(p)),
       });
     }
   }

@@ -13,7 +13,13 @@ import type { SpsaConfig } from './config.js';
 import type { PqkdNet } from './models.js';
 import { wrapAngle, type SpsaOptions } from './optim/spsa.js';
 import type { FeatureSource } from './sources/feature-source.js';
-import type { SplitData } from './teacher.js';
+import type { Dataset } from '../data/dataset.js';
+
+/** The validation part of a run's data (the fields of SplitData this file reads). */
+interface ValidationData {
+  readonly dataset: Dataset;
+  readonly val: Int32Array;
+}
 
 /** Rungs of the c ladder, in multiples of the source's scale step. */
 export const C_LADDER_MULTIPLES = [1, 2, 4, 8] as const;
@@ -23,15 +29,24 @@ export function spsaOptionsFor(s: SpsaConfig, source: FeatureSource, totalSteps:
   const half = angleDomain === 'half' && source.periodic;
   const step = source.scale.step;
   const ladder = C_LADDER_MULTIPLES.map((m) => m * step);
-  const calibrate = s.a === null || s.c === null
-    ? {
-        targetStep: s.targetStep ?? step, estimates: s.calibrationEstimates, gain: s.a === null,
-        ...(s.c === null ? { noise: { repeats: s.calibrationRepeats, ladder } } : {}),
-      }
-    : false;
+  const calibrate =
+    s.a === null || s.c === null
+      ? {
+          targetStep: s.targetStep ?? step,
+          estimates: s.calibrationEstimates,
+          gain: s.a === null,
+          ...(s.c === null ? { noise: { repeats: s.calibrationRepeats, ladder } } : {}),
+        }
+      : false;
   return {
-    ...(s.a === null ? {} : { a: s.a }), c: s.c ?? ladder[0]!, A: s.A ?? 0.1 * totalSteps, alpha: s.alpha, gamma: s.gamma, calibrate,
-    wrap: source.periodic && !half, ...(half ? { lower: 0, upper: Math.PI / 2 } : {}),
+    ...(s.a === null ? {} : { a: s.a }),
+    c: s.c ?? ladder[0]!,
+    A: s.A ?? 0.1 * totalSteps,
+    alpha: s.alpha,
+    gamma: s.gamma,
+    calibrate,
+    wrap: source.periodic && !half,
+    ...(half ? { lower: 0, upper: Math.PI / 2 } : {}),
     ...(s.blocking ? { blocking: { tolerance: 'noise' as const } } : {}),
   };
 }
@@ -59,7 +74,11 @@ export function l2Distance(a: ArrayLike<number>, b: ArrayLike<number>): number {
 export class ExactObjective {
   readonly indices: Int32Array;
 
-  constructor(private readonly data: SplitData, batchSize: number, seed: number) {
+  constructor(
+    private readonly data: ValidationData,
+    batchSize: number,
+    seed: number,
+  ) {
     const val = data.val;
     const size = Math.min(batchSize, val.length);
     const perm = new Generator(seed).fork('spsa-check').permutation(val.length);
@@ -97,18 +116,17 @@ export interface SpsaMovement {
 }
 
 /** Movement and noise-free objective between θ_start and θ_end with the student as it is now. */
-export function measureMovement(
-  source: FeatureSource, student: PqkdNet, check: ExactObjective, start: Float64Array, end: Float64Array,
-): SpsaMovement {
+export function measureMovement(source: FeatureSource, student: PqkdNet, check: ExactObjective, start: Float64Array, end: Float64Array): SpsaMovement {
   const move = parameterMove(start, end, source.periodic);
   const phiStart = source.exact(start);
   const phiEnd = phiStart ? source.exact(end) : null;
   const both = phiStart !== null && phiEnd !== null;
   return {
-    thetaL2: move.l2, thetaMaxAbs: move.maxAbs,
-    featureL2: both ? l2Distance(phiStart!, phiEnd!) : null,
-    objectiveStart: both ? check.evaluate(student, phiStart!) : null,
-    objectiveEnd: both ? check.evaluate(student, phiEnd!) : null,
+    thetaL2: move.l2,
+    thetaMaxAbs: move.maxAbs,
+    featureL2: both ? l2Distance(phiStart, phiEnd) : null,
+    objectiveStart: both ? check.evaluate(student, phiStart) : null,
+    objectiveEnd: both ? check.evaluate(student, phiEnd) : null,
     batch: check.indices.length,
   };
 }

@@ -66,7 +66,22 @@ describe('pqkd distill', () => {
 describe('pqkd teacher, then distill from its checkpoint', () => {
   it('trains a teacher and distils from it', () => {
     const teacherDir = join(root, 'teacher');
-    const t = pqkd(['teacher', '--width', '8', '--teacher-epochs', '1', '--train-limit', '500', '--val-size', '300', '--test-limit', '200', '--quiet', '--out', teacherDir]);
+    const t = pqkd([
+      'teacher',
+      '--width',
+      '8',
+      '--teacher-epochs',
+      '1',
+      '--train-limit',
+      '500',
+      '--val-size',
+      '300',
+      '--test-limit',
+      '200',
+      '--quiet',
+      '--out',
+      teacherDir,
+    ]);
     expect(t.status, t.stderr).toBe(0);
     expect(readResults(teacherDir).teacher.testAccuracy).toBeGreaterThan(0.3);
     const d = pqkd(['distill', ...TINY, '--epochs', '1', '--teacher', join(teacherDir, 'checkpoint.safetensors'), '--out', join(root, 'from-teacher')]);

@@ -58,15 +58,34 @@ function fakeSweep(jobs: { source: string; spsa?: boolean; seed: number; accurac
   dirs.push(dir);
   const entries = jobs.map((j) => {
     const id = `seed=${j.seed},featureSource=${j.source}${j.spsa === false ? ',enabled=false' : ''}`;
-    const config = resolveConfig({ seed: j.seed, photonic: { featureSource: j.source as never, ...(j.shots ? { shots: j.shots } : {}) }, spsa: { enabled: j.spsa ?? true } });
+    const config = resolveConfig({
+      seed: j.seed,
+      photonic: { featureSource: j.source as never, ...(j.shots ? { shots: j.shots } : {}) },
+      spsa: { enabled: j.spsa ?? true },
+    });
     mkdirSync(join(dir, 'jobs', id), { recursive: true });
     writeFileSync(join(dir, 'jobs', id, 'manifest.json'), JSON.stringify({ command: 'distill', config, status: 'finished' }));
-    writeFileSync(join(dir, 'jobs', id, 'metrics.jsonl'), `${JSON.stringify({ kind: 'eval', phase: 'student', split: 'test', loss: j.loss, accuracy: j.accuracy, count: 1000 })}\n`);
+    writeFileSync(
+      join(dir, 'jobs', id, 'metrics.jsonl'),
+      `${JSON.stringify({ kind: 'eval', phase: 'student', split: 'test', loss: j.loss, accuracy: j.accuracy, count: 1000 })}\n`,
+    );
     const results = {
-      command: 'distill', dataset: 'mnist', datasetLabel: 'MNIST', teacher: { valAccuracy: 0.99, testAccuracy: 0.99, parameters: 1000 },
+      command: 'distill',
+      dataset: 'mnist',
+      datasetLabel: 'MNIST',
+      teacher: { valAccuracy: 0.99, testAccuracy: 0.99, parameters: 1000 },
       student: { valAccuracy: j.accuracy, testAccuracy: j.accuracy, exactFeatureTestAccuracy: null, compiledTestAccuracy: j.accuracy },
-      accounting: null, shots: config.photonic.shots, ema: true, emaBeta: 0.9, featureSource: j.source, theta: [], exportFeature: [],
-      exactFeature: null, featureRmsError: null, weightsSha256: '0', wallSeconds: 1,
+      accounting: null,
+      shots: config.photonic.shots,
+      ema: true,
+      emaBeta: 0.9,
+      featureSource: j.source,
+      theta: [],
+      exportFeature: [],
+      exactFeature: null,
+      featureRmsError: null,
+      weightsSha256: '0',
+      wallSeconds: 1,
     };
     return { id, overrides: { seed: j.seed, 'photonic.featureSource': j.source }, status: 'finished', results };
   });
@@ -91,7 +110,7 @@ describe('pqkd compare', () => {
     const fixed = json.comparisons.find((c: { arm: string; metric: string }) => c.arm === 'fixed-random' && c.metric === 'accuracy');
     // Differences −1, −0.5, −1, −0.7 points: mean −0.8, sd 0.2449…; t = −0.8/(sd/2).
     expect(fixed.mean).toBeCloseTo(-0.8, 10);
-    expect(fixed.t.statistic).toBeCloseTo(-0.8 / (Math.sqrt(((0.2 ** 2) * 2 + 0.3 ** 2 + 0.1 ** 2) / 3) / 2), 8);
+    expect(fixed.t.statistic).toBeCloseTo(-0.8 / (Math.sqrt((0.2 ** 2 * 2 + 0.3 ** 2 + 0.1 ** 2) / 3) / 2), 8);
     expect(fixed.tPHolm).toBeGreaterThanOrEqual(fixed.t.p);
     expect(existsSync(join(a, 'plots', 'compare-forest.svg'))).toBe(true);
     expect(readFileSync(join(a, 'report.html'), 'utf8')).toMatch(/forest plot/);
@@ -100,13 +119,19 @@ describe('pqkd compare', () => {
   });
 
   it('refuses bad input with one line, exit 2, and writes nothing', () => {
-    const oneSeed = fakeSweep([{ source: 'photonic', seed: 0, accuracy: 0.9, loss: 0.3 }, { source: 'fixed-random', seed: 0, accuracy: 0.9, loss: 0.3 }]);
+    const oneSeed = fakeSweep([
+      { source: 'photonic', seed: 0, accuracy: 0.9, loss: 0.3 },
+      { source: 'fixed-random', seed: 0, accuracy: 0.9, loss: 0.3 },
+    ]);
     const unpaired = fakeSweep([
-      { source: 'photonic', seed: 0, accuracy: 0.9, loss: 0.3 }, { source: 'photonic', seed: 1, accuracy: 0.9, loss: 0.3 },
-      { source: 'fixed-random', seed: 0, accuracy: 0.9, loss: 0.3 }, { source: 'fixed-random', seed: 2, accuracy: 0.9, loss: 0.3 },
+      { source: 'photonic', seed: 0, accuracy: 0.9, loss: 0.3 },
+      { source: 'photonic', seed: 1, accuracy: 0.9, loss: 0.3 },
+      { source: 'fixed-random', seed: 0, accuracy: 0.9, loss: 0.3 },
+      { source: 'fixed-random', seed: 2, accuracy: 0.9, loss: 0.3 },
     ]);
     const mixed = fakeSweep([
-      { source: 'photonic', seed: 0, accuracy: 0.9, loss: 0.3 }, { source: 'photonic', seed: 1, accuracy: 0.9, loss: 0.3, shots: 16 },
+      { source: 'photonic', seed: 0, accuracy: 0.9, loss: 0.3 },
+      { source: 'photonic', seed: 1, accuracy: 0.9, loss: 0.3, shots: 16 },
     ]);
     const notSweep = tempDir('compare-empty');
     dirs.push(notSweep);
@@ -124,6 +149,7 @@ describe('pqkd compare', () => {
       expect(r.stderr.trim().split('\n').length).toBe(1);
       expect(r.stderr).toMatch(message);
     }
-    for (const d of [oneSeed, unpaired, mixed, notSweep]) expect(readdirSync(d).filter((f) => f === 'compare.json' || f === 'report.html' || f === 'plots')).toEqual([]);
+    for (const d of [oneSeed, unpaired, mixed, notSweep])
+      expect(readdirSync(d).filter((f) => f === 'compare.json' || f === 'report.html' || f === 'plots')).toEqual([]);
   });
 });

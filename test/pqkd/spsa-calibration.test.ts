@@ -16,8 +16,10 @@ const clean = (th: Float64Array): number => {
   for (let i = 0; i < d; i++) f += curvature * (1 - Math.cos(th[i]! - goal[i]!));
   return f;
 };
-const noisy = (sigmaCommon: number, sigmaOwn: number): SpsaObjective => (th, ctx) =>
-  clean(th) + sigmaCommon * ctx.gen.fork('common').normal() + sigmaOwn * ctx.gen.fork(ctx.role).normal();
+const noisy =
+  (sigmaCommon: number, sigmaOwn: number): SpsaObjective =>
+  (th, ctx) =>
+    clean(th) + sigmaCommon * ctx.gen.fork('common').normal() + sigmaOwn * ctx.gen.fork(ctx.role).normal();
 const rmsError = (th: Float64Array): number => Math.sqrt(th.reduce((acc, x, i) => acc + wrapAngle(x - goal[i]!) ** 2, 0) / d);
 const ladder = [0.15, 0.3, 0.6, 1.2];
 

@@ -15,7 +15,11 @@ import { mnistSlice, tinyConfig } from './helpers.js';
 describe('calibrated SPSA on a short real run (2,000 MNIST images, 2 epochs, photonic source)', () => {
   it('logs its calibration, moves θ by about the target step and lowers the exact-feature objective', () => {
     const data = mnistSlice(2000, 500);
-    const config = tinyConfig({ seed: 5, student: { epochs: 2, batchSize: 50, rank: 4, scope: 'partial', lr: 2e-3 }, spsa: { updatesPerEpoch: 6, batchSize: 256, warmupEpochs: 1 } });
+    const config = tinyConfig({
+      seed: 5,
+      student: { epochs: 2, batchSize: 50, rank: 4, scope: 'partial', lr: 2e-3 },
+      spsa: { updatesPerEpoch: 6, batchSize: 256, warmupEpochs: 1 },
+    });
     // The defaults: calibrated a and c, blocking, one warm-up epoch.
     expect(config.spsa.a).toBeNull();
     expect(config.spsa.c).toBeNull();
@@ -26,7 +30,9 @@ describe('calibrated SPSA on a short real run (2,000 MNIST images, 2 epochs, pho
     teacher.eval();
     const source = createFeatureSource(config.photonic, config.seed);
     const student = buildModel(studentSpec(teacherSpec('mnist', 8), 'partial', 4), {
-      generator: new Generator(config.seed).fork('student-init'), projectionSeed: config.projectionSeed, featureBins: source.bins,
+      generator: new Generator(config.seed).fork('student-init'),
+      projectionSeed: config.projectionSeed,
+      featureBins: source.bins,
     });
     const events: TrainEvent[] = [];
     const d = new Distiller(config, teacher, student, source, data, { onEvent: (e) => e.kind !== 'step' && events.push(e) });
@@ -35,13 +41,15 @@ describe('calibrated SPSA on a short real run (2,000 MNIST images, 2 epochs, pho
     d.runEpoch();
     const calibration = events.filter((e) => e.kind === 'spsa-calibration');
     expect(calibration.length).toBe(1);
-    const cal = calibration[0]! as Extract<TrainEvent, { kind: 'spsa-calibration' }>;
+    const cal = calibration[0]!;
     expect(cal.noise!.values.length).toBe(config.spsa.calibrationRepeats);
     expect(cal.noise!.std).toBeGreaterThan(0); // fresh shots change the objective
     expect(cal.targetStep).toBe(source.scale.step);
     const block = events.find((e) => e.kind === 'spsa-block') as Extract<TrainEvent, { kind: 'spsa-block' }>;
-    console.log(`calibration: σ = ${cal.noise!.std.toExponential(2)}, c = ${cal.c}, a = ${cal.a.toFixed(3)}; block: |Δθ| = ${block.thetaL2.toFixed(3)} ` +
-      `(max ${block.thetaMaxAbs.toFixed(3)}), objective ${block.objectiveStart!.toFixed(4)} → ${block.objectiveEnd!.toFixed(4)}`);
+    console.log(
+      `calibration: σ = ${cal.noise!.std.toExponential(2)}, c = ${cal.c}, a = ${cal.a.toFixed(3)}; block: |Δθ| = ${block.thetaL2.toFixed(3)} ` +
+        `(max ${block.thetaMaxAbs.toFixed(3)}), objective ${block.objectiveStart!.toFixed(4)} → ${block.objectiveEnd!.toFixed(4)}`,
+    );
     expect(block.objectiveEnd!).toBeLessThan(block.objectiveStart!);
     // Six updates of a calibrated size: θ moves by a fair fraction of a radian (the old gains: ~0.01).
     expect(block.thetaMaxAbs).toBeGreaterThan(0.15);

@@ -23,7 +23,14 @@ const FLAGS: FlagSpec[] = [
 export async function compareCommand(argv: string[], ctx: CommandContext): Promise<number> {
   const { flags, positionals } = parseArgs(argv, FLAGS, 'compare');
   if (flags.help) {
-    ctx.print(formatHelp('compare', 'Paired comparisons of a sweep\'s arms (feature sources, --no-spsa) against a reference, per seed, with statistics. Several sweep directories may be given; their jobs pair by seed.', FLAGS, 'SWEEP_DIR...'));
+    ctx.print(
+      formatHelp(
+        'compare',
+        "Paired comparisons of a sweep's arms (feature sources, --no-spsa) against a reference, per seed, with statistics. Several sweep directories may be given; their jobs pair by seed.",
+        FLAGS,
+        'SWEEP_DIR...',
+      ),
+    );
     return 0;
   }
   if (positionals.length === 0) throw new CliError('compare: expected at least one sweep directory');

@@ -29,9 +29,10 @@ function defaultOut(kind: string, c: PqkdConfig): string {
 
 async function trainCommand(kind: 'teacher' | 'distill', argv: string[], ctx: CommandContext): Promise<number> {
   const specs = kind === 'teacher' ? TEACHER_COMMAND_FLAGS : DISTILL_COMMAND_FLAGS;
-  const summary = kind === 'teacher'
-    ? 'Train a teacher CNN (checkpoint every epoch; the test split is evaluated once at the end).'
-    : 'Distil a PQKD student from a teacher (--teacher CKPT, or a teacher trained in this run).';
+  const summary =
+    kind === 'teacher'
+      ? 'Train a teacher CNN (checkpoint every epoch; the test split is evaluated once at the end).'
+      : 'Distil a PQKD student from a teacher (--teacher CKPT, or a teacher trained in this run).';
   const { flags } = parseArgs(argv, specs, kind);
   if (flags.help) {
     ctx.print(formatHelp(kind, summary, specs));
@@ -46,7 +47,16 @@ async function trainCommand(kind: 'teacher' | 'distill', argv: string[], ctx: Co
     const others = Object.keys(flags).filter((f) => !['resume', 'quiet', 'json', 'threads'].includes(f));
     if (others.length > 0) throw new CliError(`--resume: the run's settings come from its manifest; remove --${others.join(', --')}`);
     if (manifest.command !== kind) throw new CliError(`--resume: ${flags.resume} is a '${manifest.command}' run, not '${kind}'`);
-    const results = await executeRun({ command: kind, config: manifest.config, out: flags.resume, resume: true, teacherCheckpoint: manifest.teacherCheckpoint, threads, kernels: ctx.kernels(), progress });
+    const results = await executeRun({
+      command: kind,
+      config: manifest.config,
+      out: flags.resume,
+      resume: true,
+      teacherCheckpoint: manifest.teacherCheckpoint,
+      threads,
+      kernels: ctx.kernels(),
+      progress,
+    });
     printSummary(progress, flags.resume, results);
     return 0;
   }
@@ -181,7 +191,16 @@ export async function startCommand(argv: string[], ctx: CommandContext): Promise
     progress.log(`using the cached teacher ${teacherFile} (${(100 * (teacherRun.readResults()?.teacher.testAccuracy ?? NaN)).toFixed(2)}% test accuracy)`);
   }
   const out = typeof flags.out === 'string' ? flags.out : defaultOut('main', config);
-  const results = await executeRun({ command: 'distill', config, out, resume: false, teacherCheckpoint: teacherFile, threads, kernels: ctx.kernels(), progress });
+  const results = await executeRun({
+    command: 'distill',
+    config,
+    out,
+    resume: false,
+    teacherCheckpoint: teacherFile,
+    threads,
+    kernels: ctx.kernels(),
+    progress,
+  });
   printSummary(progress, out, results);
   return 0;
 }

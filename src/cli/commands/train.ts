@@ -123,11 +123,22 @@ export async function executeRun(o: RunOptions): Promise<RunResults> {
       const t = evaluate(teacher, test.dataset, test.indices);
       run.appendMetric({ kind: 'eval', phase: 'teacher', split: 'test', ...t });
       results = {
-        command: 'teacher', dataset: config.dataset, datasetLabel: data.dataset.label,
+        command: 'teacher',
+        dataset: config.dataset,
+        datasetLabel: data.dataset.label,
         teacher: { valAccuracy: val.accuracy, testAccuracy: t.accuracy, parameters: teacher.parameters().reduce((a, p) => a + p.numel(), 0) },
-        student: null, accounting: null, shots: config.photonic.shots, ema: config.ema.enabled, emaBeta: config.ema.beta,
-        featureSource: config.photonic.featureSource, theta: [], exportFeature: [], exactFeature: null, featureRmsError: null,
-        weightsSha256: weightsHash(teacher), wallSeconds: (Date.now() - started) / 1000,
+        student: null,
+        accounting: null,
+        shots: config.photonic.shots,
+        ema: config.ema.enabled,
+        emaBeta: config.ema.beta,
+        featureSource: config.photonic.featureSource,
+        theta: [],
+        exportFeature: [],
+        exactFeature: null,
+        featureRmsError: null,
+        weightsSha256: weightsHash(teacher),
+        wallSeconds: (Date.now() - started) / 1000,
       };
     } else {
       const teacher: PqkdNet = loadedTeacher ?? await runTeacherStage(run, config, data, hooks, signal);
@@ -162,16 +173,31 @@ export async function executeRun(o: RunOptions): Promise<RunResults> {
       const cTest = evaluate(compiled, test.dataset, test.indices);
       run.appendMetric({ kind: 'eval', phase: 'student-compiled', split: 'test', ...cTest });
       const tSpec = teacherSpec(config.dataset, config.teacher.width);
-      const accounting = compressionTable(tSpec, studentSpec(tSpec, config.student.scope, config.student.rank), distiller.source.paramCount, distiller.source.dim);
+      const accounting = compressionTable(
+        tSpec,
+        studentSpec(tSpec, config.student.scope, config.student.rank),
+        distiller.source.paramCount,
+        distiller.source.dim,
+      );
       const rms = exact ? Math.sqrt(exact.reduce((a, v, i) => a + (v - exportFeature[i]!) ** 2, 0) / exact.length) : null;
       results = {
-        command: 'distill', dataset: config.dataset, datasetLabel: data.dataset.label,
+        command: 'distill',
+        dataset: config.dataset,
+        datasetLabel: data.dataset.label,
         teacher: { valAccuracy: teacherVal.accuracy, testAccuracy: tTest.accuracy, parameters: accounting.teacherTotal },
         student: { valAccuracy: studentVal.accuracy, testAccuracy: sTest.accuracy, exactFeatureTestAccuracy: exactAcc, compiledTestAccuracy: cTest.accuracy },
-        accounting, shots: config.photonic.shots, ema: config.ema.enabled, emaBeta: config.ema.beta,
-        featureSource: config.photonic.featureSource, theta: Array.from(distiller.theta), exportFeature: Array.from(exportFeature),
-        exactFeature: exact ? Array.from(exact) : null, featureRmsError: rms, spsaMovement,
-        weightsSha256: weightsHash(student), wallSeconds: (Date.now() - started) / 1000,
+        accounting,
+        shots: config.photonic.shots,
+        ema: config.ema.enabled,
+        emaBeta: config.ema.beta,
+        featureSource: config.photonic.featureSource,
+        theta: Array.from(distiller.theta),
+        exportFeature: Array.from(exportFeature),
+        exactFeature: exact ? Array.from(exact) : null,
+        featureRmsError: rms,
+        spsaMovement,
+        weightsSha256: weightsHash(student),
+        wallSeconds: (Date.now() - started) / 1000,
       };
     }
     results.checkpoints = run.checkpointHashes();

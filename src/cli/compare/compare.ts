@@ -32,20 +32,24 @@ export function compareArms(runs: readonly ArmRun[], reference: string, options:
   const byArm = new Map<string, Map<number, ArmRun>>();
   for (const r of runs) {
     const arm = byArm.get(r.arm) ?? new Map<number, ArmRun>();
-    if (arm.has(r.seed)) throw new CliError(`compare: arm '${r.arm}' has two runs with seed ${r.seed} (${arm.get(r.seed)!.dir} and ${r.dir}); give each sweep once`);
+    if (arm.has(r.seed))
+      throw new CliError(`compare: arm '${r.arm}' has two runs with seed ${r.seed} (${arm.get(r.seed)!.dir} and ${r.dir}); give each sweep once`);
     arm.set(r.seed, r);
     byArm.set(r.arm, arm);
   }
   const ref = byArm.get(reference);
   if (!ref) throw new CliError(`compare: --reference '${reference}' has no finished runs (arms: ${[...byArm.keys()].join(', ') || 'none'})`);
   const refSeeds = [...ref.keys()].sort((a, b) => a - b);
-  if (refSeeds.length < 2) throw new CliError(`compare: the reference '${reference}' has ${refSeeds.length} seed (${refSeeds.join(', ')}); a paired comparison needs at least 2`);
+  if (refSeeds.length < 2)
+    throw new CliError(`compare: the reference '${reference}' has ${refSeeds.length} seed (${refSeeds.join(', ')}); a paired comparison needs at least 2`);
   const others = [...byArm.keys()].filter((a) => a !== reference).sort();
   if (others.length === 0) throw new CliError(`compare: only the reference arm '${reference}' is present; nothing to compare`);
   for (const arm of others) {
     const seeds = [...byArm.get(arm)!.keys()].sort((a, b) => a - b);
     if (seeds.join(',') !== refSeeds.join(',')) {
-      throw new CliError(`compare: arm '${arm}' has seeds [${seeds.join(', ')}] and the reference '${reference}' has [${refSeeds.join(', ')}]: they do not pair`);
+      throw new CliError(
+        `compare: arm '${arm}' has seeds [${seeds.join(', ')}] and the reference '${reference}' has [${refSeeds.join(', ')}]: they do not pair`,
+      );
     }
   }
   const comparisons: Comparison[] = [];
@@ -61,9 +65,14 @@ export function compareArms(runs: readonly ArmRun[], reference: string, options:
     const wAdj = holm(rows.map((r) => r.stats.wilcoxonP));
     rows.forEach((r, i) => {
       comparisons.push({
-        ...r.stats, arm: r.arm, metric, seeds: refSeeds,
-        armMean: r.x.reduce((p, q) => p + q, 0) / r.x.length, referenceMean: r.y.reduce((p, q) => p + q, 0) / r.y.length,
-        tPHolm: tAdj[i]!, wilcoxonPHolm: wAdj[i]!,
+        ...r.stats,
+        arm: r.arm,
+        metric,
+        seeds: refSeeds,
+        armMean: r.x.reduce((p, q) => p + q, 0) / r.x.length,
+        referenceMean: r.y.reduce((p, q) => p + q, 0) / r.y.length,
+        tPHolm: tAdj[i]!,
+        wilcoxonPHolm: wAdj[i]!,
       });
     });
   }
@@ -77,16 +86,28 @@ const fp = (p: number): string => (p < 0.001 ? p.toExponential(1) : p.toFixed(3)
 export function formatComparison(r: CompareResult): string {
   const lines: string[] = [];
   const n = r.comparisons[0]?.n ?? 0;
-  lines.push(`paired differences (arm − ${r.reference}) over ${n} seeds; p-values Holm-corrected across the ${r.comparisons.length / 2} comparisons of each metric`);
+  lines.push(
+    `paired differences (arm − ${r.reference}) over ${n} seeds; p-values Holm-corrected across the ${r.comparisons.length / 2} comparisons of each metric`,
+  );
   for (const metric of ['accuracy', 'loss'] as const) {
     const digits = metric === 'accuracy' ? 2 : 4;
     lines.push('', metric === 'accuracy' ? 'test accuracy (percentage points)' : 'test loss (cross-entropy)');
     const header = ['arm', 'n', 'arm mean', 'ref mean', 'mean diff', '95% CI (t)', '95% CI (bootstrap)', 'p t', 'p t Holm', 'p Wilcoxon', 'p W Holm'];
-    const rows = r.comparisons.filter((c) => c.metric === metric).map((c) => [
-      c.arm, String(c.n), c.armMean.toFixed(digits), c.referenceMean.toFixed(digits), fmt(c.mean, digits),
-      `[${fmt(c.t.ci[0], digits)}, ${fmt(c.t.ci[1], digits)}]`, `[${fmt(c.bootstrapCi[0], digits)}, ${fmt(c.bootstrapCi[1], digits)}]`,
-      fp(c.t.p), fp(c.tPHolm), fp(c.wilcoxonP), fp(c.wilcoxonPHolm),
-    ]);
+    const rows = r.comparisons
+      .filter((c) => c.metric === metric)
+      .map((c) => [
+        c.arm,
+        String(c.n),
+        c.armMean.toFixed(digits),
+        c.referenceMean.toFixed(digits),
+        fmt(c.mean, digits),
+        `[${fmt(c.t.ci[0], digits)}, ${fmt(c.t.ci[1], digits)}]`,
+        `[${fmt(c.bootstrapCi[0], digits)}, ${fmt(c.bootstrapCi[1], digits)}]`,
+        fp(c.t.p),
+        fp(c.tPHolm),
+        fp(c.wilcoxonP),
+        fp(c.wilcoxonPHolm),
+      ]);
     const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
     lines.push(header.map((h, i) => h.padEnd(widths[i]!)).join('  '));
     for (const row of rows) lines.push(row.map((v, i) => v.padEnd(widths[i]!)).join('  '));

@@ -48,7 +48,8 @@ export function loadArmRuns(dirs: readonly string[]): { runs: ArmRun[]; notes: s
   let rest: { key: string; job: string } | null = null;
   for (const dir of dirs) {
     const path = resolve(dir);
-    if (!existsSync(path) || !statSync(path).isDirectory()) throw new CliError(`compare: ${path}: expected a sweep directory, got ${existsSync(path) ? 'a file' : 'nothing (it does not exist)'}`);
+    if (!existsSync(path) || !statSync(path).isDirectory())
+      throw new CliError(`compare: ${path}: expected a sweep directory, got ${existsSync(path) ? 'a file' : 'nothing (it does not exist)'}`);
     const sweepFile = join(path, 'sweep.json');
     if (!existsSync(sweepFile)) throw new CliError(`compare: ${path}: not a sweep directory (no sweep.json; run 'pqkd sweep' first)`);
     const sweep = readJson<SweepResults>(sweepFile, 'sweep.json ({ axes, jobs })');
@@ -61,13 +62,20 @@ export function loadArmRuns(dirs: readonly string[]): { runs: ArmRun[]; notes: s
       }
       const manifest = readJson<RunManifest>(join(jobDir, 'manifest.json'), 'a run manifest');
       const evalLine = readMetrics(join(jobDir, 'metrics.jsonl')).find((l) => l.kind === 'eval' && l.phase === 'student' && l.split === 'test');
-      if (!evalLine || evalLine.kind !== 'eval') throw new CliError(`compare: ${jobDir}/metrics.jsonl: no student test evaluation line (an unfinished or older run?)`);
+      if (!evalLine || evalLine.kind !== 'eval')
+        throw new CliError(`compare: ${jobDir}/metrics.jsonl: no student test evaluation line (an unfinished or older run?)`);
       const key = restOf(manifest.config);
       if (rest === null) rest = { key, job: jobDir };
       else if (rest.key !== key) {
         throw new CliError(`compare: ${jobDir} and ${rest.job} differ in more than seed, feature source and --spsa; compare one setting at a time`);
       }
-      runs.push({ arm: armOf(manifest.config), seed: manifest.config.seed, accuracy: 100 * job.results.student.testAccuracy, loss: evalLine.loss, dir: jobDir });
+      runs.push({
+        arm: armOf(manifest.config),
+        seed: manifest.config.seed,
+        accuracy: 100 * job.results.student.testAccuracy,
+        loss: evalLine.loss,
+        dir: jobDir,
+      });
     }
   }
   return { runs, notes };
@@ -75,11 +83,14 @@ export function loadArmRuns(dirs: readonly string[]): { runs: ArmRun[]; notes: s
 
 function readMetrics(path: string): MetricLine[] {
   if (!existsSync(path)) return [];
-  return readFileSync(path, 'utf8').split('\n').filter((l) => l.trim() !== '').flatMap((l) => {
-    try {
-      return [JSON.parse(l) as MetricLine];
-    } catch {
-      return [];
-    }
-  });
+  return readFileSync(path, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .flatMap((l) => {
+      try {
+        return [JSON.parse(l) as MetricLine];
+      } catch {
+        return [];
+      }
+    });
 }

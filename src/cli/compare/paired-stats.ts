@@ -76,5 +76,10 @@ export function bootstrapMeanCi(d: readonly number[], options: PairedStatsOption
 /** Holm-adjusted p-values (same order as given). */
 export function holm(pValues: readonly number[]): number[] {
   if (pValues.length === 0) return [];
-  return Array.from(padjust(pValues.map((p) => Math.min(1, p)), 'holm') as ArrayLike<number>);
+  return Array.from(
+    padjust(
+      pValues.map((p) => Math.min(1, p)),
+      'holm',
+    ) as ArrayLike<number>,
+  );
 }

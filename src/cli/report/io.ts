@@ -36,7 +36,8 @@ function readMetrics(path: string): MetricLine[] {
  */
 export function loadRunDir(dir: string): ReportInput & { sweep: SweepResults | null } {
   const path = resolve(dir);
-  if (!existsSync(path) || !statSync(path).isDirectory()) throw new CliError(`report: ${path}: expected a run directory, got ${existsSync(path) ? 'a file' : 'nothing (it does not exist)'}`);
+  if (!existsSync(path) || !statSync(path).isDirectory())
+    throw new CliError(`report: ${path}: expected a run directory, got ${existsSync(path) ? 'a file' : 'nothing (it does not exist)'}`);
   const manifest = readJson<RunManifest>(join(path, 'manifest.json'));
   const sweep = readJson<SweepResults>(join(path, 'sweep.json'));
   if (!manifest && !sweep) throw new CliError(`report: ${path}: not a run directory (expected manifest.json or sweep.json)`);

@@ -42,9 +42,7 @@ export interface SpsaOptions {
    * measured noise at θ₀; unless `gain` is false, choose a so that a_0·mean|ĝ| = targetStep, from
    * `estimates` estimates at θ₀ (default 4).
    */
-  readonly calibrate?:
-    | boolean
-    | { readonly targetStep?: number; readonly estimates?: number; readonly gain?: boolean; readonly noise?: SpsaNoiseCalibration };
+  readonly calibrate?: boolean | { readonly targetStep?: number; readonly estimates?: number; readonly gain?: boolean; readonly noise?: SpsaNoiseCalibration };
   /** Box constraints, one number for all coordinates or one per coordinate. */
   readonly lower?: number | ArrayLike<number>;
   readonly upper?: number | ArrayLike<number>;
@@ -114,4 +112,3 @@ export function perCoordinate(value: number | ArrayLike<number> | undefined, fil
   for (let i = 0; i < d; i++) out[i] = value[i]!;
   return out;
 }
-

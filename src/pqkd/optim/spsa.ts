@@ -14,7 +14,16 @@
  */
 import type { Generator } from '../../tensor/random.js';
 import { checkLadder, sampleStd, type SpsaCalibrationReport, type SpsaNoiseCalibration } from './spsa-calibration.js';
-import { perCoordinate, positive, wrapAngle, type SpsaContext, type SpsaObjective, type SpsaOptions, type SpsaState, type SpsaStepResult } from './spsa-types.js';
+import {
+  perCoordinate,
+  positive,
+  wrapAngle,
+  type SpsaContext,
+  type SpsaObjective,
+  type SpsaOptions,
+  type SpsaState,
+  type SpsaStepResult,
+} from './spsa-types.js';
 
 export type { SpsaCalibrationReport, SpsaNoiseCalibration } from './spsa-calibration.js';
 export { wrapAngle, type SpsaContext, type SpsaObjective, type SpsaOptions, type SpsaState, type SpsaStepResult } from './spsa-types.js';
@@ -87,7 +96,9 @@ export class Spsa {
       const repeats = spec.noise?.repeats ?? 8;
       if (!Number.isInteger(repeats) || repeats < 2) throw new RangeError(`Spsa: calibrate.noise.repeats must be an integer >= 2, got ${repeats}`);
       this.calibration = {
-        targetStep: positive(spec.targetStep, 0.1, 'calibrate.targetStep'), estimates, gain: spec.gain ?? true,
+        targetStep: positive(spec.targetStep, 0.1, 'calibrate.targetStep'),
+        estimates,
+        gain: spec.gain ?? true,
         noise: spec.noise ? { repeats, ladder: [...spec.noise.ladder], multiple: positive(spec.noise.multiple, 2, 'calibrate.noise.multiple') } : null,
       };
     }
@@ -167,8 +178,14 @@ export class Spsa {
 
   /** JSON-serialisable state: resuming from it continues bit for bit. */
   getState(): SpsaState {
-    return { k: this.steps, theta: Array.from(this.x), a: this.aValue, calibrated: this.calibrated, c: this.cValue,
-      ...(this.noiseStd === null ? {} : { noiseStd: this.noiseStd }) };
+    return {
+      k: this.steps,
+      theta: Array.from(this.x),
+      a: this.aValue,
+      calibrated: this.calibrated,
+      c: this.cValue,
+      ...(this.noiseStd === null ? {} : { noiseStd: this.noiseStd }),
+    };
   }
 
   /** Restores a state from `getState` (same objective, generator and options). */
@@ -268,7 +285,13 @@ export class Spsa {
     }
     this.calibrated = true;
     this.report = {
-      noise, ladder, aboveNoise, c: this.cValue, a: this.aValue, meanAbsGradient: meanAbs, targetStep: cal.gain ? cal.targetStep : null,
+      noise,
+      ladder,
+      aboveNoise,
+      c: this.cValue,
+      a: this.aValue,
+      meanAbsGradient: meanAbs,
+      targetStep: cal.gain ? cal.targetStep : null,
     };
   }
 

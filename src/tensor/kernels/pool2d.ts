@@ -24,8 +24,7 @@ import { acquireScratch, releaseScratch } from './scratch.js';
 
 export { pool2dGeometry, poolOutputSize, type Pool2dGeometry, type Pool2dOptions } from './pool2d-geometry.js';
 
-function checkPoolBuffers(op: string, g: Pool2dGeometry, inName: string, inArr: { length: number },
-  outName: string, outArr: { length: number }): void {
+function checkPoolBuffers(op: string, g: Pool2dGeometry, inName: string, inArr: { length: number }, outName: string, outArr: { length: number }): void {
   checkLength(op, inName, inArr, g.batch * g.channels * g.inHeight * g.inWidth);
   checkLength(op, outName, outArr, g.batch * g.channels * g.outHeight * g.outWidth);
 }
@@ -66,7 +65,7 @@ export function maxPool2dForwardSerial(g: Pool2dGeometry, x: FloatArray, out: Fl
             if (iw < 0 || iw >= W) continue;
             const v = x[xPlane + ih * W + iw]!;
             // best === -1: the first in-bounds element seeds the window (so an all −∞ window has an argmax).
-            const take = (+(v > max) | +(v !== v) | +(best === -1));
+            const take = +(v > max) | +(v !== v) | +(best === -1);
             choice[0] = max;
             choice[1] = v;
             max = choice[take]!;
@@ -97,13 +96,22 @@ function maxPool2x2Serial(g: Pool2dGeometry, x: FloatArray, out: FloatArray, arg
         let best = i0;
         let v = x[xPlane + i0 + 1]!;
         let take = +(v > max) | +(v !== v);
-        choice[0] = max; choice[1] = v; max = choice[take]!; best += take * (i0 + 1 - best);
+        choice[0] = max;
+        choice[1] = v;
+        max = choice[take]!;
+        best += take * (i0 + 1 - best);
         v = x[xPlane + i2]!;
         take = +(v > max) | +(v !== v);
-        choice[0] = max; choice[1] = v; max = choice[take]!; best += take * (i2 - best);
+        choice[0] = max;
+        choice[1] = v;
+        max = choice[take]!;
+        best += take * (i2 - best);
         v = x[xPlane + i2 + 1]!;
         take = +(v > max) | +(v !== v);
-        choice[0] = max; choice[1] = v; max = choice[take]!; best += take * (i2 + 1 - best);
+        choice[0] = max;
+        choice[1] = v;
+        max = choice[take]!;
+        best += take * (i2 + 1 - best);
         out[y] = max;
         argmax[y] = best;
       }

@@ -118,16 +118,7 @@ export function wasmSgemm(args: GemmArgs): void {
  * C~ scratch (row stride `sStride` floats) or zero when `scratch` is null (k = 0). The expression is
  * evaluated in double and rounded once by the Float32Array store.
  */
-function writeBack(
-  args: GemmArgs,
-  scratch: Float32Array | null,
-  sStart: number,
-  r0: number,
-  j0: number,
-  rows: number,
-  cols: number,
-  sStride: number,
-): void {
+function writeBack(args: GemmArgs, scratch: Float32Array | null, sStart: number, r0: number, j0: number, rows: number, cols: number, sStride: number): void {
   const { alpha, beta, c, cOffset, ldc } = args;
   if (scratch !== null && alpha === 1 && beta === 0 && ldc === cols && sStride === cols) {
     // C rows are contiguous and C~ has no padding: one block copy
@@ -162,10 +153,20 @@ function writeBack(
  */
 export function checkGemmArgs(args: GemmArgs): void {
   const { m, n, k } = args;
-  for (const [name, value] of [['m', m], ['n', n], ['k', k], ['aOffset', args.aOffset], ['bOffset', args.bOffset], ['cOffset', args.cOffset]] as const) {
+  for (const [name, value] of [
+    ['m', m],
+    ['n', n],
+    ['k', k],
+    ['aOffset', args.aOffset],
+    ['bOffset', args.bOffset],
+    ['cOffset', args.cOffset],
+  ] as const) {
     if (!Number.isSafeInteger(value) || value < 0) throw new RangeError(`wasmSgemm: ${name} must be a non-negative integer, got ${String(value)}`);
   }
-  for (const [name, value] of [['alpha', args.alpha], ['beta', args.beta]] as const) {
+  for (const [name, value] of [
+    ['alpha', args.alpha],
+    ['beta', args.beta],
+  ] as const) {
     if (typeof value !== 'number') throw new TypeError(`wasmSgemm: ${name} must be a number, got ${typeof value}`);
   }
   for (const name of ['a', 'b', 'c'] as const) {
@@ -189,5 +190,5 @@ function checkOperand(name: string, ldName: string, data: Float32Array, offset: 
 }
 
 function describe(x: unknown): string {
-  return x === null ? 'null' : typeof x === 'object' ? (x).constructor.name : typeof x;
+  return x === null ? 'null' : typeof x === 'object' ? x.constructor.name : typeof x;
 }
