@@ -21,7 +21,7 @@ const FLAGS: FlagSpec[] = [
 ];
 
 export async function compareCommand(argv: string[], ctx: CommandContext): Promise<number> {
-  const { flags, positionals } = parseArgs(argv, FLAGS, 'compare');
+  const { flags, positionals } = parseArgs(argv, FLAGS, 'compare', Number.MAX_SAFE_INTEGER);
   if (flags.help) {
     ctx.print(
       formatHelp(
