@@ -176,7 +176,7 @@ describe('pqkd export: bad input is one line and exit code 2', () => {
     rmSync(join(unfinished, 'results.json'));
     oneLine([unfinished, '--format', 'onnx'], /^pqkd export: export: .*unfinished has no finished student \(run status interrupted\); finish it with 'pqkd distill --resume/);
     expect(existsSync(join(unfinished, 'student.onnx'))).toBe(false);
-    oneLine([join(dir, 'nowhere'), '--format', 'onnx'], /nowhere: not a run directory \(no manifest.json\)/);
+    oneLine([join(dir, 'nowhere'), '--format', 'onnx'], /nowhere: not a run directory \(it does not exist\)/);
   });
 
   it('an unwritable output path, a bad flag, a missing format', () => {
