@@ -25,7 +25,9 @@ const root = tempDir('isolation');
 afterAll(() => cleanup(root));
 
 describe('test split isolation', () => {
-  it('only the final evaluation opens the test split', async () => {
+  // The test split is opened once, and up front: every dataset file is verified before training
+  // starts (issue 15), so a corrupt test split fails before any work rather than after it.
+  it('opens the test split once, before any training', async () => {
     const progress = new Progress('quiet');
     const original = progress.event.bind(progress);
     progress.event = (e) => {
@@ -39,8 +41,9 @@ describe('test split isolation', () => {
     await executeRun({ command: 'distill', config, out: join(root, 'run'), resume: false, teacherCheckpoint: null, threads: 1, kernels: 'js', progress, report: false });
     const testLoads = log.filter((l) => l === 'load:mnist:test');
     expect(testLoads).toHaveLength(1);
-    const lastTraining = Math.max(...log.map((l, i) => (l.startsWith('step') || l.startsWith('epoch') || l.startsWith('spsa') ? i : -1)));
-    expect(log.indexOf('load:mnist:test')).toBeGreaterThan(lastTraining);
+    const firstTraining = log.findIndex((l) => l.startsWith('step') || l.startsWith('epoch') || l.startsWith('spsa'));
+    expect(firstTraining).toBeGreaterThan(0);
+    expect(log.indexOf('load:mnist:test')).toBeLessThan(firstTraining);
     expect(log[0]).toBe('load:mnist:train');
   });
 });
