@@ -14,5 +14,5 @@ export * as photonics from './photonics/index.js';
 export * as pqkd from './pqkd/index.js';
 export { getNumThreads, setNumThreads } from './tensor/parallel/threads.js';
 export { kernelsMode, setKernelsMode, wasmSimdSupported, type KernelsMode } from './tensor/wasm/support.js';
-export { exportOnnx, importOnnx, exportTorchStateDict, importTorchStateDict, torchModuleSource, exportPlan, ExportError, type OnnxExportOptions, type TorchExportOptions, type ImportedOnnx, type Normalisation } from './export/index.js';
+export { exportOnnx, importOnnx, exportTorchStateDict, importTorchStateDict, torchModuleSource, exportPlan, ExportError, type OnnxExportOptions, type TorchExportOptions, type ImportedOnnx, type Normalization } from './export/index.js';
 export { kernelInfo, type KernelInfo } from './tensor/kernel-dispatch.js';

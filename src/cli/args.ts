@@ -17,6 +17,8 @@ export interface FlagSpec {
   /** Dotted config path the flag sets (e.g. 'student.rank'). */
   path?: string;
   choices?: readonly string[];
+  /** Deprecated spellings still accepted, mapped to their current choice (not shown by --help). */
+  aliases?: Readonly<Record<string, string>>;
   /** Default shown by --help when the flag sets no config field (config fields show the config default). */
   default?: string;
 }
@@ -57,7 +59,7 @@ export const STUDENT_FLAGS: FlagSpec[] = [
   { name: 'teacher', type: 'string', help: 'teacher checkpoint (.safetensors); default: train one in this run' },
   { name: 'rank', type: 'int', path: 'student.rank', help: 'dictionary rank R' },
   { name: 'scope', type: 'string', path: 'student.scope', choices: ['partial', 'full'], help: 'compression scope' },
-  { name: 'dict-impl', type: 'string', path: 'student.dictConvImpl', choices: ['auto', 'two-stage', 'materialise'], help: 'dictionary conv implementation' },
+  { name: 'dict-impl', type: 'string', path: 'student.dictConvImpl', choices: ['auto', 'two-stage', 'materialize'], aliases: { materialise: 'materialize' }, help: 'dictionary conv implementation' },
   { name: 'epochs', type: 'int', path: 'student.epochs', help: 'student epochs' },
   { name: 'lr', type: 'number', path: 'student.lr', help: 'student Adam learning rate' },
   { name: 'batch-size', type: 'int', path: 'student.batchSize', help: 'student batch size' },
@@ -105,6 +107,7 @@ function parseValue(spec: FlagSpec, raw: string): number | string | boolean | nu
       return bad('true or false');
     case 'string':
       if (raw === '') bad('a non-empty value');
+      if (spec.aliases && Object.hasOwn(spec.aliases, raw)) return spec.aliases[raw]!;
       if (spec.choices && !spec.choices.includes(raw)) bad(`one of ${spec.choices.join(', ')}`);
       return raw;
   }

@@ -16,7 +16,7 @@ export * from './known.js';
 export { projectRoot, defaultMnistDir, resolveCacheDir } from './locate.js';
 export { loadDataset, type LoadOptions } from './registry.js';
 export { loadCifar10 } from './cifar10.js';
-export { normalisationTable, normaliseBatch, channelStats } from './normalise.js';
+export { normalizationTable, normalizeBatch, channelStats } from './normalize.js';
 export { augmentBatch, checkAugmentOptions, CIFAR_AUGMENT, type AugmentOptions } from './augment.js';
 export { trainValSplit, subsetFirst, subsetBalanced, indicesByClass } from './splits.js';
 export { DataLoader, type DataLoaderOptions, type Batch } from './loader.js';

@@ -15,7 +15,7 @@ import type { Tensor } from '../tensor/tensor.js';
 import { augmentBatch, checkAugmentOptions, CIFAR_AUGMENT, type AugmentOptions } from './augment.js';
 import type { Dataset } from './dataset.js';
 import { DatasetError } from './errors.js';
-import { normalisationTable, normaliseBatch } from './normalise.js';
+import { normalizationTable, normalizeBatch } from './normalize.js';
 import { indicesByClass } from './splits.js';
 
 export interface DataLoaderOptions {
@@ -31,7 +31,7 @@ export interface DataLoaderOptions {
   /** The samples to iterate (e.g. a train/validation split or a subset). Default all. */
   indices?: ArrayLike<number>;
   /** Apply the dataset's mean/std (default true); false scales pixels to [0, 1] only. */
-  normalise?: boolean;
+  normalize?: boolean;
 }
 
 /** One batch: images [B, C, H, W] float32, labels [B] int32, and the dataset indices used. */
@@ -80,7 +80,7 @@ export class DataLoader {
     this.shuffle = options.shuffle ?? false;
     this.generator = options.generator;
     this.augment = augment;
-    this.lut = options.normalise === false ? normalisationTable(dataset.mean.map(() => 0), dataset.mean.map(() => 1)) : normalisationTable(dataset.mean, dataset.std);
+    this.lut = options.normalize === false ? normalizationTable(dataset.mean.map(() => 0), dataset.mean.map(() => 1)) : normalizationTable(dataset.mean, dataset.std);
   }
 
   /** Number of samples per epoch. */
@@ -120,7 +120,7 @@ export class DataLoader {
     const indices = order.slice(batch * this.batchSize, Math.min(order.length, (batch + 1) * this.batchSize));
     const pixels = this.augment
       ? augmentBatch(d, indices, this.lut, this.generator!.fork(`augment:${epoch}:${batch}`), this.augment)
-      : normaliseBatch(d, indices, this.lut);
+      : normalizeBatch(d, indices, this.lut);
     const labels = new Int32Array(indices.length);
     for (let b = 0; b < indices.length; b++) labels[b] = d.labels[indices[b]!]!;
     return {

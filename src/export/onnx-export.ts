@@ -24,7 +24,7 @@ export const INPUT_NAME = 'input';
 export const OUTPUT_NAME = 'logits';
 
 /** The per-channel normalisation a model expects: x = (pixel/255 − mean[c]) / std[c]. */
-export interface Normalisation {
+export interface Normalization {
   mean: number[];
   std: number[];
 }
@@ -42,7 +42,9 @@ export interface OnnxExportOptions {
   /** Human description of the model (graph and model doc_string). */
   docString?: string;
   /** Recorded in metadata_props as `normalisation` (JSON). */
-  normalisation?: Normalisation;
+  normalization?: Normalization;
+  /** @deprecated The British spelling of `normalization`, still accepted. */
+  normalisation?: Normalization;
   /** Extra metadata_props (string values). */
   metadata?: Record<string, string>;
 }
@@ -121,6 +123,7 @@ function onnxModelOfPlan(plan: ExportPlan, options: OnnxExportOptions = {}): onn
   });
   const graphName = options.graphName ?? 'pqkd-model';
   const doc = options.docString ?? `${graphName}: a ${steps.length}-node classifier exported by pqkd`;
+  const normalization = options.normalization ?? options.normalisation;
   const metadata: Record<string, string> = {
     'pqkd.format': PQKD_ONNX_FORMAT,
     input_name: INPUT_NAME,
@@ -129,7 +132,7 @@ function onnxModelOfPlan(plan: ExportPlan, options: OnnxExportOptions = {}): onn
     output_name: OUTPUT_NAME,
     output_meaning: 'unnormalised class scores (apply softmax for probabilities)',
     batch_norm: mode === 'fold' ? 'folded into the preceding Conv' : 'BatchNormalization (eval: running statistics)',
-    ...(options.normalisation ? { normalisation: JSON.stringify({ ...options.normalisation, formula: 'x[c] = (pixel/255 - mean[c]) / std[c]' }) } : {}),
+    ...(normalization ? { normalisation: JSON.stringify({ ...normalization, formula: 'x[c] = (pixel/255 - mean[c]) / std[c]' }) } : {}),
     ...options.metadata,
   };
   return {

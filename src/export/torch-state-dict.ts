@@ -15,7 +15,7 @@ import { decodeSafetensors, encodeSafetensors, type TensorRecord } from '../io/s
 import type { Module, StateDict } from '../nn/module.js';
 import { Tensor } from '../tensor/tensor.js';
 import { ExportError } from './errors.js';
-import { modelDefaults, type Normalisation } from './onnx-export.js';
+import { modelDefaults, type Normalization } from './onnx-export.js';
 import { exportPlan, type ExportPlan, type NamedWeight } from './plan.js';
 
 export const PQKD_TORCH_FORMAT = 'pqkd-torch-state-dict-1';
@@ -24,7 +24,9 @@ export const PQKD_TORCH_FORMAT = 'pqkd-torch-state-dict-1';
 export interface TorchExportOptions {
   /** Input shape without the batch dim (default: a PqkdNet's spec.inputShape; required otherwise). */
   inputShape?: number[];
-  normalisation?: Normalisation;
+  normalization?: Normalization;
+  /** @deprecated The British spelling of `normalization`, still accepted. */
+  normalisation?: Normalization;
   /** Extra metadata strings. */
   metadata?: Record<string, string>;
 }
@@ -90,12 +92,13 @@ export function torchModuleSource(plan: ExportPlan): string {
 export function exportTorchStateDict(model: Module, options: TorchExportOptions = {}): Uint8Array {
   const { inputShape } = modelDefaults(model, options.inputShape);
   const plan = exportPlan(model, inputShape);
+  const normalization = options.normalization ?? options.normalisation;
   const metadata: Record<string, string> = {
     format: 'pt',
     'pqkd.format': PQKD_TORCH_FORMAT,
     input_shape: JSON.stringify(['batch', ...inputShape]),
     torch_module: torchModuleSource(plan),
-    ...(options.normalisation ? { normalisation: JSON.stringify({ ...options.normalisation, formula: 'x[c] = (pixel/255 - mean[c]) / std[c]' }) } : {}),
+    ...(normalization ? { normalisation: JSON.stringify({ ...normalization, formula: 'x[c] = (pixel/255 - mean[c]) / std[c]' }) } : {}),
     ...options.metadata,
   };
   return encodeSafetensors(torchStateDictOfPlan(plan), metadata);

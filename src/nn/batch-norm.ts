@@ -60,7 +60,7 @@ abstract class BatchNormBase extends Module {
   }
 
   /** Normalises an [N, C] or [N, C, H, W] input (the shapes the functional form takes). */
-  protected normalise(x: Tensor): Tensor {
+  protected normalize(x: Tensor): Tensor {
     let factor = this.momentum ?? 0;
     if (this.training && this.numBatchesTracked !== null) {
       this.numBatchesTracked.data[0]! += 1;
@@ -96,7 +96,7 @@ export class BatchNorm2d extends BatchNormBase {
 
   forward(input: Tensor): Tensor {
     this.checkInput(input, [4], '[N, C, H, W]');
-    return this.normalise(input);
+    return this.normalize(input);
   }
 }
 
@@ -111,8 +111,8 @@ export class BatchNorm1d extends BatchNormBase {
 
   forward(input: Tensor): Tensor {
     this.checkInput(input, [2, 3], '[N, C] or [N, C, L]');
-    if (input.ndim === 2) return this.normalise(input);
+    if (input.ndim === 2) return this.normalize(input);
     const [n, c, l] = input.shape as [number, number, number];
-    return reshape(this.normalise(reshape(input, [n, c, l, 1])), [n, c, l]);
+    return reshape(this.normalize(reshape(input, [n, c, l, 1])), [n, c, l]);
   }
 }

@@ -99,7 +99,7 @@ function searchSorted(sorted: Float64Array, x: number): number {
   return -1;
 }
 
-function normaliseCaps(modes: number, mask: SlosMask | undefined): Int32Array | null {
+function normalizeCaps(modes: number, mask: SlosMask | undefined): Int32Array | null {
   const c = mask?.maxPerMode;
   if (c === undefined) return null;
   const out = new Int32Array(modes);
@@ -119,7 +119,7 @@ export function slosPlan(modes: number, input: ArrayLike<number>, options: SlosP
   }
   const n = checkOccupation('slosPlan', 'input', input, modes);
   requireFits({ modes, photons: n, backend: 'slos', mask: options.mask, maxBytes: options.maxBytes }, 'slosPlan');
-  const caps = normaliseCaps(modes, options.mask);
+  const caps = normalizeCaps(modes, options.mask);
   if (caps !== null) {
     for (let i = 0; i < modes; i++) {
       if (input[i]! > caps[i]!) {

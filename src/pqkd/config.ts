@@ -21,7 +21,7 @@ export interface TeacherConfig {
 export interface StudentConfig {
   rank: number;
   scope: Scope;
-  dictConvImpl: 'auto' | 'two-stage' | 'materialise';
+  dictConvImpl: 'auto' | 'two-stage' | 'materialize';
   epochs: number;
   lr: number;
   batchSize: number;
@@ -200,6 +200,8 @@ export function resolveConfig(partial: PartialConfig = {}): PqkdConfig {
     for (const key of Object.keys(over)) if (!(key in defaults)) throw new ConfigError(`${section}.${key}`, 'unknown field');
     (merged as unknown as Record<string, unknown>)[section] = { ...defaults, ...over };
   }
+  // 'materialise' is the deprecated spelling of 'materialize' (configs written before v0.2 use it).
+  if ((merged.student.dictConvImpl as string) === 'materialise') merged.student = { ...merged.student, dictConvImpl: 'materialize' };
   validateConfig(merged);
   return merged;
 }
@@ -215,7 +217,7 @@ export function validateConfig(c: PqkdConfig): void {
   int('teacher.batchSize', c.teacher.batchSize, 1);
   int('student.rank', c.student.rank, 1);
   oneOf('student.scope', c.student.scope, ['partial', 'full']);
-  oneOf('student.dictConvImpl', c.student.dictConvImpl, ['auto', 'two-stage', 'materialise']);
+  oneOf('student.dictConvImpl', c.student.dictConvImpl, ['auto', 'two-stage', 'materialize']);
   int('student.epochs', c.student.epochs, 0);
   num('student.lr', c.student.lr, 0, 10, true);
   int('student.batchSize', c.student.batchSize, 1);

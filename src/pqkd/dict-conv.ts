@@ -15,7 +15,7 @@ import type { Generator } from '../tensor/random.js';
 import { Tensor } from '../tensor/tensor.js';
 import { matmul } from '../autograd/ops/matmul.js';
 import { reshape } from '../autograd/ops/reshape.js';
-import { FixedProjection, standardiseMixing, standardiseMixingTensor } from './projection.js';
+import { FixedProjection, standardizeMixing, standardizeMixingTensor } from './projection.js';
 
 export interface DictConv2dOptions {
   rank: number;
@@ -37,7 +37,7 @@ export class DictConv2d extends Module {
   readonly kernelSize: number;
   readonly padding: number;
   readonly stride: number;
-  readonly impl: 'two-stage' | 'materialise';
+  readonly impl: 'two-stage' | 'materialize';
   /** Current mixing tensor [C_out, C_in, R] (float32, no gradient); null until setFeature. */
   mixing: Tensor | null = null;
 
@@ -59,9 +59,9 @@ export class DictConv2d extends Module {
   }
 
   /** Recomputes M from the centred feature g(φ) (docs/method.md §3). */
-  setFeature(centred: ArrayLike<number>): void {
-    const m = this.projection.apply(centred);
-    const M = standardiseMixing(m, this.inChannels, this.rank);
+  setFeature(centered: ArrayLike<number>): void {
+    const m = this.projection.apply(centered);
+    const M = standardizeMixing(m, this.inChannels, this.rank);
     const t = Tensor.zeroed([this.outChannels, this.inChannels, this.rank], 'float32');
     (t.data as Float32Array).set(M);
     this.mixing = t;
@@ -72,9 +72,9 @@ export class DictConv2d extends Module {
    * loss computed with this layer has a gradient with respect to the feature (the (e″) control).
    * Call it every step: M is an intermediate of that step's graph.
    */
-  setFeatureTensor(centred: Tensor): void {
-    const m = matmul(this.projection.matrixTensor(), centred);
-    const M = standardiseMixingTensor(m, this.inChannels, this.rank);
+  setFeatureTensor(centered: Tensor): void {
+    const m = matmul(this.projection.matrixTensor(), centered);
+    const M = standardizeMixingTensor(m, this.inChannels, this.rank);
     this.mixing = reshape(M, [this.outChannels, this.inChannels, this.rank]);
   }
 

@@ -89,9 +89,9 @@ export class Distiller {
     this.cache = data.augment ? null : new TeacherLogitCache(teacher, data.dataset);
     this.stream = new FeatureStream(source, this.root, { ema: config.ema, redraw: config.photonic.redraw });
     const s = config.spsa;
-    const optimise = s.enabled && source.paramCount > 0 && s.updatesPerEpoch > 0 && source.trainedBy !== 'adam';
+    const optimize = s.enabled && source.paramCount > 0 && s.updatesPerEpoch > 0 && source.trainedBy !== 'adam';
     const totalSteps = Math.max(1, (config.student.epochs - s.warmupEpochs) * s.updatesPerEpoch);
-    this.spsa = optimise
+    this.spsa = optimize
       ? new Spsa(
           (theta, ctx) => this.objective(theta, ctx.gen, ctx.commonGen),
           this.params,

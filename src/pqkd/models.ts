@@ -19,7 +19,7 @@ import type { Tensor } from '../tensor/tensor.js';
 import type { DictConvImpl } from '../autograd/functional/dict-conv2d.js';
 import { DictConv2d } from './dict-conv.js';
 import type { ModelSpec } from './model-spec.js';
-import { centreFeature, centreFeatureTensor } from './projection.js';
+import { centerFeature, centerFeatureTensor } from './projection.js';
 
 export interface BuildOptions {
   generator: Generator;
@@ -83,8 +83,8 @@ export class PqkdNet extends Module {
   /** Sets the photonic feature φ (raw group histograms) of every dictionary conv. */
   setFeature(phi: ArrayLike<number>): void {
     const bins = this.options.featureBins ?? [256, 256];
-    const centred = centreFeature(phi, bins);
-    for (const layer of this.dictLayers) layer.setFeature(centred);
+    const centered = centerFeature(phi, bins);
+    for (const layer of this.dictLayers) layer.setFeature(centered);
     this.feature = Float64Array.from(phi);
   }
 
@@ -93,8 +93,8 @@ export class PqkdNet extends Module {
    * by the student's optimiser through P). Call it every step before forward.
    */
   setFeatureTensor(phi: Tensor): void {
-    const centred = centreFeatureTensor(phi, this.options.featureBins ?? [256, 256]);
-    for (const layer of this.dictLayers) layer.setFeatureTensor(centred);
+    const centered = centerFeatureTensor(phi, this.options.featureBins ?? [256, 256]);
+    for (const layer of this.dictLayers) layer.setFeatureTensor(centered);
     this.feature = Float64Array.from(phi.data);
   }
 

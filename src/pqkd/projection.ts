@@ -25,7 +25,7 @@ import type { Tensor } from '../tensor/tensor.js';
 export const PROJECTION_GENERATOR = 'threefry2x32-20/v1 fork(projection/<layer>).fork(<row>), N(0, 1/D) Box-Muller';
 
 /** g(φ): per group of `bins[i]` values, (φ − 1/B)·√B. */
-export function centreFeature(phi: ArrayLike<number>, bins: readonly number[], out = new Float64Array(phi.length)): Float64Array {
+export function centerFeature(phi: ArrayLike<number>, bins: readonly number[], out = new Float64Array(phi.length)): Float64Array {
   let offset = 0;
   for (const B of bins) {
     const scale = Math.sqrt(B);
@@ -65,11 +65,11 @@ export class FixedProjection {
 
   /** P as a constant float32 tensor [rows, cols] (materialised once; for the differentiable path). */
   matrixTensor(): Tensor {
-    this.tensor ??= fromTypedArray(this.materialise(), [this.rows, this.cols]);
+    this.tensor ??= fromTypedArray(this.materialize(), [this.rows, this.cols]);
     return this.tensor;
   }
 
-  private materialise(): Float32Array {
+  private materialize(): Float32Array {
     if (this.matrix === null) {
       const m = new Float32Array(this.rows * this.cols);
       for (let r = 0; r < this.rows; r++) projectionRow(this.seed, this.layer, r, m.subarray(r * this.cols, (r + 1) * this.cols));
@@ -95,7 +95,7 @@ export class FixedProjection {
       }
       return out;
     }
-    const P = this.materialise();
+    const P = this.materialize();
     for (let r = 0; r < this.rows; r++) {
       let acc = 0;
       const base = r * D;
@@ -107,7 +107,7 @@ export class FixedProjection {
 }
 
 /** M = γ·(m − mean)/(std + 1e-8) with γ = √(2/(C_in·R)); population statistics over all entries. */
-export function standardiseMixing(m: Float64Array, inChannels: number, rank: number, out = new Float64Array(m.length)): Float64Array {
+export function standardizeMixing(m: Float64Array, inChannels: number, rank: number, out = new Float64Array(m.length)): Float64Array {
   let mean = 0;
   for (let i = 0; i < m.length; i++) mean += m[i]!;
   mean /= m.length;
@@ -123,7 +123,7 @@ export function standardiseMixing(m: Float64Array, inChannels: number, rank: num
  * `centreFeature` and `standardiseMixing` on tensors, differentiable (the (e″) control trains φ by
  * Adam through them): M = γ·(m − mean)/(std + 1e-8) with m = P·g(φ), as the numeric path above.
  */
-export function centreFeatureTensor(phi: Tensor, bins: readonly number[]): Tensor {
+export function centerFeatureTensor(phi: Tensor, bins: readonly number[]): Tensor {
   const offset = new Float32Array(phi.numel());
   const scale = new Float32Array(phi.numel());
   let at = 0;
@@ -137,8 +137,8 @@ export function centreFeatureTensor(phi: Tensor, bins: readonly number[]): Tenso
 }
 
 /** Differentiable `standardiseMixing` (population statistics over all entries of m). */
-export function standardiseMixingTensor(m: Tensor, inChannels: number, rank: number): Tensor {
-  const centred = sub(m, mean(m));
-  const std = sqrt(mean(mul(centred, centred)));
-  return mul(div(centred, add(std, 1e-8)), Math.sqrt(2 / (inChannels * rank)));
+export function standardizeMixingTensor(m: Tensor, inChannels: number, rank: number): Tensor {
+  const centered = sub(m, mean(m));
+  const std = sqrt(mean(mul(centered, centered)));
+  return mul(div(centered, add(std, 1e-8)), Math.sqrt(2 / (inChannels * rank)));
 }

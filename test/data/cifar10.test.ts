@@ -5,7 +5,7 @@ import { pathKind } from '../../src/data/bytes.js';
 import { classCounts, type Dataset } from '../../src/data/dataset.js';
 import { CIFAR10_CLASSES } from '../../src/data/known.js';
 import { nonEmpty, resolveCacheDir } from '../../src/data/locate.js';
-import { channelStats } from '../../src/data/normalise.js';
+import { channelStats } from '../../src/data/normalize.js';
 import { loadDataset } from '../../src/data/registry.js';
 import { tarSource } from '../../src/data/source.js';
 import { shouldSkipMissing, tempDir, removeTempDirs } from './fixtures.js';

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { augmentBatch, CIFAR_AUGMENT } from '../../src/data/augment.js';
 import { DataLoader } from '../../src/data/loader.js';
-import { normalisationTable, normaliseBatch } from '../../src/data/normalise.js';
+import { normalizationTable, normalizeBatch } from '../../src/data/normalize.js';
 import { Generator } from '../../src/tensor/random.js';
 import { toyDataset } from './fixtures.js';
 
@@ -38,7 +38,7 @@ describe('DataLoader', () => {
         expect(x[k * 24 + i]).toBe(Math.fround((v / 255 - toy.mean[c]!) / toy.std[c]!));
       }
     }
-    const raw = new DataLoader(toy, { batchSize: 1, normalise: false }).batch(0, 0).images.data as Float32Array;
+    const raw = new DataLoader(toy, { batchSize: 1, normalize: false }).batch(0, 0).images.data as Float32Array;
     expect(raw[5]).toBe(Math.fround(5 / 255));
   });
 
@@ -104,7 +104,7 @@ describe('augmentBatch against a naive reference', () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 6 }), fc.integer({ min: 1, max: 6 }), fc.integer({ min: 0, max: 3 }), fc.boolean(), fc.nat(1000), (C, H, W, p, flip, seed) => {
         const d = toyDataset([0, 1], [C, H, W], 2, (n, i) => 1 + n * 50 + i * 7);
-        const lut = normalisationTable(d.mean, d.std);
+        const lut = normalizationTable(d.mean, d.std);
         const got = augmentBatch(d, [1, 0], lut, new Generator(seed), { padding: p, flip });
         const g = new Generator(seed);
         const size = C * H * W;
@@ -122,8 +122,8 @@ describe('augmentBatch against a naive reference', () => {
   });
 
   it('with padding 0 and no flip it is plain normalisation; CIFAR recipe is pad 4 + flip', () => {
-    const lut = normalisationTable(toy.mean, toy.std);
-    expect([...augmentBatch(toy, [4, 1], lut, new Generator(0), { padding: 0, flip: false })]).toEqual([...normaliseBatch(toy, [4, 1], lut)]);
+    const lut = normalizationTable(toy.mean, toy.std);
+    expect([...augmentBatch(toy, [4, 1], lut, new Generator(0), { padding: 0, flip: false })]).toEqual([...normalizeBatch(toy, [4, 1], lut)]);
     expect(CIFAR_AUGMENT).toEqual({ padding: 4, flip: true });
   });
 });

@@ -7,7 +7,7 @@ import { classCounts } from '../../src/data/dataset.js';
 import { DatasetError } from '../../src/data/errors.js';
 import { FASHION_MNIST_DEFAULT_DIR } from '../../src/data/known.js';
 import { defaultMnistDir } from '../../src/data/locate.js';
-import { channelStats } from '../../src/data/normalise.js';
+import { channelStats } from '../../src/data/normalize.js';
 import { loadDataset } from '../../src/data/registry.js';
 import { idxBytes, shouldSkipMissing, tempDir, removeTempDirs } from './fixtures.js';
 

@@ -20,12 +20,12 @@ import { compareLogits, pqkdForward, runOrt } from './helpers.js';
 
 /** The decoded fields the tests read (the generated types mark every proto2 field optional). */
 interface Dim { dimValue: number; dimParam: string }
-interface Initialiser { name: string; rawData: Uint8Array }
+interface Initializer { name: string; rawData: Uint8Array }
 interface DecodedModel {
   irVersion: number;
   opsetImport: { domain: string; version: number }[];
   metadataProps: { key: string; value: string }[];
-  graph: { name: string; node: { opType: string }[]; initializer: Initialiser[]; input: { name: string; type: { tensorType: { shape: { dim: Dim[] } } } }[]; output: { name: string }[] };
+  graph: { name: string; node: { opType: string }[]; initializer: Initializer[]; input: { name: string; type: { tensorType: { shape: { dim: Dim[] } } } }[]; output: { name: string }[] };
 }
 const decode = (bytes: Uint8Array): DecodedModel => onnx.ModelProto.decode(bytes) as unknown as DecodedModel;
 
@@ -71,7 +71,7 @@ describe('exportOnnx (nn models)', () => {
 
   it('writes opset 17 with named input/output, initialisers by state_dict name and metadata', () => {
     const net = allLayersNet(2);
-    const m = decode(exportOnnx(net, { inputShape: INPUT, batchNorm: 'keep', graphName: 'tiny', normalisation: { mean: [0.5, 0.5, 0.5], std: [0.25, 0.25, 0.25] } }));
+    const m = decode(exportOnnx(net, { inputShape: INPUT, batchNorm: 'keep', graphName: 'tiny', normalization: { mean: [0.5, 0.5, 0.5], std: [0.25, 0.25, 0.25] } }));
     expect(m.opsetImport.map((o) => [o.domain, Number(o.version)])).toEqual([['', 17]]);
     expect(Number(m.irVersion)).toBe(8);
     expect(m.graph.name).toBe('tiny');
@@ -83,7 +83,7 @@ describe('exportOnnx (nn models)', () => {
     expect(m.graph.initializer.map((t) => t.name)).toEqual(Object.keys(net.stateDict())
       .filter((k) => !k.endsWith('numBatchesTracked')).map((k) => k.replace('runningMean', 'running_mean').replace('runningVar', 'running_var')));
     const meta = Object.fromEntries(m.metadataProps.map((p) => [p.key, p.value]));
-    expect(JSON.parse(meta.normalisation!)).toMatchObject({ mean: [0.5, 0.5, 0.5], std: [0.25, 0.25, 0.25] });
+    expect(JSON.parse(meta.normalization!)).toMatchObject({ mean: [0.5, 0.5, 0.5], std: [0.25, 0.25, 0.25] });
     expect(meta.input_name).toBe('input');
     expect(meta.output_name).toBe('logits');
     const folded = decode(exportOnnx(net, { inputShape: INPUT }));

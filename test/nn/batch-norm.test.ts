@@ -25,7 +25,7 @@ function channelStats(x: ArrayLike<number>, n: number, c: number, s: number): { 
 }
 
 /** y = γ·(x − μ)/√(σ² + ε) + β per channel. */
-function normalised(x: ArrayLike<number>, n: number, c: number, s: number, mu: number[], v: number[], gamma: ArrayLike<number>, beta: ArrayLike<number>): Float64Array {
+function normalized(x: ArrayLike<number>, n: number, c: number, s: number, mu: number[], v: number[], gamma: ArrayLike<number>, beta: ArrayLike<number>): Float64Array {
   const y = new Float64Array(n * c * s);
   for (let i = 0; i < n; i++) for (let ch = 0; ch < c; ch++) for (let k = 0; k < s; k++) {
     const at = (i * c + ch) * s + k;
@@ -50,7 +50,7 @@ describe('BatchNorm2d', () => {
     const x = randomInput(gen, [N, C, 2, 3]);
     const y = bn.forward(x);
     const { mean, variance } = channelStats(x.data, N, C, S);
-    expectAllClose(y.data, normalised(x.data, N, C, S, mean, variance, bn.weight!.data, bn.bias!.data), 'float64', { ...tol(y.numel()), what: 'train output' });
+    expectAllClose(y.data, normalized(x.data, N, C, S, mean, variance, bn.weight!.data, bn.bias!.data), 'float64', { ...tol(y.numel()), what: 'train output' });
     const m = N * S;
     expectAllClose(bn.runningMean!.data, mean.map((mu) => 0.1 * mu), 'float64', tol(3));
     expectAllClose(bn.runningVar!.data, variance.map((v) => 0.9 + 0.1 * v * (m / (m - 1))), 'float64', tol(3));
@@ -67,7 +67,7 @@ describe('BatchNorm2d', () => {
     bn.eval();
     const x = randomInput(gen, [2, 2, 3, 3]);
     const y = bn.forward(x);
-    expectAllClose(y.data, normalised(x.data, 2, 2, 9, rm, rv, bn.weight!.data, bn.bias!.data), 'float64', tol(y.numel()));
+    expectAllClose(y.data, normalized(x.data, 2, 2, 9, rm, rv, bn.weight!.data, bn.bias!.data), 'float64', tol(y.numel()));
     expect(Array.from(bn.runningMean!.data)).toEqual(rm);
     expect(bn.numBatchesTracked!.item()).toBe(2);
   });
@@ -89,7 +89,7 @@ describe('BatchNorm2d', () => {
     const bn = new BatchNorm2d(2, { trackRunningStats: false, affine: false, dtype: 'float64' }).eval();
     const x = randomInput(gen, [3, 2, 2, 2]);
     const { mean, variance } = channelStats(x.data, 3, 2, 4);
-    expectAllClose(bn.forward(x).data, normalised(x.data, 3, 2, 4, mean, variance, [1, 1], [0, 0]), 'float64', tol(24));
+    expectAllClose(bn.forward(x).data, normalized(x.data, 3, 2, 4, mean, variance, [1, 1], [0, 0]), 'float64', tol(24));
     expect(bn.runningMean).toBeNull();
     expect(bn.numBatchesTracked).toBeNull();
   });
@@ -119,12 +119,12 @@ describe('BatchNorm1d', () => {
     bn.weight!.data.set(gen.normalArray(3));
     const x2 = randomInput(gen, [5, 3]);
     const s2 = channelStats(x2.data, 5, 3, 1);
-    expectAllClose(bn.forward(x2).data, normalised(x2.data, 5, 3, 1, s2.mean, s2.variance, bn.weight!.data, bn.bias!.data), 'float64', tol(15));
+    expectAllClose(bn.forward(x2).data, normalized(x2.data, 5, 3, 1, s2.mean, s2.variance, bn.weight!.data, bn.bias!.data), 'float64', tol(15));
     const x3 = randomInput(gen, [2, 3, 4]);
     const y3 = bn.forward(x3);
     expect(y3.shape).toEqual([2, 3, 4]);
     const s3 = channelStats(x3.data, 2, 3, 4);
-    expectAllClose(y3.data, normalised(x3.data, 2, 3, 4, s3.mean, s3.variance, bn.weight!.data, bn.bias!.data), 'float64', tol(24));
+    expectAllClose(y3.data, normalized(x3.data, 2, 3, 4, s3.mean, s3.variance, bn.weight!.data, bn.bias!.data), 'float64', tol(24));
     expect(bn.numBatchesTracked!.item()).toBe(2);
     expect(() => bn.forward(zeros([2, 3, 4, 5]))).toThrow(/BatchNorm1d.forward: input must be \[N, C\] or \[N, C, L\] with C = 3/);
   });

@@ -4,7 +4,7 @@ import { dictConv2d, dictKernel } from '../../src/autograd/functional/dict-conv2
 import { gradcheck } from '../../src/autograd/gradcheck.js';
 import { conv2d } from '../../src/autograd/ops/conv2d.js';
 import { DictConv2d } from '../../src/pqkd/dict-conv.js';
-import { centreFeature, centreFeatureTensor, FixedProjection, projectionRow, standardiseMixing, standardiseMixingTensor } from '../../src/pqkd/projection.js';
+import { centerFeature, centerFeatureTensor, FixedProjection, projectionRow, standardizeMixing, standardizeMixingTensor } from '../../src/pqkd/projection.js';
 import { matmul } from '../../src/autograd/ops/matmul.js';
 import { mul } from '../../src/autograd/ops/mul.js';
 import { sum } from '../../src/autograd/ops/sum.js';
@@ -36,7 +36,7 @@ describe('dictConv2d', () => {
           const M = randn([cout, cin, rank], { generator: g, dtype: 'float64' });
           const b = randn([cout], { generator: g, dtype: 'float64' });
           const dense = conv2d(x, dictKernel(D, M), b, { stride, padding });
-          for (const impl of ['two-stage', 'materialise'] as const) {
+          for (const impl of ['two-stage', 'materialize'] as const) {
             expect(maxAbsDiff(dictConv2d(x, D, M, b, { stride, padding, impl }), dense)).toBeLessThan(1e-12);
           }
         },
@@ -52,7 +52,7 @@ describe('dictConv2d', () => {
     const M = randn([5, 3, 4], { generator: g, dtype: 'float64' });
     const b = randn([5], { generator: g, dtype: 'float64' });
     for (const t of [x, D, b]) t.requiresGrad = true;
-    for (const impl of ['two-stage', 'materialise'] as const) {
+    for (const impl of ['two-stage', 'materialize'] as const) {
       const report = gradcheck((xx, dd, bb) => dictConv2d(xx, dd, M, bb, { padding: 1, stride: 2, impl }), [x, D, b], { mode: 'full', maxFullEntries: 1e9 });
       expect(report.ok).toBe(true);
     }
@@ -61,7 +61,7 @@ describe('dictConv2d', () => {
 
 describe('fixed projection', () => {
   it('is a pure function of (seed, layer, row): materialised and streamed give the same M bit for bit', () => {
-    const v = centreFeature(new Generator(1).uniformArray(512), [256, 256]);
+    const v = centerFeature(new Generator(1).uniformArray(512), [256, 256]);
     const a = new FixedProjection(2603, 'features.4', 96, 512).apply(v);
     const b = new FixedProjection(2603, 'features.4', 96, 512, { stream: true }).apply(v);
     expect(Array.from(b)).toEqual(Array.from(a));
@@ -86,14 +86,14 @@ describe('fixed projection', () => {
 
   it('standardises M to mean 0 and std γ = √(2/(C_in·R)), and centres each histogram half', () => {
     const m = new Generator(4).normalArray(1000, 3, 7);
-    const M = standardiseMixing(m, 10, 4);
+    const M = standardizeMixing(m, 10, 4);
     const mean = M.reduce((s, x) => s + x, 0) / M.length;
     const std = Math.sqrt(M.reduce((s, x) => s + (x - mean) ** 2, 0) / M.length);
     expect(Math.abs(mean)).toBeLessThan(1e-12);
     expect(std).toBeCloseTo(Math.sqrt(2 / 40), 6);
     const uniform = new Float64Array(512).fill(1 / 256);
-    expect(Array.from(centreFeature(uniform, [256, 256])).every((x) => Math.abs(x) < 1e-15)).toBe(true);
-    expect(() => centreFeature(uniform, [256, 255])).toThrow(/group bins sum to 511, feature has 512/);
+    expect(Array.from(centerFeature(uniform, [256, 256])).every((x) => Math.abs(x) < 1e-15)).toBe(true);
+    expect(() => centerFeature(uniform, [256, 255])).toThrow(/group bins sum to 511, feature has 512/);
   });
 });
 
@@ -102,7 +102,7 @@ describe('DictConv2d module', () => {
     const layer = new DictConv2d(3, 8, { rank: 4, kernelSize: 3, padding: 1, layerName: 'l', projectionSeed: 5, featureDim: 512, generator: new Generator(2) });
     expect(layer.namedParameters().map(([n]) => n)).toEqual(['basis']);
     expect(() => layer.forward(randn([1, 3, 5, 5], { generator: new Generator(1) }))).toThrow(/call setFeature/);
-    layer.setFeature(centreFeature(new Generator(8).uniformArray(512), [256, 256]));
+    layer.setFeature(centerFeature(new Generator(8).uniformArray(512), [256, 256]));
     const x = randn([2, 3, 9, 9], { generator: new Generator(6) });
     const conv = layer.toConv2d(new Generator(0));
     expect(maxAbsDiff(layer.forward(x), conv.forward(x))).toBeLessThan(1e-5);
@@ -111,18 +111,18 @@ describe('DictConv2d module', () => {
   it('the differentiable feature path ((e″) control) gives the numeric mixing, and its gradient checks', () => {
     const layer = new DictConv2d(3, 8, { rank: 4, kernelSize: 3, padding: 1, layerName: 'l', projectionSeed: 5, featureDim: 512, generator: new Generator(2) });
     const phi = new Generator(8).uniformArray(512, 0, 2 / 256);
-    layer.setFeature(centreFeature(phi, [256, 256]));
+    layer.setFeature(centerFeature(phi, [256, 256]));
     const numeric = Float64Array.from(layer.mixing!.data);
     const phiTensor = Tensor.fromData(Float32Array.from(phi), [512], 'float32');
     phiTensor.requiresGrad = true;
-    layer.setFeatureTensor(centreFeatureTensor(phiTensor, [256, 256]));
+    layer.setFeatureTensor(centerFeatureTensor(phiTensor, [256, 256]));
     expect(layer.mixing!.shape).toEqual([8, 3, 4]);
     const viaTensor = layer.mixing!.data;
     for (let i = 0; i < numeric.length; i++) expect(Math.abs(viaTensor[i]! - numeric[i]!)).toBeLessThan(1e-4 * (1 + Math.abs(numeric[i]!)));
     // ∂/∂φ of a loss through centring, P (as a float64 copy) and the standardisation, by float64 differences.
     const P = Tensor.fromData(Float64Array.from(layer.projection.matrixTensor().data), [96, 512], 'float64');
     const up = randn([96], { generator: new Generator(3), dtype: 'float64' });
-    const loss = (f: Tensor): Tensor => sum(mul(standardiseMixingTensor(matmul(P, centreFeatureTensor(f, [256, 256])), 3, 4), up));
+    const loss = (f: Tensor): Tensor => sum(mul(standardizeMixingTensor(matmul(P, centerFeatureTensor(f, [256, 256])), 3, 4), up));
     expect(gradcheck(loss, [Tensor.fromData(Float64Array.from(phi), [512], 'float64')], { mode: 'full' }).ok).toBe(true);
   });
 });

@@ -3,7 +3,7 @@
  *   W[o,i,:,:] = Σ_r M[o,i,r]·D[r,:,:]   (D: [R,k,k] trainable basis, M: [C_out,C_in,R] mixing)
  *   y = conv2d(x, W, bias, {stride, padding, dilation})
  * Two exact implementations, equal up to float rounding:
- *   'materialise': build W with one matmul ([C_out·C_in, R]·[R, k²]), then a dense conv;
+ *   'materialize': build W with one matmul ([C_out·C_in, R]·[R, k²]), then a dense conv;
  *   'two-stage':   basis conv of every input channel with every D[r] (x viewed as [N·C_in,1,H,W]),
  *                  giving [N, C_in·R, H', W'] (channel i·R + r), then a 1×1 conv with M as
  *                  [C_out, C_in·R, 1, 1]. Cost H'W'·C_in·R·(k² + C_out) MACs per image instead of
@@ -18,7 +18,7 @@ import { conv2d } from '../ops/conv2d.js';
 import { matmul } from '../ops/matmul.js';
 import { reshape } from '../ops/reshape.js';
 
-export type DictConvImpl = 'auto' | 'two-stage' | 'materialise';
+export type DictConvImpl = 'auto' | 'two-stage' | 'materialize';
 
 export interface DictConv2dOptions {
   stride?: number | [number, number];
@@ -33,14 +33,14 @@ export interface DictConv2dOptions {
  * shift-and-accumulate depthwise kernels (about 1–2 GFLOP/s) rather than on the SIMD GEMM that the
  * dense and the 1×1 convolutions use (about 27 GFLOP/s for conv 32×14×14→64). Measured on the
  * default MNIST student (partial scope, R = 4, b64, Adam; interleaved steps in one process, 2-core
- * EPYC under load): two-stage 1.19× and materialise 0.99× the teacher's training step. 10 is a
+ * EPYC under load): two-stage 1.19× and materialize 0.99× the teacher's training step. 10 is a
  * round, conservative value for that ratio.
  */
 export const DEPTHWISE_MAC_COST = 10;
 
 /** Which implementation 'auto' selects for a layer (the cost rule above). */
-export function chooseDictConvImpl(rank: number, kernelArea: number, outChannels: number): 'two-stage' | 'materialise' {
-  return rank * (DEPTHWISE_MAC_COST * kernelArea + outChannels) < outChannels * kernelArea ? 'two-stage' : 'materialise';
+export function chooseDictConvImpl(rank: number, kernelArea: number, outChannels: number): 'two-stage' | 'materialize' {
+  return rank * (DEPTHWISE_MAC_COST * kernelArea + outChannels) < outChannels * kernelArea ? 'two-stage' : 'materialize';
 }
 
 /** The effective dense kernel W = M ×_r D, shape [C_out, C_in, k, k]. */
@@ -65,7 +65,7 @@ export function dictConv2d(x: Tensor, basis: Tensor, mixing: Tensor, bias: Tenso
   if (options.padding !== undefined) conv.padding = options.padding;
   if (options.dilation !== undefined) conv.dilation = options.dilation;
   const impl = !options.impl || options.impl === 'auto' ? chooseDictConvImpl(R, kh * kw, cout) : options.impl;
-  if (impl === 'materialise') return conv2d(x, dictKernel(basis, mixing), bias, conv);
+  if (impl === 'materialize') return conv2d(x, dictKernel(basis, mixing), bias, conv);
   const [n, , h, w] = x.shape as [number, number, number, number];
   const perChannel = conv2d(reshape(x, [n * cin, 1, h, w]), reshape(basis, [R, 1, kh, kw]), null, conv);
   const [, , oh, ow] = perChannel.shape as [number, number, number, number];

@@ -19,9 +19,9 @@ const varOp = defineOp<VarAttrs>({
   backward: (g, { saved, attrs }) => {
     const x = saved[0]!;
     const n = reducedCount(x.shape, attrs.dims);
-    const centred = binary('sub', x, reduce('mean', x, attrs.dims, { keepDim: true }));
+    const centered = binary('sub', x, reduce('mean', x, attrs.dims, { keepDim: true }));
     const scale = 2 / Math.max(0, n - attrs.correction);
-    return [binary('mul', binary('mul', centred, scale), keepDimShape(g, x.shape, attrs.dims))];
+    return [binary('mul', binary('mul', centered, scale), keepDimShape(g, x.shape, attrs.dims))];
   },
 });
 

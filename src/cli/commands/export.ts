@@ -10,7 +10,7 @@ import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { CIFAR10_JPEG_MEAN, CIFAR10_JPEG_STD, CIFAR10_MEAN, CIFAR10_STD, FASHION_MNIST, MNIST } from '../../data/known.js';
 import { ExportError } from '../../export/errors.js';
-import { exportOnnx, type Normalisation } from '../../export/onnx-export.js';
+import { exportOnnx, type Normalization } from '../../export/onnx-export.js';
 import { exportTorchStateDict } from '../../export/torch-state-dict.js';
 import { loadCheckpoint, saveCheckpoint } from '../../nn/checkpoint.js';
 import { createFeatureSource } from '../../pqkd/feature-sources.js';
@@ -37,7 +37,7 @@ const FLAGS: FlagSpec[] = [
 ];
 
 /** The normalisation a run's model expects (the dataset's per-channel statistics). */
-export function runNormalisation(manifest: RunManifest): Normalisation {
+export function runNormalization(manifest: RunManifest): Normalization {
   const d = manifest.config.dataset;
   if (d === 'mnist') return { mean: MNIST.mean, std: MNIST.std };
   if (d === 'fashion-mnist') return { mean: FASHION_MNIST.mean, std: FASHION_MNIST.std };
@@ -110,16 +110,16 @@ export async function exportCommand(argv: string[], ctx: CommandContext): Promis
   const model = which === 'student' ? loadFinishedStudent(run) : loadRunTeacher(run);
   const out = resolve(typeof flags.out === 'string' ? flags.out : run.file(flags.format === 'onnx' ? `${which}.onnx` : `${which}.torch.safetensors`));
   if (!existsSync(dirname(out))) throw new CliError(`--out: cannot write ${out}: directory ${dirname(out)} does not exist`);
-  const normalisation = runNormalisation(manifest);
+  const normalization = runNormalization(manifest);
   const metadata = { 'pqkd.dataset': manifest.config.dataset, 'pqkd.model': which, 'pqkd.seed': String(manifest.config.seed), 'pqkd.git_commit': manifest.gitCommit ?? 'unknown' };
   let bytes: Uint8Array;
   try {
     bytes = flags.format === 'onnx'
       ? exportOnnx(model, {
-          batch, batchNorm: (flags['batch-norm'] as 'fold' | 'keep' | undefined) ?? 'fold', normalisation, metadata,
-          docString: `${model.spec.name}: the ${which === 'student' ? 'compiled PQKD student (dictionary convs with the frozen photonic feature, as dense convs)' : 'teacher CNN'} of a pqkd run on ${manifest.config.dataset} (seed ${manifest.config.seed}). Input: NCHW float32 images normalised per channel as (pixel/255 - mean)/std with mean ${JSON.stringify(normalisation.mean)}, std ${JSON.stringify(normalisation.std)}. Output: logits.`,
+          batch, batchNorm: (flags['batch-norm'] as 'fold' | 'keep' | undefined) ?? 'fold', normalization, metadata,
+          docString: `${model.spec.name}: the ${which === 'student' ? 'compiled PQKD student (dictionary convs with the frozen photonic feature, as dense convs)' : 'teacher CNN'} of a pqkd run on ${manifest.config.dataset} (seed ${manifest.config.seed}). Input: NCHW float32 images normalised per channel as (pixel/255 - mean)/std with mean ${JSON.stringify(normalization.mean)}, std ${JSON.stringify(normalization.std)}. Output: logits.`,
         })
-      : exportTorchStateDict(model, { normalisation, metadata });
+      : exportTorchStateDict(model, { normalization, metadata });
   } catch (error) {
     if (error instanceof ExportError) throw new CliError(error.message);
     throw error;

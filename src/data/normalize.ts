@@ -13,7 +13,7 @@ import { allocate } from '../tensor/storage.js';
  * The lookup table lut[c·256 + v] = (v/255 − mean[c]) / std[c] as float32.
  * @example normalisationTable([0.5], [0.5])[255] // 1
  */
-export function normalisationTable(mean: readonly number[], std: readonly number[]): Float32Array {
+export function normalizationTable(mean: readonly number[], std: readonly number[]): Float32Array {
   if (mean.length !== std.length || mean.length === 0) {
     throw new DatasetError('bad-argument', `normalisationTable: mean and std need the same non-zero length, got ${mean.length} and ${std.length}`);
   }
@@ -29,7 +29,7 @@ export function normalisationTable(mean: readonly number[], std: readonly number
  * (from {@link normalisationTable}; pass the identity-scaling table of mean 0 / std 1 for [0, 1]).
  * @example normaliseBatch(mnist, Int32Array.of(0, 1), normalisationTable(mnist.mean, mnist.std)).length // 2·784
  */
-export function normaliseBatch(d: Dataset, indices: ArrayLike<number>, lut: Float32Array): Float32Array {
+export function normalizeBatch(d: Dataset, indices: ArrayLike<number>, lut: Float32Array): Float32Array {
   const plane = d.height * d.width;
   const sample = d.channels * plane;
   const out = allocate('float32', indices.length * sample); // pooled: dispose(batch.images) returns it
