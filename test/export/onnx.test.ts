@@ -83,7 +83,7 @@ describe('exportOnnx (nn models)', () => {
     expect(m.graph.initializer.map((t) => t.name)).toEqual(Object.keys(net.stateDict())
       .filter((k) => !k.endsWith('numBatchesTracked')).map((k) => k.replace('runningMean', 'running_mean').replace('runningVar', 'running_var')));
     const meta = Object.fromEntries(m.metadataProps.map((p) => [p.key, p.value]));
-    expect(JSON.parse(meta.normalization!)).toMatchObject({ mean: [0.5, 0.5, 0.5], std: [0.25, 0.25, 0.25] });
+    expect(JSON.parse(meta.normalisation!)).toMatchObject({ mean: [0.5, 0.5, 0.5], std: [0.25, 0.25, 0.25] });
     expect(meta.input_name).toBe('input');
     expect(meta.output_name).toBe('logits');
     const folded = decode(exportOnnx(net, { inputShape: INPUT }));

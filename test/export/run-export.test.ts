@@ -92,7 +92,7 @@ describe('pqkd export RUN --format onnx', () => {
     expect(back.batch).toBe(64);
     expect(back.inputShape).toEqual([1, 28, 28]);
     expect(back.graphName).toBe('mnist-cnn-w8-student-partial-r4');
-    expect(JSON.parse(back.metadata.normalization!)).toMatchObject({ mean: [0.1307], std: [0.3081] });
+    expect(JSON.parse(back.metadata.normalisation!)).toMatchObject({ mean: [0.1307], std: [0.3081] });
     const compiled = loadFinishedStudent(new RunDir(run)).stateDict();
     const names = Object.keys(compiled).filter((k) => !k.endsWith('numBatchesTracked'));
     expect(Object.keys(back.weights).map((k) => k.replace('running_mean', 'runningMean').replace('running_var', 'runningVar'))).toEqual(names);
