@@ -1,6 +1,7 @@
 // ESLint (flat config) with typescript-eslint's type-aware rules. `npm run lint` runs this and the
 // layer checker (.dependency-cruiser.cjs); docs/engine.md ("Layering and lint") explains the rules.
 import js from '@eslint/js';
+import stylistic from '@stylistic/eslint-plugin';
 import tseslint from 'typescript-eslint';
 
 /** The file-size budget of docs/engine.md rule 12 (lines per file, blank lines and comments included). */
@@ -22,6 +23,39 @@ const OVER_BUDGET = {
 export default tseslint.config(
   { ignores: ['dist/**', 'site/**', 'test-artifacts/**', 'node_modules/**', '.cache/**', 'runs/**', 'bench/results/**', 'test/lint/fixtures/**', 'src/export/onnx-schema/**', '**/*.d.ts'] },
   js.configs.recommended,
+  {
+    // The formatter: the project's existing compact style captured as rules (`npm run format` applies
+    // them with --fix). Not Prettier: its one-entry-per-line layout of tables and imports would push
+    // dozens of files over the line budget without making them clearer.
+    plugins: { '@stylistic': stylistic },
+    rules: {
+      '@stylistic/indent': ['error', 2, { SwitchCase: 1, flatTernaryExpressions: true, offsetTernaryExpressions: true, ignoredNodes: ['TemplateLiteral *', 'TSUnionType TSTypeLiteral', 'TSUnionType TSTypeLiteral *'] }],
+      '@stylistic/quotes': ['error', 'single', { avoidEscape: true, allowTemplateLiterals: 'always' }],
+      '@stylistic/semi': ['error', 'always'],
+      '@stylistic/comma-dangle': ['error', 'always-multiline'],
+      '@stylistic/no-trailing-spaces': 'error',
+      '@stylistic/eol-last': 'error',
+      '@stylistic/no-multiple-empty-lines': ['error', { max: 1, maxEOF: 0, maxBOF: 0 }],
+      '@stylistic/no-tabs': 'error',
+      '@stylistic/linebreak-style': ['error', 'unix'],
+      '@stylistic/brace-style': ['error', '1tbs', { allowSingleLine: true }],
+      '@stylistic/comma-spacing': 'error',
+      '@stylistic/comma-style': 'error',
+      '@stylistic/key-spacing': 'error',
+      '@stylistic/keyword-spacing': 'error',
+      '@stylistic/space-before-blocks': 'error',
+      '@stylistic/space-infix-ops': 'error',
+      '@stylistic/space-in-parens': 'error',
+      '@stylistic/arrow-parens': ['error', 'always'],
+      '@stylistic/arrow-spacing': 'error',
+      '@stylistic/semi-spacing': 'error',
+      '@stylistic/block-spacing': 'error',
+      '@stylistic/member-delimiter-style': 'error',
+      '@stylistic/type-annotation-spacing': 'error',
+      '@stylistic/quote-props': ['error', 'as-needed'],
+      '@stylistic/max-len': ['error', { code: 260, ignoreStrings: true, ignoreTemplateLiterals: true, ignoreRegExpLiterals: true, ignoreUrls: true, ignoreComments: false }],
+    },
+  },
   ...tseslint.configs.recommendedTypeChecked,
   {
     languageOptions: {

@@ -12,7 +12,7 @@ import { PQKD_SYSTEMS, resetSystem, useSystem, type PqkdSystem } from './systems
 export type KernelWorkload =
   | { kind: 'matmul'; name: string; size: number }
   | { kind: 'conv2d_forward' | 'conv2d_backward_input' | 'conv2d_backward_weight'; name: string;
-      input: [number, number, number, number]; weight: [number, number, number, number]; padding: number };
+    input: [number, number, number, number]; weight: [number, number, number, number]; padding: number; };
 
 const conv = (
   kind: 'conv2d_forward' | 'conv2d_backward_input' | 'conv2d_backward_weight',
@@ -66,7 +66,7 @@ export function pqkdCase(wl: KernelWorkload, config: PqkdSystem): BenchCase {
   const out = new Float32Array(dy.length), dx = new Float32Array(x.length), dw = new Float32Array(w.length);
   const fn = wl.kind === 'conv2d_forward' ? () => conv2dForward(g, x, w, null, out)
     : wl.kind === 'conv2d_backward_input' ? () => conv2dBackwardInput(g, dy, w, dx)
-      : () => conv2dBackwardWeight(g, x, dy, dw);
+    : () => conv2dBackwardWeight(g, x, dy, dw);
   return { name: wl.name, system, flops, iterations: 5, setup, teardown, fn };
 }
 

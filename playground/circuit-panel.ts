@@ -9,7 +9,6 @@ import { barChart, h, replace, s, slider } from './dom.js';
 import { homView } from './hom-view.js';
 import { readTheKernel } from './kernel-notes.js';
 
-
 const ROW = 26;
 const deg = (r: number): number => (r * 180) / Math.PI;
 
@@ -60,7 +59,7 @@ function drawMesh(mesh: ReturnType<typeof clementsDecompose>): SVGElement {
     const x = left + colOf[k]! * colW + colW / 2;
     root.append(s('rect', { x: x - 15, y: 12 + a * ROW, width: 30, height: ROW + 12, rx: 4, class: 'mzi' },
       s('title', {}, `cell ${k} on modes (${a}, ${a + 1}): θ = ${deg(mesh.theta[k]!).toFixed(1)}°, φ = ${deg(mesh.phi[k]!).toFixed(1)}°`)),
-      s('text', { x, y: 22 + a * ROW + ROW / 2, class: 'angle', 'text-anchor': 'middle' }, `${deg(mesh.theta[k]!).toFixed(0)}°`));
+    s('text', { x, y: 22 + a * ROW + ROW / 2, class: 'angle', 'text-anchor': 'middle' }, `${deg(mesh.theta[k]!).toFixed(0)}°`));
   });
   return root;
 }

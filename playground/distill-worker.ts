@@ -70,8 +70,7 @@ async function run(settings: DistillSettings): Promise<void> {
         // evaluate() switches to eval mode without gradients and restores training mode; it draws no random numbers.
         if (model && step % PROBE_EVERY === PROBE_EVERY - 1) post({ type: 'probe', phase: e.phase, step, accuracy: pqkd.evaluate(model, data.dataset, probe).accuracy });
         step++;
-      }
-      else if (e.kind === 'epoch') post({ type: 'epoch', phase: e.phase, epoch: e.epoch, step, valAccuracy: e.valAccuracy, valLoss: e.valLoss, seconds: e.seconds });
+      } else if (e.kind === 'epoch') post({ type: 'epoch', phase: e.phase, epoch: e.epoch, step, valAccuracy: e.valAccuracy, valLoss: e.valLoss, seconds: e.seconds });
       else if (e.kind === 'spsa') {
         const mean = (v: number[]): number => v.reduce((a, b) => a + b, 0) / Math.max(1, v.length);
         post({ type: 'spsa', k: e.k, fPlus: mean(e.fPlus), fMinus: mean(e.fMinus), thetaShift: Math.hypot(...e.theta.map((t, i) => t - theta0[i]!)) });

@@ -8,7 +8,6 @@
 import { Circuit, beamSplitter, slosPlan, slosStateIndex, partialDistinguishabilityDistribution } from '../src/photonics/index.js';
 import { h, lineChart, replace, slider } from './dom.js';
 
-
 const plan = slosPlan(2, [1, 1]);
 const index11 = slosStateIndex(plan, [1, 1]);
 const index20 = slosStateIndex(plan, [2, 0]);

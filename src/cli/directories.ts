@@ -39,4 +39,3 @@ export function ensureDirectory(path: string, flag = '--out'): void {
     }
   }
 }
-

@@ -95,7 +95,7 @@ export function writeDecodedCache(path: string, key: CacheKey, data: CachedSplit
     const fd = openSync(temp, 'w');
     try {
       for (const part of [prefix, header, data.labels, data.images]) {
-        for (let done = 0; done < part.length; ) done += writeSync(fd, part, done, part.length - done);
+        for (let done = 0; done < part.length;) done += writeSync(fd, part, done, part.length - done);
       }
       fsyncSync(fd);
     } finally {

@@ -87,7 +87,7 @@ export function decodePng(bytes: Uint8Array, file: string): RgbaImage {
   let width = 0, height = 0, depth = 0, colorType = -1, interlace = 0, sawEnd = false;
   let palette: Uint8Array | undefined;
   const idat: Uint8Array[] = [];
-  for (let pos = 8; !sawEnd; ) {
+  for (let pos = 8; !sawEnd;) {
     if (pos + 12 > bytes.length) throw new DatasetError('truncated', `${file}: PNG ends at byte ${bytes.length} before its IEND chunk`, file);
     const length = view.getUint32(pos, false);
     const type = String.fromCharCode(bytes[pos + 4]!, bytes[pos + 5]!, bytes[pos + 6]!, bytes[pos + 7]!);

@@ -83,7 +83,7 @@ export function leaveOneOutPermanents(
   for (let i = 0; i < R; i++) delta[i] = 1;
   const terms = 2 ** (R - 1);
   let sign = 1;
-  for (let g = 0; ; ) {
+  for (let g = 0; ;) {
     // prefix products pre_c = Π_{c′<c} v_{c′}
     let pr = 1;
     let pi = 0;

@@ -15,8 +15,6 @@ import { MAX_FINITE_FACTORIAL, factorial, logFactorial } from './fock.js';
 export type { SlosScale } from './slos-precision.js';
 import { decodeRank, type SlosPlan } from './slos-plan.js';
 
-
-
 function checkU(plan: SlosPlan, u: CMatrix, op: string): void {
   checkCMatrix(u, op, 'U', true);
   if (u.rows !== plan.modes) throw new RangeError(`${op}: U must be ${plan.modes}×${plan.modes} for this plan, got ${u.rows}×${u.cols}`);

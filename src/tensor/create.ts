@@ -48,8 +48,7 @@ function inferNested(data: NestedArray, op: string): { shape: number[]; flat: nu
       } else if (typeof x === 'number') {
         sawNumber = true;
         flat.push(x);
-      }
-      else throw new TypeError(`${op}: expected a number at ${path}, got ${describe(x)}`);
+      } else throw new TypeError(`${op}: expected a number at ${path}, got ${describe(x)}`);
       return;
     }
     if (!Array.isArray(x) || x.length !== shape[dim]) {

@@ -180,8 +180,7 @@ export function pngBytes(spec: PngSpec): Uint8Array {
         for (let c = 0; c < ch; c++) {
           const v = spec.samples[px * ch + c]!;
           const bit = (x * ch + c) * depth;
-          if (depth === 16) { raw[bit >> 3] = v >> 8; raw[(bit >> 3) + 1] = v & 0xff; }
-          else if (depth === 8) raw[bit >> 3] = v;
+          if (depth === 16) { raw[bit >> 3] = v >> 8; raw[(bit >> 3) + 1] = v & 0xff; } else if (depth === 8) raw[bit >> 3] = v;
           else raw[bit >> 3]! |= v << (8 - depth - (bit & 7));
         }
       }

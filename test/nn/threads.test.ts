@@ -45,7 +45,7 @@ function trainSteps(threads: number, recycle = false): Float32Array[] {
 }
 
 describe('thread count', () => {
-  it("does not change a single bit of three SGD steps of a CNN (with and without buffer recycling)", async () => {
+  it('does not change a single bit of three SGD steps of a CNN (with and without buffer recycling)', async () => {
     setParallelMinMacs(0); // split every GEMM/conv over the workers
     setNumThreads(2);
     await warmUpThreads();

@@ -18,8 +18,8 @@ const clean = (th: Float64Array): number => {
 };
 const noisy =
   (sigmaCommon: number, sigmaOwn: number): SpsaObjective =>
-  (th, ctx) =>
-    clean(th) + sigmaCommon * ctx.gen.fork('common').normal() + sigmaOwn * ctx.gen.fork(ctx.role).normal();
+    (th, ctx) =>
+      clean(th) + sigmaCommon * ctx.gen.fork('common').normal() + sigmaOwn * ctx.gen.fork(ctx.role).normal();
 const rmsError = (th: Float64Array): number => Math.sqrt(th.reduce((acc, x, i) => acc + wrapAngle(x - goal[i]!) ** 2, 0) / d);
 const ladder = [0.15, 0.3, 0.6, 1.2];
 

@@ -15,7 +15,6 @@ import { fromTypedArray, Generator, Tensor, tensor } from '../../src/tensor/inde
 
 export type FloatDType = 'float32' | 'float64';
 
-
 /** Values away from kinks (see the file header). */
 export type ValueKind = 'any' | 'positive' | 'nonzero' | 'distinct' | 'halfInteger' | 'nearInteger' | 'clampSafe';
 
@@ -38,7 +37,7 @@ export function drawValues(gen: Generator, n: number, kind: ValueKind): Float64A
       case 'any': out[i] = 4 * u - 2; break;
       case 'positive': out[i] = 0.5 + 1.5 * u; break;
       case 'nonzero': out[i] = (gen.uniform() < 0.5 ? -1 : 1) * (0.2 + 1.8 * u); break;
-        case 'halfInteger': out[i] = gen.integers(-2, 3) + 0.2 + 0.6 * u; break;
+      case 'halfInteger': out[i] = gen.integers(-2, 3) + 0.2 + 0.6 * u; break;
       case 'nearInteger': out[i] = gen.integers(-2, 3) + 0.2 * u - 0.1; break;
       // Values in [-1.5, -0.55] ∪ [-0.45, 0.45] ∪ [0.55, 1.5].
       case 'clampSafe': {
@@ -128,4 +127,3 @@ export function expectSameArray(actual: ArrayLike<number>, expected: ArrayLike<n
     if (!(a === e || (Number.isNaN(a) && Number.isNaN(e)))) throw new Error(`${what}[${i}] = ${a}, expected ${e}`);
   }
 }
-

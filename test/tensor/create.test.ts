@@ -38,7 +38,7 @@ describe('tensor()', () => {
       .array(fc.integer({ min: 1, max: 3 }), { minLength: 1, maxLength: 3 })
       .chain((shape) => fc.array(fc.double({ min: -1e6, max: 1e6, noNaN: true }), { minLength: shape.reduce((a, b) => a * b, 1), maxLength: shape.reduce((a, b) => a * b, 1) }).map((flat) => ({ shape, flat })));
     fc.assert(
-      fc.property(nestedArb, fc.constantFrom('float32', 'float64', 'int32') , ({ shape, flat }, dtype) => {
+      fc.property(nestedArb, fc.constantFrom('float32', 'float64', 'int32'), ({ shape, flat }, dtype) => {
         const build = (dim: number, start: number): NestedArray => {
           if (dim === shape.length) return flat[start]!;
           const inner = shape.slice(dim + 1).reduce((a, b) => a * b, 1);

@@ -80,7 +80,7 @@ describe('unary ops', () => {
     const op = name as UnaryOp;
     const ref = UNARY_REF[op]!;
     fc.assert(
-      fc.property(shapeArb({ maxRank: 4 }), fc.constantFrom('float32', 'float64') , fc.nat(), fc.boolean(), (shape, dtype, seed, scramble) => {
+      fc.property(shapeArb({ maxRank: 4 }), fc.constantFrom('float32', 'float64'), fc.nat(), fc.boolean(), (shape, dtype, seed, scramble) => {
         const x0 = randomTensor(new Generator(seed), shape, dtype, true);
         const x = scramble ? scrambledLayout(x0) : x0;
         const y = unary(op, x);

@@ -162,7 +162,7 @@ describe('shape, strides and offset', () => {
 describe('non-contiguous tensors behave like their contiguous copies', () => {
   it('scrambled layouts hold the same elements, and views of them read correctly', () => {
     fc.assert(
-      fc.property(shapeArb({ minRank: 0, maxRank: 4 }), fc.constantFrom('gapped', 'columnMajor') , (shape, layout) => {
+      fc.property(shapeArb({ minRank: 0, maxRank: 4 }), fc.constantFrom('gapped', 'columnMajor'), (shape, layout) => {
         const x = iota(shape);
         const s = scrambledLayout(x, layout);
         expect(s.storage).not.toBe(x.storage);

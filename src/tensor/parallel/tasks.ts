@@ -20,9 +20,9 @@ import { reluGradSimd, reluSimd } from '../wasm/elementwise-simd.js';
 export type BatchNormJob =
   | { kind: 'batchNormStats'; x: FloatArray; n: number; c: number; s: number; mean: Float64Array; variance: Float64Array }
   | { kind: 'batchNormForward'; x: FloatArray; n: number; c: number; s: number; mean: Float64Array; invstd: Float64Array;
-      weight: FloatArray | null; bias: FloatArray | null; out: FloatArray }
+    weight: FloatArray | null; bias: FloatArray | null; out: FloatArray; }
   | { kind: 'batchNormBackward'; x: FloatArray; g: FloatArray; n: number; c: number; s: number; mean: Float64Array; invstd: Float64Array;
-      weight: FloatArray | null; training: boolean; gradInput: FloatArray | null; gradWeight: FloatArray | null; gradBias: FloatArray | null };
+    weight: FloatArray | null; training: boolean; gradInput: FloatArray | null; gradWeight: FloatArray | null; gradBias: FloatArray | null; };
 
 export type KernelTask =
   | { kind: 'gemmRows'; path: KernelPath; args: GemmArgs; start: number; end: number }

@@ -61,7 +61,7 @@ export function setKernelsMode(mode: KernelsMode | null): void {
   if (mode !== null && mode !== 'js' && mode !== 'simd') {
     throw new RangeError(`setKernelsMode: mode must be 'js', 'simd' or null, got ${JSON.stringify(mode)}`);
   }
-  if (mode === 'simd' && !wasmSimdSupported()) throw new Error("setKernelsMode: this runtime does not support WebAssembly SIMD");
+  if (mode === 'simd' && !wasmSimdSupported()) throw new Error('setKernelsMode: this runtime does not support WebAssembly SIMD');
   modeOverride = mode;
 }
 

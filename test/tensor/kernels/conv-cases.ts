@@ -41,4 +41,3 @@ export function build(cs: ConvCase): Built {
   return { g, x, w, bias, dy, shapes: { x: xShape, w: wShape },
     params: { stride: cs.stride, padding: cs.padding, dilation: cs.dilation, groups: cs.groups } };
 }
-
