@@ -6,6 +6,8 @@
 // mutated code, and `coverageAnalysis: 'perTest'` then runs, for each mutant, only the tests that execute it.
 // The score and every surviving mutant go to reports/mutation/ (mutation.json, mutation.html) and
 // scripts/mutation-summary.mjs condenses them into reports/mutation/summary.md.
+// scripts/mutate-chunks.mjs runs the same scope in chunks (one JSON report each, PQKD_MUTATE_JSON
+// naming it), so a run stopped by a deadline keeps what it finished; see reports/mutation/README.md.
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
   testRunner: 'vitest',
@@ -13,18 +15,13 @@ export default {
   // fixed by vitest.mutate.config.ts instead; perTest coverage still runs only the covering tests per mutant.
   vitest: { configFile: 'vitest.mutate.config.ts', related: false },
   coverageAnalysis: 'perTest',
-  mutate: [
-    'src/tensor/kernels/**/*.ts',
-    'src/autograd/ops/**/*.ts',
-    'src/photonics/**/*.ts',
-    '!src/**/index.ts',
-  ],
+  mutate: ['src/tensor/kernels/**/*.ts', 'src/autograd/ops/**/*.ts', 'src/photonics/**/*.ts', '!src/**/index.ts'],
   concurrency: 2,
   timeoutMS: 60_000,
   timeoutFactor: 2,
   ignoreStatic: true,
   reporters: ['clear-text', 'progress', 'json', 'html'],
-  jsonReporter: { fileName: 'reports/mutation/mutation.json' },
+  jsonReporter: { fileName: process.env.PQKD_MUTATE_JSON ?? 'reports/mutation/mutation.json' },
   htmlReporter: { fileName: 'reports/mutation/mutation.html' },
   clearTextReporter: { allowColor: false, logTests: false },
   tempDirName: '.stryker-tmp',
