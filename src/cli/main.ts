@@ -7,6 +7,7 @@ import { ConfigError } from '../pqkd/config.js';
 import { NonFiniteLossError } from '../pqkd/events.js';
 import { DatasetError } from '../data/errors.js';
 import { circuitCommand } from './commands/circuit.js';
+import { emaStatsCommand } from './commands/ema-stats.js';
 import { exportCommand } from './commands/export.js';
 import { compareCommand } from './commands/compare.js';
 import { defaultContext, type CommandContext } from './commands/context.js';
@@ -31,6 +32,7 @@ const COMMANDS: Record<string, [Command, string]> = {
   verify: [verifyCommand, 'rerun a finished run and check it is bit-identical'],
   compare: [compareCommand, "paired per-seed comparisons of a sweep's feature sources against a reference, with statistics"],
   circuit: [circuitCommand, 'simulate a photonic circuit and print its click statistics'],
+  'ema-stats': [emaStatsCommand, 'measure the EMA variance ratio Var(φ̄)/Var(φ̂) of the photonic feature next to (1−β)/(1+β)'],
   export: [exportCommand, "write a finished run's compiled student (or teacher) as ONNX or a PyTorch state_dict"],
 };
 

@@ -128,7 +128,7 @@ describe('pqkd circuit and report', () => {
   });
 
   it('every command has --help', () => {
-    for (const c of ['start', 'teacher', 'distill', 'sweep', 'report', 'verify', 'circuit', 'compare']) {
+    for (const c of ['start', 'teacher', 'distill', 'sweep', 'report', 'verify', 'circuit', 'compare', 'ema-stats']) {
       const r = pqkd([c, '--help']);
       expect(r.status, c).toBe(0);
       expect(r.stdout).toContain(`pqkd ${c}`);
