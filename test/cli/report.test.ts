@@ -189,7 +189,7 @@ describe('buildReport: shots × EMA × seed sweep', () => {
     const acc = svgs['accuracy-vs-shots']!;
     for (const ema of [false, true]) {
       const fit = expectedFit(ema, (r) => 100 * r.student!.testAccuracy);
-      const label = ema ? 'EMA on (β=0.9)' : 'EMA off';
+      const label = ema ? 'photonic, EMA on (β=0.9)' : 'photonic, EMA off';
       expect(acc).toContain(`>${label}: R²w = ${fit.weightedR2.toFixed(3)}<`);
       expect(fit.weighting).toBe('inverse-variance');
       // The synthetic truth is acc = 97% − 20%/√S: the fit recovers it within the seed noise.
@@ -208,7 +208,7 @@ describe('buildReport: shots × EMA × seed sweep', () => {
 
   it('without S = ∞ jobs fits only the finite shot counts', () => {
     const { series } = shotScaling(shotSweep(false), 'accuracy');
-    expect(series.map((s) => s.label)).toEqual(['EMA off', 'EMA on (β=0.9)']);
+    expect(series.map((s) => s.label)).toEqual(['photonic, EMA off', 'photonic, EMA on (β=0.9)']);
     for (const s of series) expect(s.fit!.n).toBe(SHOT_TRUTH.shots.length);
   });
 });

@@ -96,7 +96,10 @@ export function formatR2(fit: { weightedR2: number; n: number }): string {
   return fit.n > 2 ? fit.weightedR2.toFixed(3) : `n/a (${fit.n} shot counts, no degrees of freedom)`;
 }
 
-/** The legend entry of a series: its EMA setting and the fit's weighted R² (when it has degrees of freedom). */
+/** Colours of the shot series (Tableau 10 order). */
+const SERIES_COLORS = ['#e45756', '#4c78a8', '#54a24b', '#f58518', '#b279a2', '#72b7b2', '#ff9da6', '#9d755d', '#bab0ac', '#eeca3b'];
+
+/** The legend entry of a series: its feature source, EMA setting and the fit's weighted R² (when it has degrees of freedom). */
 export function seriesLegend(s: ShotSeries): string {
   if (!s.fit) return `${s.label} (no fit)`;
   return s.fit.n > 2 ? `${s.label}: R²w = ${s.fit.weightedR2.toFixed(3)}` : `${s.label}: exact 2-point fit`;
@@ -108,7 +111,8 @@ function shotLabel(shots: number): string {
 
 /**
  * Accuracy (metric 'accuracy') or feature RMS error ('featureRmsError') against shots S (log axis):
- * seed means ± std, and the weighted fit δ(S) = δ∞ − k/√S, one colour per EMA setting, the
+ * seed means ± std, and the weighted fit δ(S) = δ∞ − k/√S, one colour per series (feature source ×
+ * EMA setting × every other varied axis), the
  * weighted R² of each fit in the legend. S = ∞ (exact-feature jobs) sits at the right end of the
  * axis, labelled ∞. Skipped without a sweep or with fewer than two distinct shot counts.
  *
@@ -118,7 +122,7 @@ function shotLabel(shots: number): string {
 export function shotsChart(sweep: SweepResults | null | undefined, metric: ShotMetric): ChartResult {
   const { name, title, axis } = METRIC_TEXT[metric];
   if (!sweep) return { name, title, skipped: 'not a sweep (no sweep.json)' };
-  const { series, otherAxes } = shotScaling(sweep, metric);
+  const { series, splitBy } = shotScaling(sweep, metric);
   const allShots = [...new Set(series.flatMap((s) => s.groups.map((g) => g.shots)))].sort((a, b) => a - b);
   if (allShots.length < 2) {
     return { name, title, skipped: `the sweep has ${allShots.length} distinct shot count(s) with a ${metric === 'accuracy' ? 'student accuracy' : 'feature error'}; a shot curve needs at least 2 (sweep photonic.shots)` };
@@ -147,7 +151,7 @@ export function shotsChart(sweep: SweepResults | null | undefined, metric: ShotM
     scale: { type: 'log', domain: [Math.min(...ticks) / 1.3, Math.max(...ticks) * 1.3], nice: false },
     axis: { values: ticks, labelExpr: `datum.value >= ${infX * 0.999} ? '∞' : format(datum.value, 'd')`, grid: true },
   } as const;
-  const color = { field: 'series', type: 'nominal', title: 'fit δ(S) = δ∞ − k/√S', scale: { domain: series.map(seriesLegend), range: ['#e45756', '#4c78a8', '#54a24b', '#f58518'] } } as const;
+  const color = { field: 'series', type: 'nominal', title: 'fit δ(S) = δ∞ − k/√S', scale: { domain: series.map(seriesLegend), range: SERIES_COLORS }, legend: { labelLimit: 520 } } as const;
   const y = { field: 'mean', type: 'quantitative', title: axis, scale: { zero: metric !== 'accuracy' } } as const;
   const layer: unknown[] = [
     ...(fitRows.length ? [{ data: { values: fitRows }, mark: { type: 'line', strokeWidth: 1.5 }, encoding: { x, y: { ...y, field: 'fit' }, color } }] : []),
@@ -166,7 +170,7 @@ export function shotsChart(sweep: SweepResults | null | undefined, metric: ShotM
     name, title, spec,
     caption: `Seed mean ± std of the ${metric === 'accuracy' ? 'student test accuracy' : 'export feature RMS error'} per shot count, ` +
       `with the weighted least-squares fit δ(S) = δ∞ − k/√S (weights 1/variance across seeds). ${fits.join('; ')}.` +
-      `${otherAxes.length ? ` Averaged over the other sweep axes: ${otherAxes.join(', ')}.` : ''}` +
+      ` One fit per feature source and EMA setting${splitBy.length ? ` and value of ${splitBy.join(', ')}` : ''}, never pooled across them.` +
       (metric === 'accuracy' ? ' The paper reports weighted R² 0.596 without EMA and 0.901 with it (secondary transcription).' : ''),
   };
 }

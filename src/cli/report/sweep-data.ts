@@ -129,11 +129,15 @@ export function frontierPoints(sweep: SweepResults | null | undefined, base?: Pq
 
 export type ShotMetric = 'accuracy' | 'featureRmsError';
 
-/** One EMA setting's seed statistics per shot count and its fit. */
+/** One fitted series: a feature source × EMA setting × the values of every other varied axis. */
 export interface ShotSeries {
-  /** "EMA on (β=0.9)" or "EMA off". */
+  /** e.g. "photonic, EMA on (β=0.9)" or "distinguishable, EMA off, student.rank=2". */
   label: string;
+  /** The feature source ('exact' jobs belong to the photonic series as S = ∞). */
+  source: string;
   ema: boolean;
+  /** The other varied sweep axes (not seed, shots, EMA or feature source) and this series' values. */
+  axes: Record<string, unknown>;
   groups: ShotGroup[];
   /** Fit over all shot counts including S = ∞ (x = 0) when present; null when it cannot be fitted. */
   fit: ShotFit | null;
@@ -141,42 +145,49 @@ export interface ShotSeries {
   fitError: string | null;
 }
 
+/** Sweep axes a shot series runs along or averages over (seeds); every other varied axis splits series. */
+const SERIES_AXES = new Set(['seed', 'photonic.shots', 'ema.enabled', 'ema.beta', 'photonic.featureSource']);
+
 /**
- * Per-EMA-setting statistics of `metric` against shots over the finished jobs of a sweep: the
- * student's test accuracy (percent) or the export feature's RMS error, grouped by shot count
- * across seeds (and across any other axis, listed in `otherAxes`), with the weighted fit
- * δ(S) = δ∞ − k/√S (weights 1/var across seeds; equal weights when a variance is unknown).
- * Jobs whose feature source is 'exact' count as S = ∞.
+ * Statistics of `metric` against shots over the finished jobs of a sweep, one series per feature
+ * source, EMA setting and value of every other varied axis — never pooled across them: the
+ * student's test accuracy (percent) or the export feature's RMS error, grouped by shot count across
+ * seeds, with the weighted fit δ(S) = δ∞ − k/√S (weights 1/var across seeds; equal weights when a
+ * variance is unknown). Jobs whose feature source is 'exact' are the photonic circuit at S = ∞ and
+ * join the photonic series. `splitBy` lists the other varied axes.
  *
  * @example
  * const { series } = shotScaling(sweep, 'accuracy'); // series[i].fit?.weightedR2
  */
-export function shotScaling(sweep: SweepResults | null | undefined, metric: ShotMetric): { series: ShotSeries[]; otherAxes: string[] } {
-  const bySetting = new Map<string, { ema: boolean; points: { shots: number; y: number }[] }>();
+export function shotScaling(sweep: SweepResults | null | undefined, metric: ShotMetric): { series: ShotSeries[]; splitBy: string[] } {
+  const splitBy = Object.entries(sweep?.axes ?? {})
+    .filter(([key, values]) => !SERIES_AXES.has(key) && Array.isArray(values) && values.length > 1)
+    .map(([key]) => key)
+    .sort();
+  const bySeries = new Map<string, Omit<ShotSeries, 'groups' | 'fit' | 'fitError'> & { points: { shots: number; y: number }[] }>();
   for (const job of doneJobs(sweep)) {
     const r = job.results;
     const shots = r.featureSource === 'exact' ? Infinity : r.shots;
     if (typeof shots !== 'number' || !(shots > 0)) continue;
     const y = metric === 'accuracy' ? (r.student ? 100 * r.student.testAccuracy : NaN) : (r.featureRmsError ?? NaN);
     if (!Number.isFinite(y)) continue;
-    const label = r.ema ? `EMA on (β=${r.emaBeta})` : 'EMA off';
-    const entry = bySetting.get(label) ?? { ema: r.ema, points: [] };
+    const source = r.featureSource === 'exact' ? 'photonic' : String(r.featureSource);
+    const axes = Object.fromEntries(splitBy.map((key) => [key, key in job.overrides ? job.overrides[key] : null]));
+    const parts = [source, r.ema ? `EMA on (β=${r.emaBeta})` : 'EMA off', ...splitBy.map((key) => `${key}=${show(axes[key])}`)];
+    const label = parts.join(', ');
+    const entry = bySeries.get(label) ?? { label, source, ema: r.ema, axes, points: [] };
     entry.points.push({ shots, y });
-    bySetting.set(label, entry);
+    bySeries.set(label, entry);
   }
-  const series = [...bySetting.entries()]
-    .sort((a, b) => Number(a[1].ema) - Number(b[1].ema) || a[0].localeCompare(b[0]))
-    .map(([label, { ema, points }]): ShotSeries => {
+  const series = [...bySeries.values()]
+    .sort((a, b) => a.source.localeCompare(b.source) || Number(a.ema) - Number(b.ema) || a.label.localeCompare(b.label))
+    .map(({ points, ...rest }): ShotSeries => {
       const groups = groupBySeeds(points);
       try {
-        return { label, ema, groups, fit: fitShotCurve(groups, { includeInfinite: true }), fitError: null };
+        return { ...rest, groups, fit: fitShotCurve(groups, { includeInfinite: true }), fitError: null };
       } catch (error) {
-        return { label, ema, groups, fit: null, fitError: (error as Error).message };
+        return { ...rest, groups, fit: null, fitError: (error as Error).message };
       }
     });
-  const averagedOver = new Set(['seed', 'photonic.shots', 'ema.enabled', 'ema.beta', 'photonic.featureSource']);
-  const otherAxes = Object.entries(sweep?.axes ?? {})
-    .filter(([key, values]) => !averagedOver.has(key) && Array.isArray(values) && values.length > 1)
-    .map(([key]) => key);
-  return { series, otherAxes };
+  return { series, splitBy };
 }
