@@ -37,11 +37,11 @@ const split = (list, parts) =>
 const tensorTests = ['test/tensor/*.test.ts', 'test/tensor/kernels/**/*.test.ts', 'test/tensor/wasm/**/*.test.ts', 'test/tensor/parallel/**/*.test.ts'];
 const autogradTests = ['test/autograd/**/*.test.ts', 'test/reference/**/*.test.ts', 'test/gradcheck.prop.test.ts'];
 const photonicsTests = ['test/photonics/**/*.test.ts'];
-const chunks = [
-  { name: 'ops', mutate: files('src/autograd/ops'), tests: [...autogradTests, 'test/tensor/*.test.ts'] },
-  ...split(files('src/tensor/kernels'), 2).map((mutate, k) => ({ name: `kernels-${'ab'[k]}`, mutate, tests: [...tensorTests, ...autogradTests] })),
-  ...split(files('src/photonics'), 3).map((mutate, k) => ({ name: `photonics-${'abc'[k]}`, mutate, tests: photonicsTests })),
-];
+// Small chunks, the folders interleaved, so that a run stopped early still samples every folder.
+const kernels = split(files('src/tensor/kernels'), 4).map((mutate, k) => ({ name: `kernels-${k + 1}`, mutate, tests: [...tensorTests, ...autogradTests] }));
+const photonics = split(files('src/photonics'), 6).map((mutate, k) => ({ name: `photonics-${k + 1}`, mutate, tests: photonicsTests }));
+const chunks = [{ name: 'ops', mutate: files('src/autograd/ops'), tests: [...autogradTests, 'test/tensor/*.test.ts'] }];
+for (let k = 0; k < 6; k++) chunks.push(...photonics.slice(k, k + 1), ...kernels.slice(k, k + 1));
 
 const outDir = 'reports/mutation/chunks';
 mkdirSync(outDir, { recursive: true });

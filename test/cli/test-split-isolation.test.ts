@@ -3,7 +3,8 @@
 // contents (other images, other labels), must agree bit for bit in everything that training and
 // SPSA produce — every checkpoint, every training/validation/SPSA metric, θ, the exported feature and
 // the weights' hash — and differ only in the test metrics. Any path by which the test split reached
-// training, SPSA scoring or validation would make the two runs diverge.
+// training, SPSA scoring or validation would make the two runs diverge. (There is no best-epoch model
+// selection to check: the final epoch is the result; every epoch's checkpoint is compared.)
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
@@ -39,13 +40,26 @@ vi.mock('../../src/data/registry.js', async (importOriginal) => {
 });
 
 const { executeRun } = await import('../../src/cli/commands/train.js');
+const { RunDir } = await import('../../src/cli/run-dir.js');
+const { sha256Hex } = await import('../../src/data/bytes.js');
 const { Progress } = await import('../../src/cli/progress.js');
 const { resolveConfig } = await import('../../src/pqkd/config.js');
 
 const root = tempDir('test-split-isolation');
 afterAll(() => cleanup(root));
 
+/** SHA-256 of every checkpoint a run writes, in order (each epoch's, not only the last). */
+const written: Record<string, string[]> = {};
+let current = '';
+const writeCheckpoint = RunDir.prototype.writeCheckpoint;
+RunDir.prototype.writeCheckpoint = function (this: InstanceType<typeof RunDir>, name: string, bytes: Uint8Array): void {
+  written[current]!.push(`${name}:${sha256Hex(bytes)}`);
+  writeCheckpoint.call(this, name, bytes);
+};
+
 async function run(name: string): Promise<string> {
+  current = name;
+  written[name] = [];
   const config = resolveConfig({
     teacher: { width: 8, epochs: 2, batchSize: 50 },
     student: { epochs: 2, batchSize: 50 },
@@ -87,6 +101,9 @@ describe('the test split never reaches training, SPSA or validation', () => {
         .sort(),
     ).toEqual(checkpoints);
     for (const f of checkpoints) expect(readFileSync(join(other, f)).equals(readFileSync(join(real, f))), f).toBe(true);
+    // Every epoch's checkpoint (2 teacher + 2 student epochs), not only the last ones.
+    expect(written.real!.length).toBeGreaterThanOrEqual(4);
+    expect(written.other).toEqual(written.real);
 
     const a = deterministicMetrics(real);
     const b = deterministicMetrics(other);
