@@ -15,6 +15,7 @@ import { reportCommand } from './commands/report.js';
 import { distillCommand, startCommand, teacherCommand } from './commands/run-commands.js';
 import { sweepCommand } from './commands/sweep.js';
 import { verifyCommand } from './commands/verify.js';
+import { workerCommand } from './commands/worker.js';
 import { NonFiniteRunError } from './commands/train.js';
 import { PQKD_VERSION } from './run-dir.js';
 import { CliError } from './errors.js';
@@ -27,7 +28,8 @@ const COMMANDS: Record<string, [Command, string]> = {
   start: [startCommand, 'the main job: a short, real PQKD run on MNIST (what `npm start` runs)'],
   teacher: [teacherCommand, 'train a teacher CNN'],
   distill: [distillCommand, 'distil a photonic-conditioned PQKD student from a teacher'],
-  sweep: [sweepCommand, 'run a grid of distill jobs (rank × scope × width, shots × EMA × seed, …)'],
+  sweep: [sweepCommand, 'run a grid of distill jobs (rank × scope × width, shots × EMA × seed, …); --queue: on a BullMQ queue'],
+  worker: [workerCommand, 'run the jobs of `pqkd sweep --queue` (BullMQ on Redis) until the queue is drained'],
   report: [reportCommand, 'rebuild the HTML report of a run directory'],
   verify: [verifyCommand, 'rerun a finished run and check it is bit-identical'],
   compare: [compareCommand, "paired per-seed comparisons of a sweep's feature sources against a reference, with statistics"],

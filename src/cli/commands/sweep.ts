@@ -1,7 +1,9 @@
 /**
  * `pqkd sweep`: a grid of distill runs as independent jobs in <out>/jobs/<id>/, sharing one teacher
  * per distinct teacher configuration (<out>/teachers/<key>/). Rerunning the same command skips
- * finished jobs and resumes interrupted ones; sweep.json collects every job's results.
+ * finished jobs and resumes interrupted ones; sweep.json collects every job's results. With
+ * --queue redis://… the teachers are trained here and the distill jobs go to a BullMQ queue that
+ * `pqkd worker` processes run (src/cli/queue/, loaded only then; docs/distributed.md).
  */
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -19,9 +21,16 @@ import { applyThreads, type CommandContext } from './context.js';
 import { DISTILL_COMMAND_FLAGS } from './run-commands.js';
 import { executeRun, writeRunReport } from './train.js';
 import { InterruptedError } from '../interrupt.js';
+import { parseRedisUrl } from '../queue/redis-url.js';
+import type { QueuedJob } from '../queue/submit.js';
+import { queueName, QUEUE_FLAG, QUEUE_NAME_FLAG } from './worker.js';
 
-const GRID: FlagSpec = { name: 'grid', type: 'string', help: 'JSON object of config paths to value lists, e.g. {"student.rank":[2,4],"photonic.shots":[16,200]}' };
-const SWEEP_FLAGS = [...DISTILL_COMMAND_FLAGS.filter((f) => f.name !== 'resume' && f.name !== 'teacher'), GRID];
+const GRID: FlagSpec = {
+  name: 'grid',
+  type: 'string',
+  help: 'JSON object of config paths to value lists, e.g. {"student.rank":[2,4],"photonic.shots":[16,200]}',
+};
+const SWEEP_FLAGS = [...DISTILL_COMMAND_FLAGS.filter((f) => f.name !== 'resume' && f.name !== 'teacher'), GRID, QUEUE_FLAG, QUEUE_NAME_FLAG];
 
 /** Parses and checks --grid (paths against the config schema, no prototype keys) before anything is created. */
 export function parseGrid(raw: unknown): Record<string, unknown[]> {
@@ -57,7 +66,10 @@ function nest(overrides: Record<string, unknown>): Record<string, unknown> {
 }
 
 function jobId(overrides: Record<string, unknown>): string {
-  return Object.entries(overrides).map(([k, v]) => `${k.split('.').pop()}=${Array.isArray(v) ? v.join('-') : String(v)}`).join(',').replace(/[^A-Za-z0-9=,._-]/g, '_');
+  return Object.entries(overrides)
+    .map(([k, v]) => `${k.split('.').pop()}=${Array.isArray(v) ? v.join('-') : String(v)}`)
+    .join(',')
+    .replace(/[^A-Za-z0-9=,._-]/g, '_');
 }
 
 export async function sweepCommand(argv: string[], ctx: CommandContext): Promise<number> {
@@ -67,6 +79,9 @@ export async function sweepCommand(argv: string[], ctx: CommandContext): Promise
     return 0;
   }
   const axes = parseGrid(flags.grid);
+  if (flags.queue === undefined && flags.name !== undefined) throw new CliError('--name: names the queue of --queue; give --queue too');
+  const queue = flags.queue === undefined ? null : { target: parseRedisUrl(flags.queue), name: queueName(flags.name) };
+  const queued: QueuedJob[] = [];
   const progress = new Progress(outputMode(flags));
   const threads = applyThreads(flags.threads);
   const base = buildConfig(flags, SWEEP_FLAGS);
@@ -91,22 +106,43 @@ export async function sweepCommand(argv: string[], ctx: CommandContext): Promise
     const dir = join(out, 'jobs', id);
     const teacherKey = createHash('sha256')
       .update(JSON.stringify({ d: config.dataset, s: config.seed, sp: config.splitSeed, t: config.teacher, data: config.data }))
-      .digest('hex').slice(0, 16);
+      .digest('hex')
+      .slice(0, 16);
     const teacherDir = join(out, 'teachers', `${config.dataset}-w${config.teacher.width}-${teacherKey}`);
     try {
       if (!existsSync(join(teacherDir, 'results.json'))) {
         ensureDirectory(join(out, 'teachers'));
         progress.log(`sweep: teacher ${teacherDir}`);
-        await executeRun({ command: 'teacher', config, out: teacherDir, resume: existsSync(join(teacherDir, 'manifest.json')), teacherCheckpoint: null, threads, kernels: ctx.kernels(), progress, report: false });
+        await executeRun({
+          command: 'teacher',
+          config,
+          out: teacherDir,
+          resume: existsSync(join(teacherDir, 'manifest.json')),
+          teacherCheckpoint: null,
+          threads,
+          kernels: ctx.kernels(),
+          progress,
+          report: false,
+        });
       }
       if (existsSync(join(dir, 'results.json'))) {
         progress.log(`sweep: job ${i + 1}/${configs.length} ${id} already finished, skipped`);
         job.results = new RunDir(dir).readResults();
+      } else if (queue) {
+        queued.push({ entry: job, config, runDir: dir, teacherCheckpoint: join(teacherDir, 'checkpoint.safetensors') });
+        continue;
       } else {
         progress.log(`sweep: job ${i + 1}/${configs.length} ${id}`);
         job.results = await executeRun({
-          command: 'distill', config, out: dir, resume: existsSync(join(dir, 'manifest.json')),
-          teacherCheckpoint: join(teacherDir, 'checkpoint.safetensors'), threads, kernels: ctx.kernels(), progress, report: false,
+          command: 'distill',
+          config,
+          out: dir,
+          resume: existsSync(join(dir, 'manifest.json')),
+          teacherCheckpoint: join(teacherDir, 'checkpoint.safetensors'),
+          threads,
+          kernels: ctx.kernels(),
+          progress,
+          report: false,
         });
       }
       job.status = 'finished';
@@ -121,7 +157,14 @@ export async function sweepCommand(argv: string[], ctx: CommandContext): Promise
     }
     save();
   }
-  const table = results.jobs.map((j) => `  ${j.id.padEnd(40)} ${j.status === 'finished' && j.results?.student ? `${(100 * j.results.student.testAccuracy).toFixed(2)}%  ${j.results.accounting?.compression.toFixed(1)}×` : j.status}`);
+  if (queue && queued.length > 0) {
+    const { runQueuedSweep } = await import('../queue/submit.js');
+    await runQueuedSweep({ target: queue.target, queueName: queue.name, sweepDir: out, jobs: queued, save, mode: progress.mode });
+  }
+  const table = results.jobs.map(
+    (j) =>
+      `  ${j.id.padEnd(40)} ${j.status === 'finished' && j.results?.student ? `${(100 * j.results.student.testAccuracy).toFixed(2)}%  ${j.results.accounting?.compression.toFixed(1)}×` : j.status}`,
+  );
   progress.log(`\nsweep results (student test accuracy, compression):\n${table.join('\n')}`);
   await writeRunReport(out, progress);
   return results.jobs.every((j) => j.status === 'finished') ? 0 : 1;
