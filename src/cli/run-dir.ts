@@ -8,7 +8,7 @@
  * run directory can be moved or copied to another machine.
  */
 import { execFileSync } from 'node:child_process';
-import { appendFileSync, closeSync, existsSync, openSync, readdirSync, readFileSync, rmSync, unlinkSync, writeSync } from 'node:fs';
+import { appendFileSync, closeSync, existsSync, openSync, readdirSync, readFileSync, rmSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import type { PqkdConfig } from '../pqkd/config.js';
@@ -101,9 +101,12 @@ export class RunDir {
         fd = openSync(path, 'wx');
       } catch (error) {
         if (errnoCode(error) !== 'EEXIST') throw new CliError(`--out: cannot write to ${this.path}: ${errnoCode(error)}`);
-        const owner = Number.parseInt(readFileSync(path, 'utf8'), 10);
-        if (Number.isSafeInteger(owner) && owner > 0 && owner !== process.pid && processAlive(owner)) {
-          throw new CliError(`${this.path}: in use by another pqkd process (pid ${owner}); wait for it or choose another --out`);
+        const held = readWithAge(path);
+        if (held === null) continue; // released meanwhile
+        const owner = Number.parseInt(held.text, 10);
+        // An empty lock is one a racer has created but not yet written its pid into (unless it is old).
+        if ((Number.isSafeInteger(owner) && owner > 0 && owner !== process.pid && processAlive(owner)) || (held.text === '' && held.ageMs < 10_000)) {
+          throw new CliError(`${this.path}: in use by another pqkd process (pid ${held.text.trim() || 'being written'}); wait for it or choose another --out`);
         }
         rmSync(path, { force: true }); // stale: its process is gone
         continue;
@@ -279,3 +282,12 @@ export class RunDir {
 }
 
 export { loadTrainSplit, openTestSplit, randomSubset, verifyTestSplit } from './run-data.js';
+
+/** A file's text and age (ms since its last change), or null when it does not exist (any more). */
+function readWithAge(path: string): { text: string; ageMs: number } | null {
+  try {
+    return { text: readFileSync(path, 'utf8'), ageMs: Date.now() - statSync(path).mtimeMs };
+  } catch {
+    return null;
+  }
+}
