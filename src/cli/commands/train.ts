@@ -71,6 +71,9 @@ export async function executeRun(o: RunOptions): Promise<RunResults> {
     manifest = run.readManifest();
     const finished = manifest.status === 'finished' ? run.readResults() : null;
     if (finished) {
+      // A run killed after finishing (while writing its report) leaves its lock: take it over and release it.
+      run.lock();
+      run.unlock();
       o.progress.log(`${run.path}: already finished`);
       return finished;
     }
