@@ -5,13 +5,14 @@
  * sweep.json. Jobs keep running on the workers when this process stops; rerunning the same command
  * follows them again.
  */
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { Queue, type Job, type JobsOptions } from 'bullmq';
 import type { PqkdConfig } from '../../pqkd/config.js';
 import { InterruptedError, processInterruption } from '../interrupt.js';
 import type { OutputMode } from '../progress.js';
-import { RunDir } from '../run-dir.js';
+import { ensureDirectory, RunDir, sha256Hex } from '../run-dir.js';
+import { writeFileAtomic } from '../fs-atomic.js';
 import type { SweepJob } from '../run-schema.js';
 import { codeVersion } from './code-version.js';
 import { FollowDisplay, type FollowedJob, type FollowState } from './follow-display.js';
@@ -43,7 +44,7 @@ const JOB_OPTIONS: JobsOptions = { attempts: 3, backoff: { type: 'fixed', delay:
 async function enqueue(queue: Queue<QueueJobData, QueueJobResult>, j: QueuedJob, sweepDir: string, version: string): Promise<string> {
   const runDir = resolve(j.runDir);
   const id = queueJobId(j.config, runDir);
-  const data: QueueJobData = { name: j.entry.id, sweepDir, runDir, teacherCheckpoint: resolve(j.teacherCheckpoint), config: j.config, codeVersion: version };
+  const data: QueueJobData = { name: j.entry.id, sweepDir, runDir, teacherCheckpoint: sharedTeacher(j.teacherCheckpoint, sweepDir), config: j.config, codeVersion: version };
   const existing = await queue.getJob(id);
   if (existing) {
     const state = await existing.getState();
@@ -59,6 +60,22 @@ async function enqueue(queue: Queue<QueueJobData, QueueJobResult>, j: QueuedJob,
   }
   await queue.add(j.entry.id, data, { ...JOB_OPTIONS, jobId: id });
   return id;
+}
+
+/**
+ * The teacher checkpoint as workers will find it: inside the sweep directory (shared storage). A teacher
+ * from elsewhere (a per-machine cache) is copied to <sweep>/teachers/<its directory name>/ first.
+ */
+export function sharedTeacher(file: string, sweepDir: string): string {
+  const source = resolve(file);
+  const rel = relative(sweepDir, source);
+  if (rel !== '' && !rel.startsWith('..') && !isAbsolute(rel)) return source;
+  const target = join(sweepDir, 'teachers', basename(dirname(source)), basename(source));
+  if (!existsSync(target) || sha256Hex(readFileSync(target)) !== sha256Hex(readFileSync(source))) {
+    ensureDirectory(dirname(target));
+    writeFileAtomic(target, readFileSync(source));
+  }
+  return target;
 }
 
 function followState(state: string): FollowState {

@@ -1,6 +1,10 @@
 // The parts of the queue that need no Redis: the --queue URL, job ids, the code version, and that
 // commands without --queue never load BullMQ or its Redis client.
 import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { sharedTeacher } from '../../../src/cli/queue/submit.js';
 import { describe, expect, it } from 'vitest';
 import { parseRedisUrl } from '../../../src/cli/queue/redis-url.js';
 import { canonicalJson, queueJobId } from '../../../src/cli/queue/jobs.js';
@@ -42,6 +46,29 @@ describe('queue job ids', () => {
 
   it('canonical JSON sorts keys at every level and keeps array order', () => {
     expect(canonicalJson({ b: [2, { d: 1, c: 0 }], a: 'x', u: undefined })).toBe('{"a":"x","b":[2,{"c":0,"d":1}]}');
+  });
+});
+
+describe('teachers on shared storage', () => {
+  it('a teacher inside the sweep directory is used where it is; one from elsewhere is copied in (once)', () => {
+    const root = mkdtempSync(join(tmpdir(), 'pqkd-teacher-copy-'));
+    try {
+      const sweep = join(root, 'sweep');
+      const inside = join(sweep, 'teachers', 'mnist-w8-abc', 'checkpoint.safetensors');
+      mkdirSync(dirname(inside), { recursive: true });
+      writeFileSync(inside, 'inside');
+      expect(sharedTeacher(inside, sweep)).toBe(inside);
+      const cached = join(root, 'cache', 'mnist-w8-def', 'checkpoint.safetensors');
+      mkdirSync(dirname(cached), { recursive: true });
+      writeFileSync(cached, 'cached teacher bytes');
+      const copy = sharedTeacher(cached, sweep);
+      expect(copy).toBe(join(sweep, 'teachers', 'mnist-w8-def', 'checkpoint.safetensors'));
+      expect(readFileSync(copy, 'utf8')).toBe('cached teacher bytes');
+      writeFileSync(cached, 'retrained teacher bytes');
+      expect(readFileSync(sharedTeacher(cached, sweep), 'utf8')).toBe('retrained teacher bytes');
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });
 
