@@ -10,6 +10,10 @@
  * thread with the serial arithmetic):
  *  - GEMM: SIMD path when all three operands are float32 and m·n·k > 16³ (wasm/gemm-rows.ts);
  *    threads when T > 1, α ≠ 0, k > 0, m ≥ 8 and m·n·k ≥ M (rows of C split).
+ *  - conv2d forward / input gradient: on the SIMD path with float32 operands, stride 1, dilation 1,
+ *    one group (wasm/conv-implicit.ts `implicitConvEligible`, `implicitConvInputGradEligible`), the
+ *    implicit-GEMM kernel that reads the padded image directly (no im2col / col2im); otherwise
+ *    im2col + GEMM as below.
  *  - conv2d forward / input gradient / weight gradient: the GEMM's path for their GEMMs; threads
  *    when T > 1, ≥ 2 work units (images; columns of dW) and the multiply-adds ≥ M.
  *    Bias gradient: threads when T > 1, C_out ≥ 2 and 64 × elements of dY ≥ M (memory bound).
@@ -38,38 +42,18 @@ import { poolParallel } from './parallel/pool-parallel.js';
 import { isSharedArray } from './parallel/share.js';
 import type { BatchNormJob } from './parallel/tasks.js';
 import { getNumThreads, getParallelMinMacs, threadsSupported } from './parallel/threads.js';
-import { serialGemm, sgemmEligible, type KernelPath } from './wasm/gemm-rows.js';
+import { implicitConvBackwardInputImages, implicitConvEligible, implicitConvForwardImages, implicitConvInputGradEligible } from './wasm/conv-implicit.js';
+import { serialGemm, sgemmEligible } from './wasm/gemm-rows.js';
 import { reluGradSimd, reluSimd } from './wasm/elementwise-simd.js';
-import { kernelsMode, wasmSimdSupported } from './wasm/support.js';
+import { kernelsMode } from './wasm/support.js';
 
 export { avgPool2dBackward, avgPool2dForward } from './kernels/pool2d.js';
 export type { BatchNormJob } from './parallel/tasks.js';
 export type { GemmArgs } from './kernels/gemm-args.js';
+export { kernelInfo, type KernelInfo } from './kernel-info.js';
 
 /** Element counts from which bandwidth-bound ops (batch norm, element-wise) use threads. */
 export const BANDWIDTH_PARALLEL_MIN_ELEMENTS = 1 << 17;
-
-/** What `kernelInfo` reports: the runtime's capabilities and the path kernels take now. */
-export interface KernelInfo {
-  /** The runtime validates and runs WebAssembly SIMD (128-bit). */
-  simd: boolean;
-  /** Relaxed-SIMD fused multiply-add is used (not yet: always false). */
-  relaxedSimd: boolean;
-  /** The engine's thread count (`getNumThreads()`). */
-  threads: number;
-  /** Which kernel path runs: 'simd' (WebAssembly) or 'js' (`PQKD_KERNELS` / `setKernelsMode`). */
-  path: KernelPath;
-}
-
-/**
- * The kernel configuration in effect (for benchmark records and reports).
- *
- * @example
- * kernelInfo(); // { simd: true, relaxedSimd: false, threads: 2, path: 'simd' }
- */
-export function kernelInfo(): KernelInfo {
-  return { simd: wasmSimdSupported(), relaxedSimd: false, threads: getNumThreads(), path: kernelsMode() };
-}
 
 /** Whether a compute-bound kernel with `units` independent pieces and `macs` multiply-adds uses threads. */
 function threadsForWork(units: number, macs: number): boolean {
@@ -111,6 +95,9 @@ export function gemm(args: GemmArgs): void {
 
 const numel = (shape: readonly number[]): number => shape.reduce((p, d) => p * d, 1);
 
+/** True when every non-null array is a Float32Array (the implicit convolution is float32 only). */
+const allFloat32 = (...arrays: (FloatArray | null)[]): boolean => arrays.every((a) => a === null || a instanceof Float32Array);
+
 const convMacs = (g: Conv2dGeometry): number =>
   g.batch * g.outChannels * g.outHeight * g.outWidth * (g.inChannels / g.groups) * g.kernelHeight * g.kernelWidth;
 
@@ -130,7 +117,9 @@ export function conv2dForward(g: Conv2dGeometry, x: FloatArray, w: FloatArray, b
   checkLength('conv2dForward', 'out', out, sizes.output);
   if (bias !== null) checkLength('conv2dForward', 'bias', bias, g.outChannels);
   const path = kernelsMode();
-  if (threadsForWork(g.batch, convMacs(g))) convParallel({ kind: 'conv2dForward', g, x, w, bias, out }, path);
+  const implicit = path === 'simd' && allFloat32(x, w, out, bias) && implicitConvEligible(g);
+  if (threadsForWork(g.batch, convMacs(g))) convParallel({ kind: 'conv2dForward', g, x, w, bias, out, implicit }, path);
+  else if (implicit) implicitConvForwardImages(g, x as Float32Array, w as Float32Array, bias as Float32Array | null, out as Float32Array, 0, g.batch);
   else conv2dForwardImages(g, x, w, bias, out, 0, g.batch, serialGemm(path));
 }
 
@@ -148,7 +137,9 @@ export function conv2dBackwardInput(g: Conv2dGeometry, gradOut: FloatArray, w: F
   checkLength('conv2dBackwardInput', 'w', w, sizes.weight);
   checkLength('conv2dBackwardInput', 'gradInput', gradInput, sizes.input);
   const path = kernelsMode();
-  if (threadsForWork(g.batch, convMacs(g))) convParallel({ kind: 'conv2dBackwardInput', g, gradOut, w, gradInput }, path);
+  const implicit = path === 'simd' && allFloat32(gradOut, w, gradInput) && implicitConvInputGradEligible(g);
+  if (threadsForWork(g.batch, convMacs(g))) convParallel({ kind: 'conv2dBackwardInput', g, gradOut, w, gradInput, implicit }, path);
+  else if (implicit) implicitConvBackwardInputImages(g, gradOut as Float32Array, w as Float32Array, gradInput as Float32Array, 0, g.batch);
   else conv2dBackwardInputImages(g, gradOut, w, gradInput, 0, g.batch, serialGemm(path));
 }
 

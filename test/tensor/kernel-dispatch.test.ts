@@ -24,7 +24,7 @@ describe('kernel dispatch layer', () => {
   it('kernelInfo reports the runtime capability, the path in effect and the thread count', () => {
     setKernelsMode('js');
     setNumThreads(1);
-    expect(kernelInfo()).toEqual({ simd: wasmSimdSupported(), relaxedSimd: false, threads: 1, path: 'js' });
+    expect(kernelInfo()).toEqual({ simd: wasmSimdSupported(), relaxedSimd: false, fusedMultiplyAdd: false, threads: 1, path: 'js' });
     if (wasmSimdSupported()) {
       setKernelsMode('simd');
       setNumThreads(2);

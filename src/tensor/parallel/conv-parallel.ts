@@ -16,8 +16,8 @@ import type { KernelTask } from './tasks.js';
 import { getNumThreads } from './threads.js';
 
 export type ConvJob =
-  | { kind: 'conv2dForward'; g: Conv2dGeometry; x: FloatArray; w: FloatArray; bias: FloatArray | null; out: FloatArray }
-  | { kind: 'conv2dBackwardInput'; g: Conv2dGeometry; gradOut: FloatArray; w: FloatArray; gradInput: FloatArray }
+  | { kind: 'conv2dForward'; g: Conv2dGeometry; x: FloatArray; w: FloatArray; bias: FloatArray | null; out: FloatArray; implicit: boolean }
+  | { kind: 'conv2dBackwardInput'; g: Conv2dGeometry; gradOut: FloatArray; w: FloatArray; gradInput: FloatArray; implicit: boolean }
   | { kind: 'conv2dBackwardWeight'; g: Conv2dGeometry; x: FloatArray; gradOut: FloatArray; gradWeight: FloatArray }
   | { kind: 'conv2dBackwardBias'; g: Conv2dGeometry; gradOut: FloatArray; gradBias: FloatArray };
 
@@ -34,7 +34,7 @@ function splitRange(total: number, parts: number): [number, number][] {
  * split is the dispatch layer's, ../kernel-dispatch.ts).
  *
  * @example
- * convParallel({ kind: 'conv2dForward', g, x, w, bias: null, out }, 'simd');
+ * convParallel({ kind: 'conv2dForward', g, x, w, bias: null, out, implicit: false }, 'simd');
  */
 export function convParallel(job: ConvJob, path: KernelPath): void {
   const sizes = conv2dSizes(job.g);
@@ -51,11 +51,11 @@ export function convParallel(job: ConvJob, path: KernelPath): void {
       const x = share(job.x, sizes.input), w = share(job.w, sizes.weight);
       const bias = job.bias === null ? null : share(job.bias, job.g.outChannels);
       const out = share(job.out, sizes.output);
-      for (const [start, end] of splitRange(job.g.batch, threads)) tasks.push({ kind: job.kind, path, g: job.g, x, w, bias, out, start, end });
+      for (const [start, end] of splitRange(job.g.batch, threads)) tasks.push({ kind: job.kind, path, implicit: job.implicit, g: job.g, x, w, bias, out, start, end });
     } else if (job.kind === 'conv2dBackwardInput') {
       const gradOut = share(job.gradOut, sizes.output), w = share(job.w, sizes.weight);
       const gradInput = share(job.gradInput, sizes.input);
-      for (const [start, end] of splitRange(job.g.batch, threads)) tasks.push({ kind: job.kind, path, g: job.g, gradOut, w, gradInput, start, end });
+      for (const [start, end] of splitRange(job.g.batch, threads)) tasks.push({ kind: job.kind, path, implicit: job.implicit, g: job.g, gradOut, w, gradInput, start, end });
     } else if (job.kind === 'conv2dBackwardBias') {
       const gradOut = share(job.gradOut, sizes.output), gradBias = share(job.gradBias, job.g.outChannels);
       for (const [start, end] of splitRange(job.g.outChannels, threads)) tasks.push({ kind: job.kind, path, g: job.g, gradOut, gradBias, start, end });

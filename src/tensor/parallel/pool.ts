@@ -18,6 +18,7 @@
 import type { MessagePort, Worker } from 'node:worker_threads';
 import { KERNEL_WORKER_FLAG, isKernelWorkerThread, moduleModule, nodeProcess, urlModule, workerThreadsModule } from './node-builtins.js';
 import { executeTask, type KernelTask } from './tasks.js';
+import { relaxedSimdInUse, setRelaxedSimd } from '../wasm/relaxed-simd.js';
 import { kernelsMode, setKernelsMode, type KernelsMode } from '../wasm/support.js';
 import { getNumThreads, setNumThreads, threadsSupported } from './threads.js';
 import { garbageCollector, onSharedCollection } from './shared-gc.js';
@@ -138,13 +139,14 @@ export function runTasks(tasks: readonly KernelTask[]): void {
   ensureSlots(tasks.length - 1);
   // Workers run the caller's kernel path (SIMD or JS), whatever their own environment says.
   const mode = kernelsMode();
+  const relaxed = relaxedSimdInUse(); // and the same multiply-add instructions
   const pending: Slot[] = [];
   const local: KernelTask[] = tasks.length > 0 ? [tasks[0]!] : [];
   for (let i = 1; i < tasks.length; i++) {
     const slot = slots[i - 1];
     if (slot !== undefined && isReady(slot)) {
       slot.seq++;
-      slot.port.postMessage({ seq: slot.seq, task: tasks[i], kernels: mode });
+      slot.port.postMessage({ seq: slot.seq, task: tasks[i], kernels: mode, relaxed });
       pending.push(slot);
       counters.dispatched++;
     } else {
@@ -230,13 +232,14 @@ function serveIfKernelWorker(): void {
   if (data?.port === undefined || data.ctrl === undefined) return;
   const { port, ctrl } = data;
   setNumThreads(1);
-  port.on('message', (msg: { seq: number; task: KernelTask; kernels: KernelsMode } | { collect: true }) => {
+  port.on('message', (msg: { seq: number; task: KernelTask; kernels: KernelsMode; relaxed: boolean } | { collect: true }) => {
     if ('collect' in msg) {
       garbageCollector()?.(); // drops this worker's copies of dead shared arrays (shared-gc.ts)
       return;
     }
     try {
       setKernelsMode(msg.kernels);
+      setRelaxedSimd(msg.relaxed);
       executeTask(msg.task);
     } catch (err) {
       port.postMessage({ seq: msg.seq, error: err instanceof Error ? (err.stack ?? err.message) : String(err) });

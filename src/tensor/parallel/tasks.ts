@@ -13,6 +13,7 @@ import { conv2dBackwardBiasChannels } from '../kernels/conv2d-direct.js';
 import type { GemmArgs } from '../kernels/gemm-args.js';
 import { maxPool2dBackwardSerial, maxPool2dForwardSerial } from '../kernels/pool2d.js';
 import type { Pool2dGeometry } from '../kernels/pool2d-geometry.js';
+import { implicitConvBackwardInputImages, implicitConvForwardImages } from '../wasm/conv-implicit.js';
 import { serialGemm, type KernelPath } from '../wasm/gemm-rows.js';
 import { reluGradSimd, reluSimd } from '../wasm/elementwise-simd.js';
 
@@ -26,8 +27,8 @@ export type BatchNormJob =
 
 export type KernelTask =
   | { kind: 'gemmRows'; path: KernelPath; args: GemmArgs; start: number; end: number }
-  | { kind: 'conv2dForward'; path: KernelPath; g: Conv2dGeometry; x: FloatArray; w: FloatArray; bias: FloatArray | null; out: FloatArray; start: number; end: number }
-  | { kind: 'conv2dBackwardInput'; path: KernelPath; g: Conv2dGeometry; gradOut: FloatArray; w: FloatArray; gradInput: FloatArray; start: number; end: number }
+  | { kind: 'conv2dForward'; path: KernelPath; implicit: boolean; g: Conv2dGeometry; x: FloatArray; w: FloatArray; bias: FloatArray | null; out: FloatArray; start: number; end: number }
+  | { kind: 'conv2dBackwardInput'; path: KernelPath; implicit: boolean; g: Conv2dGeometry; gradOut: FloatArray; w: FloatArray; gradInput: FloatArray; start: number; end: number }
   | { kind: 'conv2dBackwardWeight'; path: KernelPath; g: Conv2dGeometry; x: FloatArray; gradOut: FloatArray; gradWeight: FloatArray; start: number; end: number }
   | { kind: 'conv2dBackwardBias'; path: KernelPath; g: Conv2dGeometry; gradOut: FloatArray; gradBias: FloatArray; start: number; end: number }
   | { kind: 'maxPool2dForward'; g: Pool2dGeometry; x: FloatArray; out: FloatArray; argmax: Int32Array; start: number; end: number }
@@ -55,10 +56,16 @@ export function executeTask(task: KernelTask): void {
       serialGemm(task.path).rows(task.args, task.start, task.end);
       return;
     case 'conv2dForward':
-      conv2dForwardImages(task.g, task.x, task.w, task.bias, task.out, task.start, task.end, serialGemm(task.path));
+      // implicit: the dispatcher checked float32 operands and the geometry (kernel-dispatch.ts)
+      if (task.implicit) {
+        implicitConvForwardImages(task.g, task.x as Float32Array, task.w as Float32Array, task.bias as Float32Array | null, task.out as Float32Array, task.start, task.end);
+      } else {
+        conv2dForwardImages(task.g, task.x, task.w, task.bias, task.out, task.start, task.end, serialGemm(task.path));
+      }
       return;
     case 'conv2dBackwardInput':
-      conv2dBackwardInputImages(task.g, task.gradOut, task.w, task.gradInput, task.start, task.end, serialGemm(task.path));
+      if (task.implicit) implicitConvBackwardInputImages(task.g, task.gradOut as Float32Array, task.w as Float32Array, task.gradInput as Float32Array, task.start, task.end);
+      else conv2dBackwardInputImages(task.g, task.gradOut, task.w, task.gradInput, task.start, task.end, serialGemm(task.path));
       return;
     case 'conv2dBackwardWeight':
       conv2dBackwardWeightUnits(task.g, task.x, task.gradOut, task.gradWeight, task.start, task.end, serialGemm(task.path));

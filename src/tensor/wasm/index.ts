@@ -7,3 +7,4 @@ export { FunctionBuilder, type Variable } from './function-builder.js';
 export { KernelMemory, webAssemblyApi, PAGE_BYTES, MAX_PAGES, type WasmApi, type WasmMemory, type WasmModule } from './runtime.js';
 export { encodeU32, encodeS32, encodeS64, encodeF32, encodeF64, encodeName } from './leb128.js';
 export { VALTYPE, SIMPLE_OPS, MEMORY_OPS, LANE_OPS, type ValType, type SimpleOp, type MemoryOp, type LaneOp } from './opcodes.js';
+export { relaxedSimdSupported, relaxedMaddFused, relaxedSimdInUse, setRelaxedSimd } from './relaxed-simd.js';

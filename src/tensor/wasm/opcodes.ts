@@ -135,6 +135,8 @@ export const SIMPLE_OPS = {
   // SIMD i32x4 (used for index arithmetic in tests)
   'i32x4.add': simd(0xae),
   'i32x4.mul': simd(0xb5),
+  /** Relaxed SIMD (proposal, phase 4): a·b + c per lane, fused or not as the engine chooses (relaxed-simd.ts). */
+  'f32x4.relaxed_madd': simd(0x105),
 } as const satisfies Record<string, readonly number[]>;
 export type SimpleOp = keyof typeof SIMPLE_OPS;
 

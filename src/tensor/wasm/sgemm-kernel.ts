@@ -40,11 +40,15 @@
  * 4×12, 4×16, 5×8, 6×8 gave 29–38 GFLOP/s, and unrolling the k loop by 2 or 4 gave 39 and 32
  * GFLOP/s (more live values than registers), so the shipped loop is the plain one above.
  *
- * Numerics and determinism. f32x4.mul and f32x4.add round every lane to float32 (no FMA: relaxed-SIMD
- * FMA is not available everywhere, and a fused result would depend on the hardware). A C~ element is
+ * Numerics and determinism. f32x4.mul and f32x4.add round every lane to float32. A C~ element is
  * carried between k blocks in float32 memory, which is exactly the register value, so every output
  * element is the sequential float32 sum s ← fl(s + fl(a_p·b_p)) for p = 0, 1, ..., k−1 starting at +0:
  * the same bits whatever the block sizes, the tile position, or the split of C across workers.
+ * With `fma: true` step 5 is one f32x4.relaxed_madd(a, b, acc) per accumulator instead (relaxed-simd.ts):
+ * where the engine fuses it (x64 with FMA3) s ← fl(s + a_p·b_p), one rounding per step, so results
+ * differ in the last bits from the two-rounding kernel (the error bound only tightens); the order of
+ * the sum is unchanged, so the determinism above holds for the fused kernel too (one process uses one
+ * kernel on every thread).
  */
 import { ModuleBuilder } from './module-builder.js';
 import type { FunctionBuilder } from './function-builder.js';
@@ -66,6 +70,8 @@ export interface SgemmModuleOptions {
   tile: SgemmTile;
   /** Whether the imported memory is shared (must match the `WebAssembly.Memory` passed in). */
   sharedMemory: boolean;
+  /** Use f32x4.relaxed_madd for the multiply-adds (the runtime must support relaxed SIMD). */
+  fma?: boolean;
 }
 
 /**
@@ -90,7 +96,7 @@ export function sgemmModuleBuilder(options: SgemmModuleOptions): ModuleBuilder {
     'sgemm_macro',
     [['aPack', 'i32'], ['bPack', 'i32'], ['cBlock', 'i32'], ['cStride', 'i32'], ['mPanels', 'i32'], ['nPanels', 'i32'], ['kc', 'i32'], ['accumulate', 'i32']],
     [],
-    (f) => emitMacroKernel(f, options.tile),
+    (f) => emitMacroKernel(f, options.tile, options.fma === true),
   );
 }
 
@@ -110,7 +116,7 @@ const acc = (r: number, v: number): string => `acc${r}_${v}`;
 // The f.comment(...) calls below are the comments of the emitted sequences: they document this
 // source and appear as `;;` lines in `sgemmModuleBuilder(...).toText()`.
 
-function emitMacroKernel(f: FunctionBuilder, tile: SgemmTile): void {
+function emitMacroKernel(f: FunctionBuilder, tile: SgemmTile, fma: boolean): void {
   const { mr, nr } = tile;
   const vectors = nr / 4;
   for (const name of ['nLeft', 'mLeft', 'kLeft', 'aPtr', 'bPtr', 'bPanel', 'bPanelBytes', 'cCol', 'cPtr', 'cRow', 'cTileStep']) f.local(name, 'i32');
@@ -137,7 +143,7 @@ function emitMacroKernel(f: FunctionBuilder, tile: SgemmTile): void {
       f.localGet('mPanels').localSet('mLeft');
       f.comment('3. for each A~ micro-panel (tile of this column)');
       f.loop('rows', () => {
-        emitMicroKernel(f, tile);
+        emitMicroKernel(f, tile, fma);
         f.comment('cPtr += cTileStep (next tile down); mLeft −= 1; continue while mLeft ≠ 0');
         f.localGet('cPtr').localGet('cTileStep').op('i32.add').localSet('cPtr');
         f.localGet('mLeft').i32Const(1).op('i32.sub').localTee('mLeft').brIf('rows');
@@ -151,7 +157,7 @@ function emitMacroKernel(f: FunctionBuilder, tile: SgemmTile): void {
 }
 
 /** One MR × NR tile: C~ tile (+)= A~ micro-panel (at aPtr) · B~ micro-panel (at bPanel). */
-function emitMicroKernel(f: FunctionBuilder, tile: SgemmTile): void {
+function emitMicroKernel(f: FunctionBuilder, tile: SgemmTile, fma: boolean): void {
   const { mr, nr } = tile;
   const vectors = nr / 4;
   f.comment('bPtr ← bPanel (the B~ micro-panel is re-read for every tile of the column)');
@@ -173,7 +179,7 @@ function emitMicroKernel(f: FunctionBuilder, tile: SgemmTile): void {
   f.comment('5. kLeft ← kc; the depth loop runs kc ≥ 1 times (kc = 0 returned early)');
   f.localGet('kc').localSet('kLeft');
   f.loop('depth', () => {
-    emitDepthStep(f, tile);
+    emitDepthStep(f, tile, fma);
     f.comment(`aPtr += ${4 * mr} (next k row of A~); bPtr += ${4 * nr} (next k row of B~); kLeft −= 1; continue while ≠ 0`);
     f.localGet('aPtr').i32Const(4 * mr).op('i32.add').localSet('aPtr');
     f.localGet('bPtr').i32Const(4 * nr).op('i32.add').localSet('bPtr');
@@ -194,7 +200,7 @@ function emitTileRowAddress(f: FunctionBuilder, r: number): void {
 }
 
 /** One k step p of the tile: acc += A~[p, 0..MR) ⊗ B~[p, 0..NR) (outer product, MR·NR/4 mul+add). */
-function emitDepthStep(f: FunctionBuilder, tile: SgemmTile): void {
+function emitDepthStep(f: FunctionBuilder, tile: SgemmTile, fma: boolean): void {
   const { mr, nr } = tile;
   const vectors = nr / 4;
   for (let v = 0; v < vectors; v++) {
@@ -205,6 +211,11 @@ function emitDepthStep(f: FunctionBuilder, tile: SgemmTile): void {
     f.comment(`a ← A~[p, ${r}] in all four lanes = v128.load32_splat(aPtr + ${4 * r})`);
     f.localGet('aPtr').memory('v128.load32_splat', 4 * r).localSet('a');
     for (let v = 0; v < vectors; v++) {
+      if (fma) {
+        f.comment(`acc${r}_${v} ← relaxed_madd(a, b${v}, acc${r}_${v}) = a·b${v} + acc${r}_${v} (one rounding where fused)`);
+        f.localGet('a').localGet(`b${v}`).localGet(acc(r, v)).op('f32x4.relaxed_madd').localSet(acc(r, v));
+        continue;
+      }
       f.comment(`acc${r}_${v} ← acc${r}_${v} + a·b${v} (f32x4.mul rounds the products, f32x4.add the sums)`);
       f.localGet(acc(r, v)).localGet('a').localGet(`b${v}`).op('f32x4.mul').op('f32x4.add').localSet(acc(r, v));
     }

@@ -22,6 +22,8 @@
  * float64-accumulating reference, |s − Σ a_p·b_p| ≤ γ_k · Σ |a_p·b_p| with γ_k = k·u/(1 − k·u),
  * u = 2⁻²⁴ (Higham, "Accuracy and Stability of Numerical Algorithms", §3.1, recursive summation
  * with rounded products); the tests use the bound (k + 2)·2⁻²⁴ · (|alpha|·Σ|a_p·b_p| + |beta·C|).
+ * When relaxed SIMD is in use (relaxed-simd.ts `relaxedSimdInUse`) and the engine fuses it, the
+ * step is s ← fl(s + a_p·b_p) (one rounding; same order, same bound, different last bits).
  *
  * Determinism. Every element's value depends only on its row of opA, column of opB, and k order, so
  * the result is bit-identical for any block sizes and any split of C across workers: a worker pool
@@ -32,6 +34,7 @@
 import type { GemmArgs as KernelGemmArgs } from '../kernels/gemm-args.js';
 import { SGEMM_TILE, buildSgemmModule } from './sgemm-kernel.js';
 import { packA, packB, type StridedOperand } from './sgemm-pack.js';
+import { relaxedSimdInUse } from './relaxed-simd.js';
 import { KernelMemory, webAssemblyApi } from './runtime.js';
 
 /**
@@ -43,9 +46,12 @@ export type GemmArgs = Omit<KernelGemmArgs, 'a' | 'b' | 'c'> & { a: Float32Array
 /** Block sizes in rows/columns/depth (KC is the largest depth chunk); see the loop list above. */
 export const SGEMM_BLOCKING = { MC: 128, KC: 512, NC: 512, ROWS: 1024 } as const;
 
+type Macro = (aPack: number, bPack: number, cBlock: number, cStride: number, mPanels: number, nPanels: number, kc: number, accumulate: number) => void;
+
 interface SgemmState {
   memory: KernelMemory;
-  macro: (aPack: number, bPack: number, cBlock: number, cStride: number, mPanels: number, nPanels: number, kc: number, accumulate: number) => void;
+  /** The macro-kernel without (false) and with (true) relaxed-SIMD FMA, instantiated on first use. */
+  macros: Map<boolean, Macro>;
   aPackByte: number;
   bPackByte: number;
   cBlockByte: number;
@@ -60,14 +66,24 @@ function sgemmState(): SgemmState {
   if (api === undefined) throw new Error('wasmSgemm: this runtime has no WebAssembly');
   const { MC, KC, NC, ROWS } = SGEMM_BLOCKING;
   const memory = new KernelMemory();
-  const bytes = buildSgemmModule({ tile: SGEMM_TILE, sharedMemory: memory.isShared });
-  const instance = new api.Instance(new api.Module(bytes), { env: { memory: memory.memory } });
   const aPackByte = 64;
   const bPackByte = aPackByte + MC * KC * 4;
   const cBlockByte = bPackByte + KC * NC * 4;
   memory.ensureBytes(cBlockByte + ROWS * NC * 4);
-  state = { memory, macro: instance.exports['sgemm_macro'] as SgemmState['macro'], aPackByte, bPackByte, cBlockByte };
+  state = { memory, macros: new Map(), aPackByte, bPackByte, cBlockByte };
   return state;
+}
+
+/** The macro-kernel of the current relaxed-SIMD choice (relaxed-simd.ts), compiled on first use. */
+function macroFor(s: SgemmState, fma: boolean): Macro {
+  let macro = s.macros.get(fma);
+  if (macro === undefined) {
+    const api = webAssemblyApi()!;
+    const bytes = buildSgemmModule({ tile: SGEMM_TILE, sharedMemory: s.memory.isShared, fma });
+    macro = new api.Instance(new api.Module(bytes), { env: { memory: s.memory.memory } }).exports['sgemm_macro'] as Macro;
+    s.macros.set(fma, macro);
+  }
+  return macro;
 }
 
 /**
@@ -87,6 +103,7 @@ export function wasmSgemm(args: GemmArgs): void {
     return;
   }
   const s = sgemmState();
+  const macro = macroFor(s, relaxedSimdInUse());
   const { MC, KC, NC, ROWS } = SGEMM_BLOCKING;
   const { mr, nr } = SGEMM_TILE;
   const A: StridedOperand = { data: args.a, offset: args.aOffset, ld: args.lda, transposed: args.transA };
@@ -105,7 +122,7 @@ export function wasmSgemm(args: GemmArgs): void {
           const blockRows = Math.min(MC, rc + rows - ic);
           packA(A, ic, blockRows, pc, depth, mr, s.memory.f32(), s.aPackByte / 4);
           const cBlock = s.cBlockByte + (ic - rc) * cStride * 4;
-          s.macro(s.aPackByte, s.bPackByte, cBlock, cStride * 4, Math.ceil(blockRows / mr), nPanels, depth, pc > 0 ? 1 : 0);
+          macro(s.aPackByte, s.bPackByte, cBlock, cStride * 4, Math.ceil(blockRows / mr), nPanels, depth, pc > 0 ? 1 : 0);
         }
       }
       writeBack(args, s.memory.f32(), s.cBlockByte / 4, rc, jc, rows, cols, cStride);

@@ -1,8 +1,9 @@
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { Generator } from '../../../src/tensor/random.js';
 import { SGEMM_BLOCKING, wasmSgemm, type GemmArgs } from '../../../src/tensor/wasm/sgemm.js';
-import { gemmFloat64, gemmSequentialFloat32 } from './gemm-reference.js';
+import { relaxedMaddFused, relaxedSimdInUse, relaxedSimdSupported, setRelaxedSimd } from '../../../src/tensor/wasm/relaxed-simd.js';
+import { fusedMultiplyAddF32, gemmFloat64, gemmSequentialFloat32 } from './gemm-reference.js';
 
 const U = 2 ** -24; // unit roundoff of float32
 
@@ -53,7 +54,7 @@ function makeArgs(s: Shape): GemmArgs {
 function checkShape(s: Shape): void {
   const args = makeArgs(s);
   const before = args.c.slice();
-  const exact = gemmSequentialFloat32(args);
+  const exact = gemmSequentialFloat32(args, relaxedSimdInUse() && relaxedMaddFused());
   const { value, magnitude } = gemmFloat64(args);
   wasmSgemm(args);
   const { m, n, k, c, cOffset, ldc } = args;
@@ -96,7 +97,34 @@ const shapeArbitrary = (maxDim: number): fc.Arbitrary<Shape> =>
 
 const base: Omit<Shape, 'm' | 'n' | 'k'> = { transA: false, transB: false, alpha: 1, beta: 0, offsets: [0, 0, 0], pads: [0, 0, 0], seed: 7 };
 
-describe('wasmSgemm', () => {
+// Both micro-kernels: f32x4.mul + f32x4.add, and f32x4.relaxed_madd where the runtime has it.
+const kernels = relaxedSimdSupported() ? [false, true] : [false];
+afterAll(() => setRelaxedSimd(null));
+
+describe('fused multiply-add emulation (the oracle of the relaxed-SIMD kernel)', () => {
+  it('rounds once: (1 + 2⁻¹²)² − 1 keeps the 2⁻²⁴ term a second rounding loses; midpoints follow the remainder', () => {
+    const a = 1 + 2 ** -12;
+    expect(fusedMultiplyAddF32(a, a, -1)).toBe(2 ** -11 + 2 ** -24);
+    expect(Math.fround(Math.fround(a * a) - 1)).toBe(2 ** -11);
+    // a·b + 1 = 1 + 3·2⁻²⁴ − 3·2⁻⁶⁸: binary64 rounds it onto the binary32 midpoint 1 + 3·2⁻²⁴, whose
+    // tie-to-even (1 + 2⁻²²) is wrong; the exact value lies below it, so fl32 gives 1 + 2⁻²³
+    const [x, y] = [3 * 2 ** -24 * (1 + 2 ** -22), 1 - 2 ** -22];
+    expect([Math.fround(x), Math.fround(y)]).toEqual([x, y]);
+    expect(Math.fround(x * y + 1)).toBe(1 + 2 ** -22);
+    expect(fusedMultiplyAddF32(x, y, 1)).toBe(1 + 2 ** -23);
+  });
+
+  it('agrees with Math.fround of the exact value whenever the binary64 sum is exact', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: -4096, max: 4096 }), fc.integer({ min: -4096, max: 4096 }), fc.integer({ min: -(2 ** 20), max: 2 ** 20 }), (x, y, z) => {
+        expect(fusedMultiplyAddF32(x, y, z)).toBe(Math.fround(x * y + z));
+      }),
+    );
+  });
+});
+
+describe.each(kernels)('wasmSgemm (relaxed-SIMD FMA: %s)', (fma) => {
+  setRelaxedSimd(fma);
   it('matches the references on hundreds of small random shapes (edge tiles, transposes, alpha/beta, offsets, lda > cols)', () => {
     fc.assert(fc.property(shapeArbitrary(19), (s) => checkShape(s)), { numRuns: 400 });
   });
