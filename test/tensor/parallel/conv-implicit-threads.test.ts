@@ -7,6 +7,7 @@ import { DEFAULT_PARALLEL_MIN_MACS, defaultNumThreads, setNumThreads, setParalle
 import { Generator } from '../../../src/tensor/random.js';
 import { implicitConvEligible, implicitConvInputGradEligible } from '../../../src/tensor/wasm/conv-implicit.js';
 import { relaxedSimdSupported, setRelaxedSimd } from '../../../src/tensor/wasm/relaxed-simd.js';
+import { setKernelsMode } from '../../../src/tensor/wasm/support.js';
 import { expectExactlyEqual } from '../kernels/helpers.js';
 
 /** Runs `fn` on 1 thread, then 2 and 3, and asserts the same bits and that workers really ran. */
@@ -23,11 +24,13 @@ function sameForThreadCounts(what: string, fn: () => Float32Array): void {
 
 describe('implicit convolution and relaxed-SIMD GEMM over threads', () => {
   beforeAll(async () => {
+    setKernelsMode('simd'); // these kernels are the SIMD path's, also under PQKD_KERNELS=js
     setParallelMinMacs(0);
     setNumThreads(3);
     await warmUpThreads();
   });
   afterAll(async () => {
+    setKernelsMode(null);
     setRelaxedSimd(null);
     setParallelMinMacs(DEFAULT_PARALLEL_MIN_MACS);
     setNumThreads(defaultNumThreads());
