@@ -56,7 +56,7 @@ export const TEACHER_FLAGS: FlagSpec[] = [
 ];
 
 export const STUDENT_FLAGS: FlagSpec[] = [
-  { name: 'teacher', type: 'string', help: 'teacher checkpoint (.safetensors); default: train one in this run' },
+  { name: 'teacher', type: 'string', help: "teacher checkpoint (.safetensors), or 'cache' for the cached teacher of this config (see --teacher-cache); default: train one in this run" },
   { name: 'rank', type: 'int', path: 'student.rank', help: 'dictionary rank R' },
   { name: 'scope', type: 'string', path: 'student.scope', choices: ['partial', 'full'], help: 'compression scope' },
   { name: 'dict-impl', type: 'string', path: 'student.dictConvImpl', choices: ['auto', 'two-stage', 'materialize'], aliases: { materialise: 'materialize' }, help: 'dictionary conv implementation' },

@@ -13,6 +13,7 @@ import { compareCommand } from './commands/compare.js';
 import { defaultContext, type CommandContext } from './commands/context.js';
 import { reportCommand } from './commands/report.js';
 import { distillCommand, startCommand, teacherCommand } from './commands/run-commands.js';
+import { reproduceCommand } from './commands/reproduce.js';
 import { sweepCommand } from './commands/sweep.js';
 import { verifyCommand } from './commands/verify.js';
 import { workerCommand } from './commands/worker.js';
@@ -30,6 +31,7 @@ const COMMANDS: Record<string, [Command, string]> = {
   distill: [distillCommand, 'distil a photonic-conditioned PQKD student from a teacher'],
   sweep: [sweepCommand, 'run a grid of distill jobs (rank × scope × width, shots × EMA × seed, …); --queue: on a BullMQ queue'],
   worker: [workerCommand, 'run the jobs of `pqkd sweep --queue` (BullMQ on Redis) until the queue is drained'],
+  reproduce: [reproduceCommand, "run the paper's experiments (experiments/*.json) resumably; --plan, --summarise (results/, RESULTS.md)"],
   report: [reportCommand, 'rebuild the HTML report of a run directory'],
   verify: [verifyCommand, 'rerun a finished run and check it is bit-identical'],
   compare: [compareCommand, "paired per-seed comparisons of a sweep's feature sources against a reference, with statistics"],

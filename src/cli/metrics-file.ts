@@ -46,3 +46,9 @@ export function parseMetricsText(text: string, path: string): ParsedMetrics {
 export function oneBasedEpoch<T extends { epoch?: number }>(event: T): T {
   return event.epoch === undefined ? event : { ...event, epoch: event.epoch + 1 };
 }
+
+/** A metric line without its wall-clock fields (what must be identical between a run and its rerun). */
+export function deterministicPart(line: MetricLine): string {
+  const { seconds: _s, imagesPerSecond: _i, ...rest } = line as MetricLine & { seconds?: number; imagesPerSecond?: number };
+  return JSON.stringify(rest);
+}

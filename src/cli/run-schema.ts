@@ -24,6 +24,8 @@ export interface RunManifest {
   config: PqkdConfig;
   /** Teacher checkpoint a distill run started from, relative to the run directory (null: trained in this run). */
   teacherCheckpoint: string | null;
+  /** SHA-256 of that teacher file when the run started (a resumed run refuses a changed file); absent when trained in the run. */
+  teacherSha256?: string;
   gitCommit: string | null;
   node: string;
   platform: string;

@@ -94,13 +94,13 @@ describe('pqkd teacher, then distill from its checkpoint', () => {
 describe('pqkd sweep', () => {
   it('runs a grid, shares the teacher, and skips finished jobs on rerun', () => {
     const dir = join(root, 'sweep');
-    const args = ['sweep', ...TINY, '--epochs', '1', '--grid', '{"student.rank":[2,4]}', '--out', dir];
+    const args = ['sweep', ...TINY, '--epochs', '1', '--grid', '{"student.rank":[2,4]}', '--teacher-cache', join(root, 'sweep-teachers'), '--out', dir];
     const first = pqkd(args);
     expect(first.status, first.stderr).toBe(0);
     const sweep = JSON.parse(readFileSync(join(dir, 'sweep.json'), 'utf8')) as SweepResults;
     expect(sweep.jobs.map((j) => j.status)).toEqual(['finished', 'finished']);
     expect(sweep.jobs[0]!.results!.accounting!.compression).toBeGreaterThan(sweep.jobs[1]!.results!.accounting!.compression);
-    expect(readdirSync(join(dir, 'teachers'))).toHaveLength(1);
+    expect(readdirSync(join(root, 'sweep-teachers'))).toHaveLength(1); // one cached teacher for both jobs
     const again = pqkd(args.filter((a) => a !== '--quiet')); // --quiet prints only errors and the result line
     expect(again.status).toBe(0);
     expect((again.stdout + again.stderr).match(/already finished, skipped/g)).toHaveLength(2);

@@ -3,9 +3,7 @@
  * `executeRun`.
  */
 import { existsSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { createHash } from 'node:crypto';
 import { defaultConfig, type PartialConfig, type PqkdConfig } from '../../pqkd/config.js';
 import { formatCompressionTable } from '../../pqkd/model-spec.js';
 import { buildConfig, COMMON_FLAGS, DATA_FLAGS, formatHelp, parseArgs, STUDENT_FLAGS, TEACHER_FLAGS, type FlagSpec, type FlagValues } from '../args.js';
@@ -13,14 +11,15 @@ import type { TeacherExtra } from '../stages.js';
 import { loadCheckpointExtra } from './checkpoint-info.js';
 import { CliError } from '../errors.js';
 import { outputMode, Progress } from '../progress.js';
-import { ensureDirectory, RunDir } from '../run-dir.js';
+import { RunDir } from '../run-dir.js';
 import type { RunResults } from '../run-schema.js';
 import { applyThreads, type CommandContext } from './context.js';
 import { executeRun } from './train.js';
+import { obtainTeacher, TEACHER_CACHE_FLAG, teacherCacheDir } from '../teacher-cache.js';
 
 const RESUME: FlagSpec = { name: 'resume', type: 'string', help: 'continue the interrupted run in this directory (all other flags come from its manifest)' };
 export const TEACHER_COMMAND_FLAGS = [...COMMON_FLAGS, RESUME, ...DATA_FLAGS, ...TEACHER_FLAGS];
-export const DISTILL_COMMAND_FLAGS = [...COMMON_FLAGS, RESUME, ...DATA_FLAGS, ...TEACHER_FLAGS, ...STUDENT_FLAGS];
+export const DISTILL_COMMAND_FLAGS = [...COMMON_FLAGS, RESUME, ...DATA_FLAGS, ...TEACHER_FLAGS, ...STUDENT_FLAGS, TEACHER_CACHE_FLAG];
 
 function defaultOut(kind: string, c: PqkdConfig): string {
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
@@ -38,7 +37,8 @@ async function trainCommand(kind: 'teacher' | 'distill', argv: string[], ctx: Co
     ctx.print(formatHelp(kind, summary, specs));
     return 0;
   }
-  if (flags.resume === undefined && typeof flags.teacher === 'string') adoptTeacherArchitecture(flags);
+  const fromCache = flags.teacher === 'cache';
+  if (flags.resume === undefined && typeof flags.teacher === 'string' && !fromCache) adoptTeacherArchitecture(flags);
   const progress = new Progress(outputMode(flags));
   const threads = applyThreads(flags.threads);
   if (typeof flags.resume === 'string') {
@@ -61,9 +61,11 @@ async function trainCommand(kind: 'teacher' | 'distill', argv: string[], ctx: Co
     return 0;
   }
   const config = buildConfig(flags, specs);
-  const teacherCheckpoint = typeof flags.teacher === 'string' ? resolve(flags.teacher) : null;
-  if (teacherCheckpoint && !existsSync(teacherCheckpoint)) throw new CliError(`--teacher: ${teacherCheckpoint} does not exist`);
   const out = typeof flags.out === 'string' ? flags.out : defaultOut(kind, config);
+  // --teacher cache: the cached teacher of this config (trained into the cache when absent).
+  const cached = fromCache ? await obtainTeacher(config, { cacheDir: teacherCacheDir(flags['teacher-cache']), threads, kernels: ctx.kernels(), progress }) : null;
+  const teacherCheckpoint = cached ? cached.file : typeof flags.teacher === 'string' ? resolve(flags.teacher) : null;
+  if (teacherCheckpoint && !existsSync(teacherCheckpoint)) throw new CliError(`--teacher: ${teacherCheckpoint} does not exist`);
   const results = await executeRun({ command: kind, config, out, resume: false, teacherCheckpoint, threads, kernels: ctx.kernels(), progress });
   printSummary(progress, out, results);
   return 0;
@@ -162,13 +164,9 @@ export function mainJobConfig(): PartialConfig {
   };
 }
 
-function cacheDir(): string {
-  return process.env.PQKD_CACHE_DIR ?? join(homedir(), '.cache', 'pqkd');
-}
-
 /** `pqkd start`: the main job (teacher from the cache or trained, then a photonic student). */
 export async function startCommand(argv: string[], ctx: CommandContext): Promise<number> {
-  const specs = [...COMMON_FLAGS];
+  const specs = [...COMMON_FLAGS, TEACHER_CACHE_FLAG];
   const { flags } = parseArgs(argv, specs, 'start');
   if (flags.help) {
     ctx.print(formatHelp('start', 'The main job: a short, real PQKD run on MNIST with the default photonic circuit and 200 shots.', specs, '', mainJobConfig()));
@@ -177,19 +175,8 @@ export async function startCommand(argv: string[], ctx: CommandContext): Promise
   const progress = new Progress(outputMode(flags));
   const threads = applyThreads(flags.threads);
   const config = buildConfig(flags, specs, mainJobConfig());
-  const teacherConfig = { dataset: config.dataset, seed: config.seed, splitSeed: config.splitSeed, teacher: config.teacher, data: config.data };
-  const key = createHash('sha256').update(JSON.stringify(teacherConfig)).digest('hex').slice(0, 16);
-  const teacherDir = join(cacheDir(), 'teachers', `${config.dataset}-w${config.teacher.width}-${key}`);
-  const teacherFile = join(teacherDir, 'checkpoint.safetensors');
-  const teacherRun = new RunDir(teacherDir);
-  if (!existsSync(join(teacherDir, 'results.json'))) {
-    ensureDirectory(join(cacheDir(), 'teachers'), 'PQKD_CACHE_DIR');
-    const resume = existsSync(join(teacherDir, 'manifest.json'));
-    progress.log(resume ? `resuming the cached teacher in ${teacherDir}` : `training the teacher (cached in ${teacherDir})`);
-    await executeRun({ command: 'teacher', config, out: teacherDir, resume, teacherCheckpoint: null, threads, kernels: ctx.kernels(), progress, report: false });
-  } else {
-    progress.log(`using the cached teacher ${teacherFile} (${(100 * (teacherRun.readResults()?.teacher.testAccuracy ?? NaN)).toFixed(2)}% test accuracy)`);
-  }
+  const teacher = await obtainTeacher(config, { cacheDir: teacherCacheDir(flags['teacher-cache']), threads, kernels: ctx.kernels(), progress });
+  const teacherFile = teacher.file;
   const out = typeof flags.out === 'string' ? flags.out : defaultOut('main', config);
   const results = await executeRun({
     command: 'distill',

@@ -1,11 +1,11 @@
 /**
- * `pqkd sweep`: a grid of distill runs as independent jobs in <out>/jobs/<id>/, sharing one teacher
- * per distinct teacher configuration (<out>/teachers/<key>/). Rerunning the same command skips
+ * `pqkd sweep`: a grid of distill runs as independent jobs in <out>/jobs/<id>/, each from the cached
+ * teacher of its configuration (teacher-cache.ts; shared across sweeps). Rerunning the same command skips
  * finished jobs and resumes interrupted ones; sweep.json collects every job's results. With
- * --queue redis://… the teachers are trained here and the distill jobs go to a BullMQ queue that
+ * --queue redis://… the teachers are trained here (cached in <out>/teachers unless --teacher-cache is
+ * given, so workers that share the sweep directory see them) and the distill jobs go to a BullMQ queue that
  * `pqkd worker` processes run (src/cli/queue/, loaded only then; docs/distributed.md).
  */
-import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PqkdConfig } from '../../pqkd/config.js';
@@ -24,6 +24,7 @@ import { InterruptedError } from '../interrupt.js';
 import { parseRedisUrl } from '../queue/redis-url.js';
 import type { QueuedJob } from '../queue/submit.js';
 import { queueName, QUEUE_FLAG, QUEUE_NAME_FLAG } from './worker.js';
+import { obtainTeacher, teacherCacheDir } from '../teacher-cache.js';
 
 const GRID: FlagSpec = {
   name: 'grid',
@@ -86,6 +87,7 @@ export async function sweepCommand(argv: string[], ctx: CommandContext): Promise
   const threads = applyThreads(flags.threads);
   const base = buildConfig(flags, SWEEP_FLAGS);
   const out = typeof flags.out === 'string' ? flags.out : join('runs', `sweep-${base.dataset}`);
+  const cacheDir = queue && flags['teacher-cache'] === undefined ? join(out, 'teachers') : teacherCacheDir(flags['teacher-cache']);
   const configs = cartesian(axes).map((overrides) => {
     let config: PqkdConfig;
     try {
@@ -104,41 +106,23 @@ export async function sweepCommand(argv: string[], ctx: CommandContext): Promise
   for (const [i, { id, config }] of configs.entries()) {
     const job = results.jobs[i] as SweepJob;
     const dir = join(out, 'jobs', id);
-    const teacherKey = createHash('sha256')
-      .update(JSON.stringify({ d: config.dataset, s: config.seed, sp: config.splitSeed, t: config.teacher, data: config.data }))
-      .digest('hex')
-      .slice(0, 16);
-    const teacherDir = join(out, 'teachers', `${config.dataset}-w${config.teacher.width}-${teacherKey}`);
     try {
-      if (!existsSync(join(teacherDir, 'results.json'))) {
-        ensureDirectory(join(out, 'teachers'));
-        progress.log(`sweep: teacher ${teacherDir}`);
-        await executeRun({
-          command: 'teacher',
-          config,
-          out: teacherDir,
-          resume: existsSync(join(teacherDir, 'manifest.json')),
-          teacherCheckpoint: null,
-          threads,
-          kernels: ctx.kernels(),
-          progress,
-          report: false,
-        });
-      }
       if (existsSync(join(dir, 'results.json'))) {
         progress.log(`sweep: job ${i + 1}/${configs.length} ${id} already finished, skipped`);
         job.results = new RunDir(dir).readResults();
-      } else if (queue) {
-        queued.push({ entry: job, config, runDir: dir, teacherCheckpoint: join(teacherDir, 'checkpoint.safetensors') });
-        continue;
       } else {
+        const teacher = await obtainTeacher(config, { cacheDir, threads, kernels: ctx.kernels(), progress });
+        if (queue) {
+          queued.push({ entry: job, config, runDir: dir, teacherCheckpoint: teacher.file });
+          continue;
+        }
         progress.log(`sweep: job ${i + 1}/${configs.length} ${id}`);
         job.results = await executeRun({
           command: 'distill',
           config,
           out: dir,
           resume: existsSync(join(dir, 'manifest.json')),
-          teacherCheckpoint: join(teacherDir, 'checkpoint.safetensors'),
+          teacherCheckpoint: teacher.file,
           threads,
           kernels: ctx.kernels(),
           progress,

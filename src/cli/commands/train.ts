@@ -3,7 +3,9 @@
  * or resume a run directory, run the stages, evaluate on the test split once at the end, and write
  * results.json and the report.
  */
+import { readFileSync } from 'node:fs';
 import { saveCheckpoint } from '../../nn/checkpoint.js';
+import { CliError } from '../errors.js';
 import type { PqkdConfig } from '../../pqkd/config.js';
 import { evaluate } from '../../pqkd/evaluate.js';
 import { compressionTable, studentSpec, teacherSpec } from '../../pqkd/model-spec.js';
@@ -115,6 +117,7 @@ export async function executeRun(o: RunOptions): Promise<RunResults> {
     const testSplit = verifyTestSplit(config, manifest);
     const teacherFile = manifest.teacherCheckpoint === null ? null : run.resolveRecorded(manifest.teacherCheckpoint);
     const loadedTeacher = teacherFile ? loadTeacherFile(teacherFile, config) : null;
+    if (teacherFile) recordTeacherHash(manifest, teacherFile);
     run.writeManifest(manifest);
     let results: RunResults;
     if (manifest.command === 'teacher') {
@@ -227,6 +230,18 @@ export async function executeRun(o: RunOptions): Promise<RunResults> {
     }
     throw error;
   }
+}
+
+/**
+ * Records the SHA-256 of the teacher file a distill run starts from in its manifest; on resume,
+ * refuses a teacher file whose bytes changed since.
+ */
+function recordTeacherHash(manifest: RunManifest, teacherFile: string): void {
+  const actual = sha256Hex(new Uint8Array(readFileSync(teacherFile)));
+  if (manifest.teacherSha256 && manifest.teacherSha256 !== actual) {
+    throw new CliError(`--teacher: ${teacherFile} has SHA-256 ${actual}, but this run started from a teacher with SHA-256 ${manifest.teacherSha256}; the file changed`);
+  }
+  manifest.teacherSha256 = actual;
 }
 
 /** A run stopped by a non-finite loss (exit code 3), with 1-based epoch/step and how to resume. */

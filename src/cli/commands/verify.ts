@@ -16,8 +16,25 @@ import { RunDir, sha256Hex } from '../run-dir.js';
 import type { MetricLine, RunManifest, RunResults } from '../run-schema.js';
 import { applyThreads, type CommandContext } from './context.js';
 import { executeRun } from './train.js';
+import { deterministicPart } from '../metrics-file.js';
+import { TEACHER_CACHE_FLAG, teacherCacheDir } from '../teacher-cache.js';
+import { verifyResult } from '../reproduce/verify-result.js';
+import type { FlagValues } from '../args.js';
+
+/** `verify --result FILE`: reruns a reproduce job from its result file (reproduce/verify-result.ts). */
+async function verifyResultCommand(path: string, flags: FlagValues, ctx: CommandContext): Promise<number> {
+  const progress = new Progress(outputMode({ ...flags, quiet: flags.quiet ?? true }));
+  const threads = applyThreads(flags.threads);
+  const options = { cacheDir: teacherCacheDir(flags['teacher-cache']), threads, kernels: ctx.kernels(), progress, keep: flags.keep === true };
+  const { differences, rerun } = await verifyResult(path, options);
+  const summary = { rerun: true, result: path, metrics: rerun.metrics.length, weightsSha256: rerun.weightsSha256 };
+  const identical = `verify: identical (${path}: ${rerun.metrics.length} metric lines, final metrics, teacher SHA-256 ${rerun.teacher.sha256.slice(0, 16)}, weights SHA-256 ${rerun.weightsSha256})`;
+  return report(ctx, flags.json === true, differences, summary, identical);
+}
 
 const FLAGS: FlagSpec[] = [
+  { name: 'result', type: 'string', help: 'verify a committed reproduce result instead: rerun results/<experiment>/<job>.json and compare metrics and weights hash' },
+  TEACHER_CACHE_FLAG,
   { name: 'threads', type: 'int', help: 'threads for the rerun (results must not depend on it)' },
   { name: 'keep', type: 'bool', help: 'keep the rerun directory' },
   { name: 'quiet', type: 'bool', help: 'plain, minimal output' },
@@ -25,11 +42,7 @@ const FLAGS: FlagSpec[] = [
   { name: 'help', type: 'bool', help: 'show this help' },
 ];
 
-/** A metric line without its wall-clock fields. */
-export function deterministicPart(line: MetricLine): string {
-  const { seconds: _s, imagesPerSecond: _i, ...rest } = line as MetricLine & { seconds?: number; imagesPerSecond?: number };
-  return JSON.stringify(rest);
-}
+export { deterministicPart };
 
 /** The checkpoint files a finished run must hold (from results.json, else from its kind). */
 function expectedCheckpoints(manifest: RunManifest, recorded: RunResults): string[] {
@@ -89,6 +102,10 @@ export async function verifyCommand(argv: string[], ctx: CommandContext): Promis
   if (flags.help) {
     ctx.print(formatHelp('verify', 'Check a finished run: the recorded SHA-256 of every checkpoint, then a rerun from its manifest whose metrics, checkpoints and final weights must be bit-identical.', FLAGS, 'DIR'));
     return 0;
+  }
+  if (typeof flags.result === 'string') {
+    if (positionals.length > 0) throw new CliError(`verify --result: takes no run directory, got '${positionals[0]}'`);
+    return verifyResultCommand(flags.result, flags, ctx);
   }
   if (positionals.length !== 1) throw new CliError(`verify: expected one run directory, got ${positionals.length} arguments`);
   const original = new RunDir(positionals[0]!);
