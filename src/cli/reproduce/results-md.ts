@@ -101,7 +101,7 @@ function experimentSection(def: ExperimentDefinition, s: ExperimentSummary): str
       series.fit ? series.fit.k.toFixed(3) : 'n/a',
       series.fit ? `${series.fit.weightedR2.toFixed(3)} (${series.fit.weighting}, n=${series.fit.n})` : (series.fitError ?? 'n/a'),
     ]);
-    out.push('Fit of accuracy (%) against shots, δ(S) = δ∞ − k/√S, per EMA setting (weights 1/var across seeds):', '');
+    out.push('Fit of accuracy (%) against shots, δ(S) = δ∞ − k/√S, per series (feature source × EMA setting × other varied axes; weights 1/var across seeds):', '');
     out.push(
       table(['series', 'mean accuracy per S', 'δ∞', 'k', 'weighted R²'], rows),
       '',

@@ -10,7 +10,7 @@
 import ttest from '@stdlib/stats-ttest';
 import { compareArms, type CompareResult } from '../compare/compare.js';
 import { armOf, type ArmRun } from '../compare/load.js';
-import { frontierPoints, shotScaling, type FrontierPoint, type ShotSeries } from '../report/sweep-data.js';
+import { frontierPoints, shotScaling, type FrontierPoint } from '../report/sweep-data.js';
 import type { SweepResults } from '../run-schema.js';
 import { experimentJobs, type ExperimentDefinition, type PaperValue } from './experiment.js';
 import type { JobResult } from './result-file.js';
@@ -47,7 +47,7 @@ export interface ExperimentSummary {
   rows: ConfigRow[];
   paper: { source: string; values: PaperValue[] };
   comparison?: CompareResult | { error: string };
-  shots?: { series: ShotSeries[]; otherAxes: string[] };
+  shots?: ReturnType<typeof shotScaling>;
   frontier?: { points: FrontierPoint[]; teachers: { width: string; accuracy: number }[] };
 }
 
