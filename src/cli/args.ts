@@ -80,6 +80,8 @@ export const STUDENT_FLAGS: FlagSpec[] = [
   { name: 'spsa-c', type: 'number', path: 'spsa.c', help: "SPSA perturbation c in the source's units (default: calibrated from the objective's noise at θ₀)" },
   { name: 'spsa-step', type: 'number', path: 'spsa.targetStep', help: "first SPSA move per parameter when a is calibrated (default: the source's scale, 0.15 rad for angles)" },
   { name: 'spsa-blocking', type: 'bool', path: 'spsa.blocking', help: 'reject SPSA updates that raise the objective by more than its noise (--no-spsa-blocking to accept all)' },
+  { name: 'spsa-gain', type: 'string', path: 'spsa.gainRule', choices: ['curvature', 'step'], help: "how a is calibrated: the Newton step from the objective's measured curvature, capped by --spsa-step ('curvature'), or --spsa-step alone ('step')" },
+  { name: 'spsa-shots', type: 'int', path: 'spsa.shots', help: 'shots per SPSA objective evaluation (default: 10 × --shots)' },
   { name: 'spsa-warmup', type: 'int', path: 'spsa.warmupEpochs', help: 'student epochs before the first SPSA block (default 1)' },
   { name: 'spsa-batch', type: 'int', path: 'spsa.batchSize', help: 'validation minibatch of the SPSA objective' },
 ];

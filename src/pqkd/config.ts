@@ -69,11 +69,12 @@ export interface SpsaConfig {
   calibrationRepeats: number;
   /** Gradient estimates at θ₀ per tried c (and for a). */
   calibrationEstimates: number;
-  /**
-   * Blocking (Spall 1998 §III): re-evaluate f at the old and the new θ (same minibatch and shots) and
-   * reject the update when f rises by more than the noise σ measured at θ₀ (0 when c is fixed).
-   */
+  /** Blocking (Spall 1998 §III): reject an update when f, re-evaluated at old and new θ (CRN), rises by more than σ. */
   blocking: boolean;
+  /** a from the measured curvature (a_0 = 1/h̄, capped by targetStep: 'curvature') or from targetStep alone ('step'). */
+  gainRule: 'curvature' | 'step';
+  /** Shots per SPSA objective evaluation; null = 10 × photonic.shots (docs/method.md §6). */
+  shots: number | null;
   /** Stability constant A; null = 10% of all SPSA steps. */
   A: number | null;
   alpha: number;
@@ -156,7 +157,9 @@ export function defaultConfig(dataset: DatasetName = 'mnist'): PqkdConfig {
       targetStep: null,
       calibrationRepeats: 8,
       calibrationEstimates: 4,
-      blocking: true,
+      blocking: false,
+      gainRule: 'curvature',
+      shots: null,
       A: null,
       alpha: 0.602,
       gamma: 0.101,
@@ -272,6 +275,8 @@ export function validateConfig(c: PqkdConfig): void {
   int('spsa.calibrationRepeats', c.spsa.calibrationRepeats, 2);
   int('spsa.calibrationEstimates', c.spsa.calibrationEstimates, 1);
   if (typeof c.spsa.blocking !== 'boolean') fail('spsa.blocking', 'true or false', c.spsa.blocking);
+  oneOf('spsa.gainRule', c.spsa.gainRule, ['curvature', 'step']);
+  if (c.spsa.shots !== null) int('spsa.shots', c.spsa.shots, 1);
   if (c.spsa.A !== null) num('spsa.A', c.spsa.A, 0, 1e9);
   num('spsa.alpha', c.spsa.alpha, 0, 2, true);
   num('spsa.gamma', c.spsa.gamma, 0, 2, true);

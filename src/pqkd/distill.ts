@@ -22,7 +22,7 @@ import { noGrad } from '../autograd/grad-mode.js';
 import { DataLoader } from '../data/loader.js';
 import { Adam } from '../nn/optim/adam.js';
 import { Spsa, type SpsaState } from './optim/spsa.js';
-import { ExactObjective, measureMovement, spsaOptionsFor, type SpsaMovement } from './spsa-diagnostics.js';
+import { ExactObjective, measureMovement, spsaOptionsFor, spsaSourceFor, type SpsaMovement } from './spsa-diagnostics.js';
 import { dispose } from '../tensor/dispose.js';
 import { Generator } from '../tensor/random.js';
 import { Tensor } from '../tensor/tensor.js';
@@ -63,6 +63,8 @@ export class Distiller {
   private readonly root: Generator;
   private params: Float64Array;
   private readonly check: ExactObjective;
+  /** The source at the SPSA objective's shot count (spsa.shots, default 10 × photonic.shots). */
+  private readonly spsaSource: FeatureSource;
   /** The (e″) control's feature φ [D], a parameter of `optimizer` after the student's (else null). */
   readonly featureParameter: Parameter | null;
 
@@ -91,6 +93,7 @@ export class Distiller {
     const s = config.spsa;
     const optimize = s.enabled && source.paramCount > 0 && s.updatesPerEpoch > 0 && source.trainedBy !== 'adam';
     const totalSteps = Math.max(1, (config.student.epochs - s.warmupEpochs) * s.updatesPerEpoch);
+    this.spsaSource = optimize ? spsaSourceFor(source, s, config.photonic.shots) : source;
     this.spsa = optimize
       ? new Spsa(
           (theta, ctx) => this.objective(theta, ctx.gen, ctx.commonGen),
@@ -120,7 +123,7 @@ export class Distiller {
     return this.spsa ? this.spsa.theta : this.params;
   }
 
-  /** SPSA objective: student CE on a validation minibatch with an S-shot feature at θ. */
+  /** SPSA objective: student CE on a validation minibatch with a feature at θ from spsa.shots shots. */
   private objective(theta: Float64Array, gen: Generator, commonGen?: Generator): number {
     const val = this.data.val;
     const size = Math.min(this.config.spsa.batchSize, val.length);
@@ -128,7 +131,7 @@ export class Distiller {
     const chosen = new Int32Array(size);
     const perm = pick.permutation(val.length);
     for (let i = 0; i < size; i++) chosen[i] = val[perm[i]!]!;
-    const phi = this.source.spsaSample(theta, gen.fork('shots'));
+    const phi = this.spsaSource.spsaSample(theta, gen.fork('shots'));
     this.student.setFeature(phi);
     const wasTraining = this.student.training;
     this.student.eval();

@@ -91,8 +91,15 @@ function wrapUniformAngles(n: number, gen: Generator, domain: PhotonicConfig['an
   return gen.uniformArray(n, lo, hi);
 }
 
-/** Creates the configured source; `seed` fixes the controls' one-off random draws. */
+/**
+ * Creates the configured source; `seed` fixes the controls' one-off random draws. `withShots(S)` is
+ * the same source (same seed, same one-off draws) at S shots per feature.
+ */
 export function createFeatureSource(config: PhotonicConfig, seed: number): FeatureSource {
+  return { ...buildFeatureSource(config, seed), withShots: (shots: number) => createFeatureSource({ ...config, shots }, seed) };
+}
+
+function buildFeatureSource(config: PhotonicConfig, seed: number): FeatureSource {
   const layout: GroupLayout = groupLayout(config.groups);
   const circuit = new CircuitModel(config);
   const shots = config.shots;

@@ -21,6 +21,15 @@ interface ValidationData {
   readonly val: Int32Array;
 }
 
+/** The SPSA objective's default shot count, in multiples of the training stream's S. */
+export const SPSA_SHOTS_MULTIPLE = 10;
+
+/** The source the SPSA objective samples: `source` at spsa.shots (default 10 × S) shots, when it can change its shots. */
+export function spsaSourceFor(source: FeatureSource, s: SpsaConfig, streamShots: number): FeatureSource {
+  const shots = s.shots ?? SPSA_SHOTS_MULTIPLE * streamShots;
+  return shots !== source.shots && source.withShots ? source.withShots(shots) : source;
+}
+
 /** Rungs of the c ladder, in multiples of the source's scale step. */
 export const C_LADDER_MULTIPLES = [1, 2, 4, 8] as const;
 
@@ -35,6 +44,7 @@ export function spsaOptionsFor(s: SpsaConfig, source: FeatureSource, totalSteps:
           targetStep: s.targetStep ?? step,
           estimates: s.calibrationEstimates,
           gain: s.a === null,
+          gainRule: s.gainRule,
           ...(s.c === null ? { noise: { repeats: s.calibrationRepeats, ladder } } : {}),
         }
       : false;

@@ -15,6 +15,12 @@
  *     standard deviation √2·σ), else the top rung.
  *  3. gain: with Rademacher Δ every coordinate of ĝ has magnitude |Δf|/(2c), so
  *     a = targetStep·(1 + A)^α / mean|ĝ| makes the first update move each coordinate by targetStep.
+ *     With the 'curvature' rule, f(θ₀) is also evaluated on each estimate's common random numbers
+ *     and h̄ = mean (f⁺ + f⁻ − 2f₀)/c² is the objective's curvature along the perturbations: the
+ *     update moves θ along Δ by a_k·(Δf/2c), and the step that minimises a quadratic with slope s and
+ *     curvature h along Δ is s/h, so a_0 = 1/h̄ (the scalar-Hessian form of Spall's second-order
+ *     SPSA: Spall, "Adaptive stochastic approximation by the simultaneous perturbation method",
+ *     IEEE TAC 45(10), 2000), capped by the 'step' gain; with h̄ ≤ 0 the 'step' gain is used.
  */
 
 /** How c is chosen from the objective's noise at θ₀. */
@@ -40,6 +46,21 @@ export interface SpsaCalibrationReport {
   /** Mean |ĝ_i| at the chosen c. */
   readonly meanAbsGradient: number;
   readonly targetStep: number | null;
+  /** The gain rule and, for 'curvature', the measured h̄ and whether the Newton gain (or the step cap) was used. */
+  readonly gainRule?: 'step' | 'curvature';
+  readonly curvature?: number;
+  readonly gainFrom?: 'newton' | 'step-cap' | 'step';
+}
+
+/**
+ * The gain numerator a from the calibration's measurements: `stepGain` = targetStep·(1+A)^α/mean|ĝ|;
+ * with curvature h̄ > 0 the Newton gain (1+A)^α/h̄ when it is smaller.
+ */
+export function chooseGain(stepGain: number, curvature: number | null, growth: number): { a: number; from: 'newton' | 'step-cap' | 'step' } {
+  if (curvature === null) return { a: stepGain, from: 'step' };
+  if (!(curvature > 0)) return { a: stepGain, from: 'step' };
+  const newton = growth / curvature;
+  return newton < stepGain ? { a: newton, from: 'newton' } : { a: stepGain, from: 'step-cap' };
 }
 
 /** Sample standard deviation (divisor n − 1) of at least two values. */

@@ -1,6 +1,6 @@
 /** The options, state and helper types of `Spsa` (spsa.ts). */
 import type { Generator } from '../../tensor/random.js';
-import type { SpsaNoiseCalibration } from './spsa-calibration.js';
+import { checkLadder, type SpsaNoiseCalibration } from './spsa-calibration.js';
 
 /** What an objective evaluation receives besides θ. */
 export interface SpsaContext {
@@ -9,7 +9,7 @@ export interface SpsaContext {
   /** Index of the gradient estimate within the step (or of the calibration estimate). */
   readonly estimate: number;
   /** Which evaluation this is. */
-  readonly role: 'plus' | 'minus' | 'block-new' | 'block-old' | 'noise';
+  readonly role: 'plus' | 'minus' | 'block-new' | 'block-old' | 'noise' | 'center';
   /** Random stream for this evaluation; the + and − evaluations of one estimate get identical clones. */
   readonly gen: Generator;
   /**
@@ -42,7 +42,20 @@ export interface SpsaOptions {
    * measured noise at θ₀; unless `gain` is false, choose a so that a_0·mean|ĝ| = targetStep, from
    * `estimates` estimates at θ₀ (default 4).
    */
-  readonly calibrate?: boolean | { readonly targetStep?: number; readonly estimates?: number; readonly gain?: boolean; readonly noise?: SpsaNoiseCalibration };
+  readonly calibrate?:
+    | boolean
+    | {
+        readonly targetStep?: number;
+        readonly estimates?: number;
+        readonly gain?: boolean;
+        /**
+         * How a is chosen: 'step' (default) so the first update moves each coordinate by targetStep;
+         * 'curvature' the Newton step along the perturbation, a_0 = 1/h̄ with h̄ the mean measured
+         * curvature (f⁺ + f⁻ − 2f₀)/c² at θ₀, never larger than the 'step' gain (spsa-calibration.ts).
+         */
+        readonly gainRule?: 'step' | 'curvature';
+        readonly noise?: SpsaNoiseCalibration;
+      };
   /** Box constraints, one number for all coordinates or one per coordinate. */
   readonly lower?: number | ArrayLike<number>;
   readonly upper?: number | ArrayLike<number>;
@@ -111,4 +124,33 @@ export function perCoordinate(value: number | ArrayLike<number> | undefined, fil
   if (value.length !== d) throw new RangeError(`Spsa: options.${name} must have ${d} entries (one per parameter), got ${value.length}`);
   for (let i = 0; i < d; i++) out[i] = value[i]!;
   return out;
+}
+
+/** The calibration options after defaults and checks. */
+export interface CalibrationSpec {
+  readonly targetStep: number;
+  readonly estimates: number;
+  readonly gain: boolean;
+  readonly gainRule: 'step' | 'curvature';
+  readonly noise: SpsaNoiseCalibration | null;
+}
+
+/** Checks `options.calibrate` and fills its defaults (null: no calibration). */
+export function parseCalibration(cal: SpsaOptions['calibrate']): CalibrationSpec | null {
+  if (cal === undefined || cal === false) return null;
+  const spec = cal === true ? {} : cal;
+  const estimates = spec.estimates ?? 4;
+  if (!Number.isInteger(estimates) || estimates < 1) throw new RangeError(`Spsa: calibrate.estimates must be a positive integer, got ${estimates}`);
+  if (spec.noise) checkLadder(spec.noise.ladder);
+  const repeats = spec.noise?.repeats ?? 8;
+  if (!Number.isInteger(repeats) || repeats < 2) throw new RangeError(`Spsa: calibrate.noise.repeats must be an integer >= 2, got ${repeats}`);
+  const gainRule = spec.gainRule ?? 'step';
+  if (gainRule !== 'step' && gainRule !== 'curvature') throw new RangeError(`Spsa: calibrate.gainRule must be 'step' or 'curvature', got ${String(gainRule)}`);
+  return {
+    targetStep: positive(spec.targetStep, 0.1, 'calibrate.targetStep'),
+    estimates,
+    gain: spec.gain ?? true,
+    gainRule,
+    noise: spec.noise ? { repeats, ladder: [...spec.noise.ladder], multiple: positive(spec.noise.multiple, 2, 'calibrate.noise.multiple') } : null,
+  };
 }

@@ -13,11 +13,13 @@
  * (k, θ, a) is enough to resume bit for bit. The objective is synchronous: f(θ, ctx) → number.
  */
 import type { Generator } from '../../tensor/random.js';
-import { checkLadder, sampleStd, type SpsaCalibrationReport, type SpsaNoiseCalibration } from './spsa-calibration.js';
+import { chooseGain, sampleStd, type SpsaCalibrationReport } from './spsa-calibration.js';
 import {
+  parseCalibration,
   perCoordinate,
   positive,
   wrapAngle,
+  type CalibrationSpec,
   type SpsaContext,
   type SpsaObjective,
   type SpsaOptions,
@@ -47,7 +49,7 @@ export class Spsa {
   private readonly lower: Float64Array;
   private readonly upper: Float64Array;
   private readonly periodic: Uint8Array;
-  private readonly calibration: { targetStep: number; estimates: number; gain: boolean; noise: SpsaNoiseCalibration | null } | null;
+  private readonly calibration: CalibrationSpec | null;
   private report: SpsaCalibrationReport | null = null;
   private readonly blockTolerance: number | 'noise' | null;
   private noiseStd: number | null = null;
@@ -86,22 +88,7 @@ export class Spsa {
       if (wrap.length !== d) throw new RangeError(`Spsa: options.wrap must have ${d} flags, got ${wrap.length}`);
       for (let i = 0; i < d; i++) this.periodic[i] = wrap[i] ? 1 : 0;
     }
-    const cal = options.calibrate ?? false;
-    if (cal === false) this.calibration = null;
-    else {
-      const spec = cal === true ? {} : cal;
-      const estimates = spec.estimates ?? 4;
-      if (!Number.isInteger(estimates) || estimates < 1) throw new RangeError(`Spsa: calibrate.estimates must be a positive integer, got ${estimates}`);
-      if (spec.noise) checkLadder(spec.noise.ladder);
-      const repeats = spec.noise?.repeats ?? 8;
-      if (!Number.isInteger(repeats) || repeats < 2) throw new RangeError(`Spsa: calibrate.noise.repeats must be an integer >= 2, got ${repeats}`);
-      this.calibration = {
-        targetStep: positive(spec.targetStep, 0.1, 'calibrate.targetStep'),
-        estimates,
-        gain: spec.gain ?? true,
-        noise: spec.noise ? { repeats, ladder: [...spec.noise.ladder], multiple: positive(spec.noise.multiple, 2, 'calibrate.noise.multiple') } : null,
-      };
-    }
+    this.calibration = parseCalibration(options.calibrate);
     const tol = options.blocking?.tolerance;
     this.blockTolerance = tol === undefined ? null : tol === 'noise' ? 'noise' : positive(tol, 0, 'blocking.tolerance', true);
     for (let i = 0; i < d; i++) {
@@ -244,18 +231,25 @@ export class Spsa {
     const ladder: { c: number; meanAbsDifference: number }[] = [];
     let aboveNoise = true;
     let meanAbs = 0;
+    let curvature: number | null = null;
+    // f(θ₀) on each estimate's common random numbers (for the curvature), evaluated once.
+    const centers: number[] = [];
+    const center = (e: number): number => (centers[e] ??= this.evaluate(this.x, { k: -1, estimate: e, role: 'center', gen: root.fork(e).fork('eval:0') }));
     // Mean |ĝ_i| over `estimates` estimates at c (the same streams for every c: paired rungs).
     const measure = (c: number): number => {
       let sumAbs = 0;
       let sumDiff = 0;
+      let sumCurvature = 0;
       for (let e = 0; e < cal.estimates; e++) {
         const fPlus: number[] = [];
         const fMinus: number[] = [];
         this.estimateGradient(root.fork(e), -1, c, 1, fPlus, fMinus);
         sumDiff += Math.abs(fPlus[0]! - fMinus[0]!);
+        if (cal.gainRule === 'curvature') sumCurvature += (fPlus[0]! + fMinus[0]! - 2 * center(e)) / (c * c);
         for (let i = 0; i < d; i++) sumAbs += Math.abs(this.grad[i]!);
       }
       ladder.push({ c, meanAbsDifference: sumDiff / cal.estimates });
+      if (cal.gainRule === 'curvature') curvature = sumCurvature / cal.estimates;
       return sumAbs / (cal.estimates * d);
     };
     if (cal.noise === null) meanAbs = measure(this.cValue);
@@ -279,9 +273,13 @@ export class Spsa {
         }
       }
     }
+    let gainFrom: 'newton' | 'step-cap' | 'step' | undefined;
     if (cal.gain) {
       if (!(meanAbs > 0)) throw new RangeError('Spsa: calibrate found a zero gradient estimate at theta0; pass options.a instead');
-      this.aValue = (cal.targetStep * Math.pow(1 + this.A, this.alpha)) / meanAbs;
+      const growth = Math.pow(1 + this.A, this.alpha);
+      const chosen = chooseGain((cal.targetStep * growth) / meanAbs, curvature, growth);
+      this.aValue = chosen.a;
+      gainFrom = chosen.from;
     }
     this.calibrated = true;
     this.report = {
@@ -292,6 +290,9 @@ export class Spsa {
       a: this.aValue,
       meanAbsGradient: meanAbs,
       targetStep: cal.gain ? cal.targetStep : null,
+      gainRule: cal.gainRule,
+      ...(curvature === null ? {} : { curvature }),
+      ...(gainFrom ? { gainFrom } : {}),
     };
   }
 

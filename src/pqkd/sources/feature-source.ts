@@ -68,6 +68,8 @@ export interface FeatureSource {
   spsaSample(params: Float64Array, gen: Generator, out?: Float64Array): Float64Array;
   /** The S = ∞ feature, or null when the source does not define one. */
   exact(params: Float64Array, out?: Float64Array): Float64Array | null;
+  /** The same source drawing `shots` shots per feature (for the SPSA objective's own shot count), when it can. */
+  withShots?(shots: number): FeatureSource;
 }
 
 /** The parts a source is built from; `defineSource` fills the rest. */
