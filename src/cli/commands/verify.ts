@@ -27,8 +27,10 @@ async function verifyResultCommand(path: string, flags: FlagValues, ctx: Command
   const threads = applyThreads(flags.threads);
   const options = { cacheDir: teacherCacheDir(flags['teacher-cache']), threads, kernels: ctx.kernels(), progress, keep: flags.keep === true };
   const { differences, rerun } = await verifyResult(path, options);
-  const summary = { rerun: true, result: path, metrics: rerun.metrics.length, weightsSha256: rerun.weightsSha256 };
-  const identical = `verify: identical (${path}: ${rerun.metrics.length} metric lines, final metrics, teacher SHA-256 ${rerun.teacher.sha256.slice(0, 16)}, weights SHA-256 ${rerun.weightsSha256})`;
+  const summary = { rerun: true, result: path, metrics: rerun?.metrics.length ?? 0, weightsSha256: rerun?.weightsSha256 ?? null };
+  const identical = rerun
+    ? `verify: identical (${path}: ${rerun.metrics.length} metric lines, final metrics, teacher SHA-256 ${rerun.teacher.sha256.slice(0, 16)}, weights SHA-256 ${rerun.weightsSha256})`
+    : `verify: identical (${path}: the ema-stats measurement)`;
   return report(ctx, flags.json === true, differences, summary, identical);
 }
 

@@ -43,6 +43,8 @@ export interface ExperimentDefinition {
   reference?: string;
   paper: { source: string; values: PaperValue[] };
   notes: string[];
+  /** 'ema-ratio' only: the ema-stats window (recorded steps, windows, burn-in steps); default 2000, 8, 50. */
+  emaStats?: { steps: number; windows: number; burnIn: number };
 }
 
 export interface ExperimentJob {
@@ -53,7 +55,7 @@ export interface ExperimentJob {
   configSha256: string;
 }
 
-const FIELDS = ['name', 'version', 'title', 'description', 'summary', 'config', 'grid', 'seeds', 'reference', 'paper', 'notes', '$comment'];
+const FIELDS = ['name', 'version', 'title', 'description', 'summary', 'config', 'grid', 'seeds', 'reference', 'paper', 'notes', 'emaStats', '$comment'];
 
 function need(cond: boolean, where: string, field: string, expected: string, got: unknown): void {
   if (!cond) throw new CliError(`${where}: ${field}: expected ${expected}, got ${JSON.stringify(got)?.slice(0, 80) ?? 'nothing'}`);
@@ -111,6 +113,11 @@ export function validateExperiment(raw: unknown, where: string): ExperimentDefin
     );
   });
   need(Array.isArray(d.notes) && (d.notes as unknown[]).every((n) => typeof n === 'string'), where, 'notes', 'a list of strings', d.notes);
+  if (d.emaStats !== undefined) {
+    const e = d.emaStats as Record<string, unknown> | null;
+    need(!!e && typeof e === 'object', where, 'emaStats', '{ steps, windows, burnIn }', e);
+    for (const [f, min] of [['steps', 2], ['windows', 2], ['burnIn', 0]] as const) need(Number.isSafeInteger(e![f]) && (e![f] as number) >= min, where, `emaStats.${f}`, `an integer >= ${min}`, e![f]);
+  }
   const def = d as unknown as ExperimentDefinition;
   experimentJobs(def, where); // every job's config must resolve
   return def;

@@ -10,6 +10,7 @@ import { RunDir } from '../run-dir.js';
 import { codeVersion, teacherKey } from '../teacher-cache.js';
 import { experimentJobs, type ExperimentDefinition, type ExperimentJob } from './experiment.js';
 import { readJobResult } from './result-file.js';
+import { readEmaResult } from './ema-job.js';
 
 export interface ReproducePaths {
   resultsDir: string;
@@ -40,7 +41,7 @@ export function jobStates(def: ExperimentDefinition, paths: ReproducePaths): Job
     const key = teacherKey(job.config, code);
     const teacherCached = existsSync(join(paths.cacheDir, `${job.config.dataset}-w${job.config.teacher.width}-${key.slice(0, 16)}`, 'entry.json'));
     if (existsSync(file)) {
-      const r = readJobResult(file);
+      const r = def.summary === 'ema-ratio' ? readEmaResult(file) : readJobResult(file);
       if (r.configSha256 !== job.configSha256) {
         throw new CliError(
           `${file}: made from a different config than job ${job.id} of ${def.name} v${def.version} (the definition changed: bump its version and move the old results away, or restore it)`,

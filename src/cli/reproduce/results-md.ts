@@ -109,6 +109,14 @@ function experimentSection(def: ExperimentDefinition, s: ExperimentSummary): str
       '',
     );
   }
+  if (s.ema) {
+    const find = (beta: number): PaperValue | undefined => def.paper.values.find((v) => v.key === `ratio beta=${beta}`);
+    const rows = s.ema.map((r) => [
+      String(r.shots), String(r.beta), String(r.medianRatio.n), stat(r.medianRatio, 4), ci(r.medianRatio, 4), stat(r.ratio, 4), r.finiteWindow.toFixed(4), r.theory.toFixed(4), paperValue(find(r.beta)),
+    ]);
+    out.push('EMA variance ratio Var(φ̄)/Var(φ̂) per seed (θ₀ of that seed), mean ± std over seeds (`pqkd ema-stats`):', '');
+    out.push(table(['S', 'β', 'seeds', 'median over dims', 'its 95% CI', 'pooled ratio', 'finite-window expect.', '(1−β)/(1+β)', 'paper (median)'], rows), '');
+  }
   if (s.frontier) {
     const rows = s.frontier.points.map((p) => [
       p.label,

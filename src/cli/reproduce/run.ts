@@ -17,6 +17,8 @@ import { jobStates, type JobState, type ReproducePaths } from './job-state.js';
 import type { ExperimentDefinition } from './experiment.js';
 import { buildJobResult, writeJobResult } from './result-file.js';
 import { ensureDirectory } from '../directories.js';
+import { writeJsonAtomic } from '../fs-atomic.js';
+import { runEmaJob } from './ema-job.js';
 
 export interface ReproduceRunOptions extends ReproducePaths {
   threads: number;
@@ -28,17 +30,20 @@ export interface ReproduceRunOptions extends ReproducePaths {
 
 /** Runs the jobs that are not done; returns how many ran and how many are done in all. */
 export async function runExperiment(def: ExperimentDefinition, o: ReproduceRunOptions): Promise<{ ran: number; done: number; total: number }> {
-  if (def.summary === 'ema-ratio') {
-    throw new CliError(
-      `reproduce ${def.name}: its jobs are EMA variance-ratio measurements (pqkd ema-stats), which this runner does not run yet; the definition is ready`,
-    );
-  }
   const states = jobStates(def, o);
   let ran = 0;
   for (const [i, s] of states.entries()) {
     if (s.status === 'done') continue;
     if (o.maxJobs !== undefined && ran >= o.maxJobs) break;
     const label = `reproduce ${def.name}: job ${i + 1}/${states.length} ${s.job.id}`;
+    if (def.summary === 'ema-ratio') {
+      o.progress.log(`${label} (pqkd ema-stats)`);
+      ensureDirectory(join(o.resultsDir, def.name), '--results');
+      writeJsonAtomic(s.resultPath, await runEmaJob(def, s.job, codeVersion()));
+      o.progress.log(`${label}: wrote ${s.resultPath}`);
+      ran++;
+      continue;
+    }
     const teacher = await obtainTeacher(s.job.config, { cacheDir: o.cacheDir, threads: o.threads, kernels: o.kernels, progress: o.progress });
     const resume = existsSync(join(s.runDir, 'manifest.json'));
     if (resume) {

@@ -7,20 +7,25 @@
  * the sweep report's own functions (shotScaling, frontierPoints), fed with the results as a sweep.
  * Everything is sorted, so the same files give the same bytes.
  */
-import ttest from '@stdlib/stats-ttest';
 import { compareArms, type CompareResult } from '../compare/compare.js';
 import { armOf, type ArmRun } from '../compare/load.js';
 import { frontierPoints, shotScaling, type FrontierPoint } from '../report/sweep-data.js';
 import type { SweepResults } from '../run-schema.js';
 import { experimentJobs, type ExperimentDefinition, type PaperValue } from './experiment.js';
 import type { JobResult } from './result-file.js';
+import { seedStats, type SeedStats } from './seed-stats.js';
 
-export interface SeedStats {
-  n: number;
-  mean: number;
-  std: number | null;
-  /** 95% interval of the mean (t, n − 1 degrees of freedom); null below 2 seeds. */
-  ci: [number, number] | null;
+export { seedStats, type SeedStats };
+
+/** One (S, β) of an 'ema-ratio' experiment: the measured variance ratios over seeds. */
+export interface EmaRow {
+  shots: number;
+  beta: number;
+  seeds: number[];
+  medianRatio: SeedStats;
+  ratio: SeedStats;
+  theory: number;
+  finiteWindow: number;
 }
 
 export interface ConfigRow {
@@ -49,17 +54,8 @@ export interface ExperimentSummary {
   comparison?: CompareResult | { error: string };
   shots?: ReturnType<typeof shotScaling>;
   frontier?: { points: FrontierPoint[]; teachers: { width: string; accuracy: number }[] };
-}
-
-/** Seed statistics of `values` (percent or any unit). */
-export function seedStats(values: readonly number[]): SeedStats {
-  const n = values.length;
-  const mean = values.reduce((a, b) => a + b, 0) / n;
-  if (n < 2) return { n, mean, std: null, ci: null };
-  const std = Math.sqrt(values.reduce((a, b) => a + (b - mean) ** 2, 0) / (n - 1));
-  if (std === 0) return { n, mean, std, ci: [mean, mean] };
-  const r = ttest([...values], { alpha: 0.05 });
-  return { n, mean, std, ci: [r.ci[0]!, r.ci[1]!] };
+  /** 'ema-ratio': per (S, β), the measured variance ratios over seeds. */
+  ema?: EmaRow[];
 }
 
 function settingOf(overrides: Record<string, unknown>): string {

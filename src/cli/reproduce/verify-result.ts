@@ -18,6 +18,7 @@ import { sha256Hex } from '../run-dir.js';
 import type { ExperimentDefinition, ExperimentJob } from './experiment.js';
 import { buildJobResult, readJobResult, type JobResult } from './result-file.js';
 import { CliError } from '../errors.js';
+import { isEmaResult, verifyEmaResult } from './ema-job.js';
 
 export interface VerifyResultOptions {
   cacheDir: string;
@@ -48,7 +49,8 @@ function finalDifferences(a: JobResult, b: JobResult): string[] {
 }
 
 /** Reruns the job of `path`; returns the differences (empty when identical) and the rerun's result. */
-export async function verifyResult(path: string, o: VerifyResultOptions): Promise<{ differences: string[]; rerun: JobResult }> {
+export async function verifyResult(path: string, o: VerifyResultOptions): Promise<{ differences: string[]; rerun: JobResult | null }> {
+  if (isEmaResult(path)) return { differences: await verifyEmaResult(path), rerun: null };
   const recorded = readJobResult(path);
   let config;
   try {

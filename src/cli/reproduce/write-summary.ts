@@ -14,6 +14,7 @@ import { CliError } from '../errors.js';
 import { writeFileAtomic, writeJsonAtomic } from '../fs-atomic.js';
 import { listExperiments, loadExperiment, type ExperimentDefinition } from './experiment.js';
 import { readJobResult } from './result-file.js';
+import { readEmaResult, summarizeEma } from './ema-job.js';
 import { resultsMarkdown } from './results-md.js';
 import { asSweep, summarizeExperiment, type ExperimentSummary } from './summarise.js';
 
@@ -50,13 +51,15 @@ export async function writeSummaries(o: SummariseOptions): Promise<string[]> {
   const entries: { def: ExperimentDefinition; summary: ExperimentSummary }[] = [];
   for (const name of listExperiments(o.experimentsDir)) {
     const def = loadExperiment(name, o.experimentsDir);
-    const files = experimentResultFiles(o.resultsDir, name).map(readJobResult);
-    for (const f of files) {
+    const paths = experimentResultFiles(o.resultsDir, name);
+    const emaFiles = def.summary === 'ema-ratio' ? paths.map(readEmaResult) : [];
+    const files = def.summary === 'ema-ratio' ? [] : paths.map(readJobResult);
+    for (const f of [...files, ...emaFiles]) {
       if (f.experiment !== name) throw new CliError(`${join(o.resultsDir, name)}: holds a result of experiment '${f.experiment}' (job ${f.job})`);
     }
-    const summary = summarizeExperiment(def, files);
+    const summary = def.summary === 'ema-ratio' ? summarizeEma(def, emaFiles) : summarizeExperiment(def, files);
     entries.push({ def, summary });
-    if (files.length === 0) continue;
+    if (paths.length === 0) continue;
     const dir = join(o.resultsDir, name);
     ensureDirectory(dir, '--results');
     writeJsonAtomic(join(dir, 'summary.json'), summary);
