@@ -9,6 +9,7 @@ import type { PqkdConfig } from '../../pqkd/config.js';
 import { emaStatsCommand } from '../commands/ema-stats.js';
 import { CliError } from '../errors.js';
 import { experimentJobs, type ExperimentDefinition, type ExperimentJob } from './experiment.js';
+import type { JobIdentity } from './result-file.js';
 import type { EmaRow, ExperimentSummary } from './summarise.js';
 import { seedStats } from './seed-stats.js';
 
@@ -19,16 +20,8 @@ interface EmaStatsOutput {
   results: { shots: number; beta: number; theory: number; finiteWindow: number; ratio: { mean: number; standardError: number }; medianRatio: { mean: number; standardError: number } }[];
 }
 
-export interface EmaJobResult {
+export interface EmaJobResult extends JobIdentity {
   format: typeof EMA_RESULT_FORMAT;
-  experiment: string;
-  experimentVersion: number;
-  job: string;
-  overrides: Record<string, unknown>;
-  seed: number;
-  config: PqkdConfig;
-  configSha256: string;
-  codeVersion: string;
   /** The ema-stats arguments (besides the config's shots, β, seed, modes, loops). */
   measure: { steps: number; windows: number; burnIn: number };
   measurement: EmaStatsOutput;

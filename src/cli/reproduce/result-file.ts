@@ -18,8 +18,8 @@ export const RESULT_FORMAT = 'pqkd-reproduce-result/1';
 /** The metric lines a result keeps: per-epoch lines, SPSA block summaries and the final evaluations. */
 export type KeptMetric = Extract<MetricLine, { kind: 'epoch' | 'eval' | 'spsa-block' }>;
 
-export interface JobResult {
-  format: typeof RESULT_FORMAT;
+/** What every result file says about its job: which experiment, grid point, seed, config and code. */
+export interface JobIdentity {
   experiment: string;
   experimentVersion: number;
   job: string;
@@ -27,8 +27,12 @@ export interface JobResult {
   seed: number;
   config: PqkdConfig;
   configSha256: string;
-  codeCommit: string | null;
   codeVersion: string;
+}
+
+export interface JobResult extends JobIdentity {
+  format: typeof RESULT_FORMAT;
+  codeCommit: string | null;
   teacher: { sha256: string; cacheKey: string; testAccuracy: number | null; wallSeconds: number; metrics: KeptMetric[] };
   metrics: KeptMetric[];
   final: {
