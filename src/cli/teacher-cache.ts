@@ -18,18 +18,17 @@
  * so a reader never sees half an entry. An entry whose checkpoint no longer has the recorded SHA-256
  * is reported, set aside and retrained.
  */
-import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { dirname, join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { dirname, join, resolve } from 'node:path';
 import type { PqkdConfig } from '../pqkd/config.js';
 import type { FlagSpec } from './args.js';
+import { canonicalJson, sourceCodeVersion } from './code-version.js';
 import { ensureDirectory } from './directories.js';
 import { CliError } from './errors.js';
 import { writeJsonAtomic } from './fs-atomic.js';
 import type { Progress } from './progress.js';
-import { PQKD_VERSION, RunDir, sha256Hex } from './run-dir.js';
+import { RunDir, sha256Hex } from './run-dir.js';
 import { executeRun } from './commands/train.js';
 
 export const TEACHER_CACHE_FLAG: FlagSpec = {
@@ -51,46 +50,12 @@ export function teacherCacheDir(flag?: unknown): string {
   return resolve(process.env.PQKD_CACHE_DIR ?? join(homedir(), '.cache', 'pqkd'), 'teachers');
 }
 
-function listFiles(path: string): string[] {
-  if (!existsSync(path)) return [];
-  if (!statSync(path).isDirectory()) return [path];
-  return readdirSync(path)
-    .sort()
-    .flatMap((name) => listFiles(join(path, name)));
-}
-
-let codeVersionMemo: string | null = null;
-
 /** The package version plus the SHA-256 (first 16 hex digits) of the sources a teacher's training runs through. */
 export function codeVersion(): string {
-  if (codeVersionMemo !== null) return codeVersionMemo;
-  const here = fileURLToPath(import.meta.url);
-  const hash = createHash('sha256');
-  if (here.endsWith('.ts')) {
-    const src = resolve(dirname(here), '..');
-    for (const file of TEACHER_SOURCES.flatMap((p) => listFiles(join(src, p)))) {
-      hash.update(`${relative(src, file).split('\\').join('/')}\0`);
-      hash.update(readFileSync(file));
-      hash.update('\0');
-    }
-  } else {
-    hash.update(readFileSync(here)); // the bundle: its own bytes
-  }
-  codeVersionMemo = `${PQKD_VERSION}+${hash.digest('hex').slice(0, 16)}`;
-  return codeVersionMemo;
+  return sourceCodeVersion(TEACHER_SOURCES);
 }
 
-/** JSON with object keys sorted at every depth (a canonical form for hashing). */
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.keys(value)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`);
-    return `{${entries.join(',')}}`;
-  }
-  return JSON.stringify(value);
-}
+export { canonicalJson };
 
 /** Everything that determines a teacher's weights. */
 export function teacherKeyFields(config: PqkdConfig, code = codeVersion()): Record<string, unknown> {

@@ -5,6 +5,9 @@
  */
 import { createHash } from 'node:crypto';
 import type { PqkdConfig } from '../../pqkd/config.js';
+import { canonicalJson } from '../code-version.js';
+
+export { canonicalJson };
 
 export interface QueueJobData {
   /** The job's name in the sweep (its directory under jobs/). */
@@ -32,18 +35,6 @@ export interface QueueJobProgress {
   /** Human-readable stage, e.g. "student epoch 2/10". */
   stage: string;
   worker: string;
-}
-
-/** JSON with object keys sorted at every level (a stable text for hashing). */
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value) ?? 'null';
 }
 
 /** The BullMQ job id of a run: `run-` + 24 hex digits of SHA-256(config, run directory). */
