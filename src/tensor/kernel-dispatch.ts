@@ -13,7 +13,8 @@
  *  - conv2d forward / input gradient: on the SIMD path with float32 operands, stride 1, dilation 1,
  *    one group (wasm/conv-implicit.ts `implicitConvEligible`, `implicitConvInputGradEligible`), the
  *    implicit-GEMM kernel that reads the padded image directly (no im2col / col2im); otherwise
- *    im2col + GEMM as below.
+ *    im2col + GEMM as below. Weight gradient: for the forward's eligible geometries, the implicit
+ *    weight-gradient kernel (wasm/conv-implicit-weight.ts; taps of dW split over threads).
  *  - conv2d forward / input gradient / weight gradient: the GEMM's path for their GEMMs; threads
  *    when T > 1, ≥ 2 work units (images; columns of dW) and the multiply-adds ≥ M.
  *    Bias gradient: threads when T > 1, C_out ≥ 2 and 64 × elements of dY ≥ M (memory bound).
@@ -42,6 +43,7 @@ import { poolParallel } from './parallel/pool-parallel.js';
 import { isSharedArray } from './parallel/share.js';
 import type { BatchNormJob } from './parallel/tasks.js';
 import { getNumThreads, getParallelMinMacs, threadsSupported } from './parallel/threads.js';
+import { implicitConvBackwardWeightTaps } from './wasm/conv-implicit-weight.js';
 import { implicitConvBackwardInputImages, implicitConvEligible, implicitConvForwardImages, implicitConvInputGradEligible } from './wasm/conv-implicit.js';
 import { serialGemm, sgemmEligible } from './wasm/gemm-rows.js';
 import { reluGradSimd, reluSimd } from './wasm/elementwise-simd.js';
@@ -145,7 +147,8 @@ export function conv2dBackwardInput(g: Conv2dGeometry, gradOut: FloatArray, w: F
 
 /**
  * dw = conv2d's adjoint in w, overwriting `gradWeight` ([C_out, C_in/groups, KH, KW]); the batch
- * sum runs in ascending n in a float64 accumulator.
+ * sum runs in ascending n in a float64 accumulator, except on the implicit path (one float32 sum
+ * over n, oh, ow ascending; wasm/conv-implicit-weight.ts).
  *
  * @example
  * const g = conv2dGeometry([1, 1, 2, 2], [1, 1, 2, 2]);
@@ -159,7 +162,9 @@ export function conv2dBackwardWeight(g: Conv2dGeometry, x: FloatArray, gradOut: 
   checkLength('conv2dBackwardWeight', 'gradWeight', gradWeight, sizes.weight);
   const path = kernelsMode();
   const units = backwardWeightUnits(g);
-  if (threadsForWork(units, convMacs(g))) convParallel({ kind: 'conv2dBackwardWeight', g, x, gradOut, gradWeight }, path);
+  const implicit = path === 'simd' && allFloat32(x, gradOut, gradWeight) && implicitConvEligible(g);
+  if (threadsForWork(units, convMacs(g))) convParallel({ kind: 'conv2dBackwardWeight', g, x, gradOut, gradWeight, implicit }, path);
+  else if (implicit) implicitConvBackwardWeightTaps(g, x as Float32Array, gradOut as Float32Array, gradWeight as Float32Array, 0, units);
   else conv2dBackwardWeightUnits(g, x, gradOut, gradWeight, 0, units, serialGemm(path));
 }
 

@@ -1,7 +1,7 @@
 /**
  * conv2d over threads: forward and input-gradient kernels split the batch into contiguous image
  * ranges, the bias gradient splits the output channels, the weight-gradient kernel splits the
- * columns of dW (output channels for depthwise), so
+ * columns of dW (output channels for depthwise; the taps = columns on the implicit path), so
  * each entry's batch sum stays in one thread, in ascending n. Every output element is computed by one thread with the serial
  * arithmetic, so results are bit-identical to one thread. Unshared operands are copied into shared
  * scratch and outputs copied back.
@@ -18,7 +18,7 @@ import { getNumThreads } from './threads.js';
 export type ConvJob =
   | { kind: 'conv2dForward'; g: Conv2dGeometry; x: FloatArray; w: FloatArray; bias: FloatArray | null; out: FloatArray; implicit: boolean }
   | { kind: 'conv2dBackwardInput'; g: Conv2dGeometry; gradOut: FloatArray; w: FloatArray; gradInput: FloatArray; implicit: boolean }
-  | { kind: 'conv2dBackwardWeight'; g: Conv2dGeometry; x: FloatArray; gradOut: FloatArray; gradWeight: FloatArray }
+  | { kind: 'conv2dBackwardWeight'; g: Conv2dGeometry; x: FloatArray; gradOut: FloatArray; gradWeight: FloatArray; implicit: boolean }
   | { kind: 'conv2dBackwardBias'; g: Conv2dGeometry; gradOut: FloatArray; gradBias: FloatArray };
 
 /** Contiguous [start, end) ranges splitting `total` units into at most `parts` near-equal pieces. */
@@ -62,7 +62,7 @@ export function convParallel(job: ConvJob, path: KernelPath): void {
     } else {
       const x = share(job.x, sizes.input), gradOut = share(job.gradOut, sizes.output);
       const gradWeight = share(job.gradWeight, sizes.weight);
-      for (const [start, end] of splitRange(backwardWeightUnits(job.g), threads)) tasks.push({ kind: job.kind, path, g: job.g, x, gradOut, gradWeight, start, end });
+      for (const [start, end] of splitRange(backwardWeightUnits(job.g), threads)) tasks.push({ kind: job.kind, path, implicit: job.implicit, g: job.g, x, gradOut, gradWeight, start, end });
     }
     runTasks(tasks);
     // The output is the last operand shared.

@@ -14,6 +14,7 @@ import type { GemmArgs } from '../kernels/gemm-args.js';
 import { maxPool2dBackwardSerial, maxPool2dForwardSerial } from '../kernels/pool2d.js';
 import type { Pool2dGeometry } from '../kernels/pool2d-geometry.js';
 import { implicitConvBackwardInputImages, implicitConvForwardImages } from '../wasm/conv-implicit.js';
+import { implicitConvBackwardWeightTaps } from '../wasm/conv-implicit-weight.js';
 import { serialGemm, type KernelPath } from '../wasm/gemm-rows.js';
 import { reluGradSimd, reluSimd } from '../wasm/elementwise-simd.js';
 
@@ -29,7 +30,8 @@ export type KernelTask =
   | { kind: 'gemmRows'; path: KernelPath; args: GemmArgs; start: number; end: number }
   | { kind: 'conv2dForward'; path: KernelPath; implicit: boolean; g: Conv2dGeometry; x: FloatArray; w: FloatArray; bias: FloatArray | null; out: FloatArray; start: number; end: number }
   | { kind: 'conv2dBackwardInput'; path: KernelPath; implicit: boolean; g: Conv2dGeometry; gradOut: FloatArray; w: FloatArray; gradInput: FloatArray; start: number; end: number }
-  | { kind: 'conv2dBackwardWeight'; path: KernelPath; g: Conv2dGeometry; x: FloatArray; gradOut: FloatArray; gradWeight: FloatArray; start: number; end: number }
+  | { kind: 'conv2dBackwardWeight'; path: KernelPath; implicit: boolean; g: Conv2dGeometry; x: FloatArray; gradOut: FloatArray; gradWeight: FloatArray;
+    start: number; end: number; }
   | { kind: 'conv2dBackwardBias'; path: KernelPath; g: Conv2dGeometry; gradOut: FloatArray; gradBias: FloatArray; start: number; end: number }
   | { kind: 'maxPool2dForward'; g: Pool2dGeometry; x: FloatArray; out: FloatArray; argmax: Int32Array; start: number; end: number }
   | { kind: 'maxPool2dBackward'; g: Pool2dGeometry; gradOut: FloatArray; argmax: Int32Array; gradInput: FloatArray; start: number; end: number }
@@ -68,7 +70,8 @@ export function executeTask(task: KernelTask): void {
       else conv2dBackwardInputImages(task.g, task.gradOut, task.w, task.gradInput, task.start, task.end, serialGemm(task.path));
       return;
     case 'conv2dBackwardWeight':
-      conv2dBackwardWeightUnits(task.g, task.x, task.gradOut, task.gradWeight, task.start, task.end, serialGemm(task.path));
+      if (task.implicit) implicitConvBackwardWeightTaps(task.g, task.x as Float32Array, task.gradOut as Float32Array, task.gradWeight as Float32Array, task.start, task.end);
+      else conv2dBackwardWeightUnits(task.g, task.x, task.gradOut, task.gradWeight, task.start, task.end, serialGemm(task.path));
       return;
     case 'conv2dBackwardBias':
       conv2dBackwardBiasChannels(task.g, task.gradOut, task.gradBias, task.start, task.end);

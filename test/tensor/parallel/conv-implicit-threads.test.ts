@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { conv2dBackwardInput, conv2dForward, gemm } from '../../../src/tensor/kernel-dispatch.js';
+import { conv2dBackwardInput, conv2dBackwardWeight, conv2dForward, gemm } from '../../../src/tensor/kernel-dispatch.js';
 import { conv2dGeometry } from '../../../src/tensor/kernels/conv2d.js';
 import { shutdownThreads, threadPoolStats, warmUpThreads } from '../../../src/tensor/parallel/pool.js';
 import { DEFAULT_PARALLEL_MIN_MACS, defaultNumThreads, setNumThreads, setParallelMinMacs } from '../../../src/tensor/parallel/threads.js';
@@ -37,7 +37,7 @@ describe('implicit convolution and relaxed-SIMD GEMM over threads', () => {
     await shutdownThreads();
   });
 
-  it('forward and input gradient are bit-identical for 1, 2 and 3 threads, FMA on and off', () => {
+  it('forward, input gradient and weight gradient are bit-identical for 1, 2 and 3 threads, FMA on and off', () => {
     const caseArb = fc.record({
       batch: fc.integer({ min: 2, max: 5 }),
       cin: fc.integer({ min: 3, max: 6 }),
@@ -68,6 +68,11 @@ describe('implicit convolution and relaxed-SIMD GEMM over threads', () => {
           const dx = new Float32Array(x.length);
           conv2dBackwardInput(g, dy, w, dx);
           return dx;
+        });
+        sameForThreadCounts('weight gradient', () => {
+          const dw = new Float32Array(w.length);
+          conv2dBackwardWeight(g, x, dy, dw);
+          return dw;
         });
       }),
       { numRuns: 12, seed: 2113 },
