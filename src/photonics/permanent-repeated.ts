@@ -9,9 +9,27 @@
  * Gray order, so each step changes one r_i by ±1 and updates the column sums in O(q)
  * (the form used by Piquasso; docs/photonics.md §2). The cheaper of rows/columns is enumerated
  * (Per(Bᵀ) = Per(B)). Cost Π(μ′+1)·(p + N); float64, fixed order.
+ *
+ * Precision guard (docs/photonics.md §2): the terms alternate in sign and, for large multiplicities,
+ * are far larger than the result (at |n, 0⟩ → 50:50 they grow like (2n)^n/2^n against n!), so Glynn
+ * then returns garbage (n = 100) or NaN (n! overflows float64 from n = 171). While summing we also
+ * accumulate S_abs = 2^{−(N−1)} Σ_r |term_r|. The natural size of the result is
+ *   S = c^N·√(Π μ_i!·Π ν_j!),  c = √(‖M‖₁‖M‖_∞) ≥ ‖M‖₂ (rows/columns in use),
+ * since Per(B)/S = ⟨μ|Γ(M/c)|ν⟩ is a matrix element of the second quantization of a contraction
+ * (|·| ≤ 1). Glynn's rounding error is ≈ ε·S_abs, so its result G is kept (bit-identical to before)
+ * when S_abs ≤ 2^10·|G| (≲ 2^10·ε relative error); otherwise Per(B) = S·⟨μ|Γ(M/c)|ν⟩ with the photon-by-photon recursion of
+ * ./fock-amplitude.ts, which only ever holds normalized amplitudes. S is carried as mantissa·2^e, so
+ * nothing overflows before the final scaling; a Per beyond float64's range throws a RangeError naming
+ * the function and the multiplicities instead of returning Infinity/NaN. `permanentRepeatedSquare-
+ * OverFactorials` returns Per/Π μ_i! (= ⟨μ|Γ(M)|μ⟩), which stays O(1) for the zero-set route.
  */
 import { checkCMatrix, type CMatrix } from './complex-matrix.js';
+import { factorial } from './fock.js';
 import { glynnKernel, type Complex } from './permanent.js';
+import { contractedAmplitude, naturalScale, scaleResult, type RepeatedView } from './permanent-scaled.js';
+
+/** Glynn's result G is kept while its absolute term sum is at most this multiple of |G|. */
+const CANCELLATION_LIMIT = 2 ** 10;
 
 function checkMultiplicities(op: string, arg: string, mult: ArrayLike<number>, len: number): number {
   if (mult.length !== len) throw new RangeError(`${op}: ${arg} must have ${len} entries, got ${mult.length}`);
@@ -24,11 +42,14 @@ function checkMultiplicities(op: string, arg: string, mult: ArrayLike<number>, l
   return total;
 }
 
-/** Per(B) with B built from `m` by repeating row i rowMult[i] times and column j colMult[j] times. */
+/**
+ * Per(B) with B built from `m` by repeating row i rowMult[i] times and column j colMult[j] times,
+ * by Glynn; writes [re, im, S_abs] into `out`.
+ */
 function repeatedCore(
   p: number, q: number, mRe: Float64Array, mIm: Float64Array, rowStride: number, colStride: number,
-  mu: ArrayLike<number>, nu: ArrayLike<number>, total: number,
-): Complex {
+  mu: ArrayLike<number>, nu: ArrayLike<number>, total: number, out: Float64Array,
+): void {
   // Element (i, j) of M is at i·rowStride + j·colStride (lets us enumerate rows of Mᵀ without a copy).
   const at = (i: number, j: number): number => i * rowStride + j * colStride;
   let first = -1;
@@ -57,6 +78,7 @@ function repeatedCore(
   const dir = new Int32Array(p).fill(1);
   let totR = 0;
   let totI = 0;
+  let totAbs = 0;
   for (;;) {
     let weight = 1;
     for (let i = 0; i < p; i++) {
@@ -77,6 +99,7 @@ function repeatedCore(
     }
     totR += weight * pr;
     totI += weight * pi;
+    totAbs += Math.abs(weight) * Math.hypot(pr, pi);
     // next r in reflected mixed-radix Gray order
     let i = 0;
     for (; i < p; i++) {
@@ -94,7 +117,30 @@ function repeatedCore(
     }
   }
   const scale = 2 ** -(total - 1);
-  return { re: totR * scale, im: totI * scale };
+  out[0] = totR * scale;
+  out[1] = totI * scale;
+  out[2] = totAbs * scale;
+}
+
+/**
+ * Glynn (`repeatedCore`) when its cancellation is mild (S_abs ≤ CANCELLATION_LIMIT·|G| and every number
+ * finite), else S·⟨μ|Γ(M/c)|ν⟩ (./permanent-scaled.ts). `overFactorials` (μ = ν only) returns Per/Πμ!.
+ */
+function guarded(v: RepeatedView, total: number, op: string, overFactorials: boolean): Complex {
+  const out = new Float64Array(3);
+  repeatedCore(v.p, v.q, v.re, v.im, v.rowStride, v.colStride, v.mu, v.nu, total, out);
+  let fact = 1;
+  if (overFactorials) for (let i = 0; i < v.p; i++) if (v.mu[i]! > 0) fact *= factorial(v.mu[i]!);
+  const re = out[0]! / fact;
+  const im = out[1]! / fact;
+  // Glynn's rounding error is ≈ ε·S_abs: keep it when that is small relative to the result itself.
+  // 2^{−(N−1)} must stay a normal number, or S_abs can underflow to a false "no cancellation".
+  const glynnOk = total <= 1000 && Number.isFinite(fact) && Number.isFinite(re) && Number.isFinite(im)
+    && Number.isFinite(out[2]!) && out[2]! / fact <= CANCELLATION_LIMIT * Math.hypot(re, im);
+  if (glynnOk) return { re, im };
+  const scale = naturalScale(v, total, overFactorials);
+  if (!scale.nonzero) return { re: 0, im: 0 };
+  return scaleResult(contractedAmplitude(v, scale), scale, op, v);
 }
 
 /**
@@ -144,18 +190,34 @@ export function permanentRepeated(m: CMatrix, rowMult: ArrayLike<number>, colMul
     glynnKernel(n, re, im, new Float64Array(3 * n), out);
     return { re: out[0]!, im: out[1]! };
   }
-  if (rowTerms <= colTerms) return repeatedCore(m.rows, m.cols, m.re, m.im, m.cols, 1, rowMult, colMult, nRows);
-  return repeatedCore(m.cols, m.rows, m.re, m.im, 1, m.cols, colMult, rowMult, nRows);
+  const view: RepeatedView = rowTerms <= colTerms
+    ? { p: m.rows, q: m.cols, re: m.re, im: m.im, rowStride: m.cols, colStride: 1, mu: rowMult, nu: colMult }
+    : { p: m.cols, q: m.rows, re: m.re, im: m.im, rowStride: 1, colStride: m.cols, mu: colMult, nu: rowMult };
+  return guarded(view, nRows, 'permanentRepeated', false);
 }
 
 /**
  * Kernel for hot loops: Per of the expanded matrix of a p×p row-major (re, im) with the same
- * multiplicities `mult` on rows and columns (the zero-set Gram matrices of bunched inputs).
+ * multiplicities `mult` on rows and columns. Throws a RangeError (naming the multiplicities) when Per
+ * is beyond float64's range; the zero-set route uses `permanentRepeatedSquareOverFactorials`.
  * @example permanentRepeatedSquare(1, Float64Array.of(1), Float64Array.of(0), Int32Array.of(2)) // { re: 2, im: 0 }
  */
 export function permanentRepeatedSquare(p: number, re: Float64Array, im: Float64Array, mult: Int32Array): Complex {
   let total = 0;
   for (let i = 0; i < p; i++) total += mult[i]!;
   if (total === 0) return { re: 1, im: 0 };
-  return repeatedCore(p, p, re, im, p, 1, mult, mult, total);
+  return guarded({ p, q: p, re, im, rowStride: p, colStride: 1, mu: mult, nu: mult }, total, 'permanentRepeatedSquare', false);
+}
+
+/**
+ * Per/Π_k mult_k! of the same expansion (= ⟨mult|Γ(M)|mult⟩, O(1) for a contraction such as the
+ * zero-set matrix I − ηÃ_ZᴴÃ_Z at any occupation). Where Glynn is kept the bits equal
+ * `permanentRepeatedSquare(…).re / Π factorial(mult_k)`.
+ * @example permanentRepeatedSquareOverFactorials(1, Float64Array.of(0.5), Float64Array.of(0), Int32Array.of(300)) // { re: 0.5^300, im: 0 }
+ */
+export function permanentRepeatedSquareOverFactorials(p: number, re: Float64Array, im: Float64Array, mult: Int32Array): Complex {
+  let total = 0;
+  for (let i = 0; i < p; i++) total += mult[i]!;
+  if (total === 0) return { re: 1, im: 0 };
+  return guarded({ p, q: p, re, im, rowStride: p, colStride: 1, mu: mult, nu: mult }, total, 'permanentRepeatedSquareOverFactorials', true);
 }

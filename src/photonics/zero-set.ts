@@ -4,7 +4,8 @@
  * Let Ã = U[:, occupied input modes] (m×p, orthonormal columns) and s the occupations. Projecting the
  * detected part of the modes in Z onto vacuum gives
  *   Q(Z) = P(no click in Z) = (1 − d)^{|Z|} · Per_s(I − η·Ã_Zᴴ Ã_Z) / Π_k s_k!,
- * where Per_s expands row and column k s_k times (`permanentRepeated`), η is the total efficiency and
+ * where Per_s expands row and column k s_k times (`permanentRepeatedSquareOverFactorials`, which returns
+ * Per_s/Π s_k! = ⟨s|Γ(M)|s⟩ without overflow or Glynn's cancellation at large s_k), η is the total efficiency and
  * d the dark-count probability. (The expansion matters for bunched inputs: Per(I − ηA_ZᴴA_Z) on the
  * expanded A alone is wrong there; with p = 1 the expanded Gram matrix of the input is all-ones blocks.)
  * Distinguishable photons (p = 0): Q(Z) = (1 − d)^{|Z|} Π_k (1 − η Σ_{j∈Z} |Ã_jk|²)^{s_k}.
@@ -14,9 +15,9 @@
  * permanent (Glynn, p·2^{p−1}); × Π(s_k+1) under partial distinguishability.
  */
 import { checkCMatrix, type CMatrix } from './complex-matrix.js';
-import { binomial, checkOccupation, factorial } from './fock.js';
+import { binomial, checkOccupation } from './fock.js';
 import { resolveNoise, type ExactNoise, type ResolvedNoise } from './noise.js';
-import { permanentRepeatedSquare } from './permanent-repeated.js';
+import { permanentRepeatedSquareOverFactorials } from './permanent-repeated.js';
 import { glynnKernel, smallPermanentKernel } from './permanent.js';
 
 /** Precomputed per-(U, input, noise) data and scratch for repeated Q(Z) evaluations. */
@@ -132,12 +133,10 @@ function permOverFactorials(ctx: ZeroSetContext, g: Int32Array, offset: number):
   const p = ctx.occupied;
   let q = 0;
   let bunched = false;
-  let fact = 1;
   for (let k = 0; k < p; k++) {
     const gk = g[offset + k]!;
     if (gk === 0) continue;
     if (gk > 1) bunched = true;
-    fact *= factorial(gk);
     ctx.subMult[q++] = gk;
   }
   // copy the rows/columns with g_k > 0 into a q×q block
@@ -153,7 +152,7 @@ function permOverFactorials(ctx: ZeroSetContext, g: Int32Array, offset: number):
     }
     r++;
   }
-  if (bunched) return permanentRepeatedSquare(q, ctx.subRe, ctx.subIm, ctx.subMult).re / fact;
+  if (bunched) return permanentRepeatedSquareOverFactorials(q, ctx.subRe, ctx.subIm, ctx.subMult).re;
   if (!smallPermanentKernel(q, ctx.subRe, ctx.subIm, ctx.out2)) glynnKernel(q, ctx.subRe, ctx.subIm, ctx.work, ctx.out2);
   return ctx.out2[0]!;
 }
