@@ -19,7 +19,9 @@
  *    when T > 1, ≥ 2 work units (images; columns of dW) and the multiply-adds ≥ M.
  *    Bias gradient: threads when T > 1, C_out ≥ 2 and 64 × elements of dY ≥ M (memory bound).
  *  - max pooling: threads when T > 1, N ≥ 2, 16 × window reads ≥ M and every array is already on
- *    a SharedArrayBuffer (no copies for a bandwidth-bound op); average pooling is serial.
+ *    a SharedArrayBuffer (no copies for a bandwidth-bound op); average pooling is serial. The
+ *    2×2 / stride-2 unpadded forward runs on WebAssembly SIMD (also per thread range) when x and out
+ *    are float32 (wasm/maxpool-simd.ts, same values and argmax as the JS kernel).
  *  - batch norm: threads when T > 1, C ≥ 2, N·C·S ≥ 2¹⁷ and the large arrays are shared.
  *  - element-wise: threads when T > 1, contiguous unbroadcast operands, n ≥ 2¹⁷, all shared;
  *    ReLU and its gradient on the SIMD path when every operand is float32 and contiguous
@@ -47,6 +49,7 @@ import { implicitConvBackwardWeightTaps } from './wasm/conv-implicit-weight.js';
 import { implicitConvBackwardInputImages, implicitConvEligible, implicitConvForwardImages, implicitConvInputGradEligible } from './wasm/conv-implicit.js';
 import { serialGemm, sgemmEligible } from './wasm/gemm-rows.js';
 import { reluGradSimd, reluSimd } from './wasm/elementwise-simd.js';
+import { maxPool2x2Eligible, maxPool2x2Simd } from './wasm/maxpool-simd.js';
 import { kernelsMode } from './wasm/support.js';
 
 export { avgPool2dBackward, avgPool2dForward } from './kernels/pool2d.js';
@@ -203,7 +206,9 @@ function threadsForPool(g: Pool2dGeometry, arrays: readonly (FloatArray | Int32A
  * maxPool2dForward(g, new Float32Array([1, 5, 5, 2]), out, argmax); // out = [5], argmax = [1]
  */
 export function maxPool2dForward(g: Pool2dGeometry, x: FloatArray, out: FloatArray, argmax: Int32Array): void {
-  if (threadsForPool(g, [x, out, argmax])) poolParallel({ kind: 'maxPool2dForward', g, x, out, argmax });
+  const simd = kernelsMode() === 'simd' && x instanceof Float32Array && out instanceof Float32Array && maxPool2x2Eligible(g);
+  if (threadsForPool(g, [x, out, argmax])) poolParallel({ kind: 'maxPool2dForward', g, x, out, argmax, simd });
+  else if (simd) maxPool2x2Simd(g, x, out, argmax);
   else maxPool2dForwardSerial(g, x, out, argmax);
 }
 

@@ -11,12 +11,12 @@ import type { KernelTask } from './tasks.js';
 import { getNumThreads } from './threads.js';
 
 export type PoolJob =
-  | { kind: 'maxPool2dForward'; g: Pool2dGeometry; x: FloatArray; out: FloatArray; argmax: Int32Array }
+  | { kind: 'maxPool2dForward'; g: Pool2dGeometry; x: FloatArray; out: FloatArray; argmax: Int32Array; simd: boolean }
   | { kind: 'maxPool2dBackward'; g: Pool2dGeometry; gradOut: FloatArray; argmax: Int32Array; gradInput: FloatArray };
 
 /**
  * Runs a max-pooling kernel over `getNumThreads()` threads, by image ranges.
- * @example poolParallel({ kind: 'maxPool2dForward', g, x, out, argmax });
+ * @example poolParallel({ kind: 'maxPool2dForward', g, x, out, argmax, simd: false });
  */
 export function poolParallel(job: PoolJob): void {
   const parts = Math.min(getNumThreads(), job.g.batch);

@@ -17,6 +17,7 @@ import { implicitConvBackwardInputImages, implicitConvForwardImages } from '../w
 import { implicitConvBackwardWeightTaps } from '../wasm/conv-implicit-weight.js';
 import { serialGemm, type KernelPath } from '../wasm/gemm-rows.js';
 import { reluGradSimd, reluSimd } from '../wasm/elementwise-simd.js';
+import { maxPool2x2Simd } from '../wasm/maxpool-simd.js';
 
 /** A batch-norm kernel call (kernels/batch-norm.ts), split over channels by batch-norm-parallel.ts. */
 export type BatchNormJob =
@@ -33,7 +34,7 @@ export type KernelTask =
   | { kind: 'conv2dBackwardWeight'; path: KernelPath; implicit: boolean; g: Conv2dGeometry; x: FloatArray; gradOut: FloatArray; gradWeight: FloatArray;
     start: number; end: number; }
   | { kind: 'conv2dBackwardBias'; path: KernelPath; g: Conv2dGeometry; gradOut: FloatArray; gradBias: FloatArray; start: number; end: number }
-  | { kind: 'maxPool2dForward'; g: Pool2dGeometry; x: FloatArray; out: FloatArray; argmax: Int32Array; start: number; end: number }
+  | { kind: 'maxPool2dForward'; g: Pool2dGeometry; x: FloatArray; out: FloatArray; argmax: Int32Array; simd: boolean; start: number; end: number }
   | { kind: 'maxPool2dBackward'; g: Pool2dGeometry; gradOut: FloatArray; argmax: Int32Array; gradInput: FloatArray; start: number; end: number }
   | { kind: 'unaryRange'; op: UnaryOp; simd: boolean; x: TypedArray; xOffset: number; out: TypedArray; start: number; end: number }
   | (BatchNormJob & { ch0: number; ch1: number })
@@ -78,7 +79,9 @@ export function executeTask(task: KernelTask): void {
       return;
     case 'maxPool2dForward': {
       const p = poolImages(task.g, task.start, task.end);
-      maxPool2dForwardSerial(p.g, task.x.subarray(...p.input), task.out.subarray(...p.output), task.argmax.subarray(...p.output));
+      // simd: the dispatcher checked the 2×2 / stride-2 geometry and float32 x and out (kernel-dispatch.ts).
+      if (task.simd) maxPool2x2Simd(p.g, (task.x as Float32Array).subarray(...p.input), (task.out as Float32Array).subarray(...p.output), task.argmax.subarray(...p.output));
+      else maxPool2dForwardSerial(p.g, task.x.subarray(...p.input), task.out.subarray(...p.output), task.argmax.subarray(...p.output));
       return;
     }
     case 'maxPool2dBackward': {

@@ -23,6 +23,7 @@ import {
   MEMORY_SIZE,
   SIMPLE_OPS,
   V128_CONST,
+  I8X16_SHUFFLE,
   VALTYPE,
   type LaneOp,
   type MemoryOp,
@@ -130,6 +131,15 @@ export class FunctionBuilder {
     }
     this.write(`v128.const i8x16 ${Array.from(bytes, (b) => b & 0xff).join(' ')}`);
     return this.emit(...V128_CONST, ...Array.from(bytes, (b) => b & 0xff));
+  }
+
+  /** i8x16.shuffle: byte j of the result is byte lanes[j] of a ++ b (a's bytes 0–15, b's 16–31). */
+  shuffle(lanes: ArrayLike<number>): this {
+    if (lanes.length !== 16 || Array.from(lanes).some((l) => !Number.isInteger(l) || l < 0 || l > 31)) {
+      throw new RangeError(`${this.name}: i8x16.shuffle needs 16 lane indices in [0, 32), got [${Array.from(lanes).join(', ')}]`);
+    }
+    this.write(`i8x16.shuffle ${Array.from(lanes).join(' ')}`);
+    return this.emit(...I8X16_SHUFFLE, ...Array.from(lanes));
   }
 
   /** An instruction without immediates, named as in the text format, e.g. `op('f32x4.mul')`. */

@@ -109,9 +109,12 @@ export const SIMPLE_OPS = {
   'v128.and': simd(0x4e),
   'v128.or': simd(0x50),
   'v128.xor': simd(0x51),
+  /** bitselect(a, b, mask) = (a AND mask) OR (b AND NOT mask), bit by bit. */
+  'v128.bitselect': simd(0x52),
   // SIMD f32x4 lane-wise comparisons (all-ones lane when true, all-zeros when false; NaN compares false)
   'f32x4.gt': simd(0x44),
   'f32x4.le': simd(0x45),
+  'f32x4.ne': simd(0x42),
   // SIMD f32x4 lane-wise arithmetic (each lane an IEEE single op)
   'f32x4.abs': simd(0xe0),
   'f32x4.neg': simd(0xe1),
@@ -173,6 +176,8 @@ export type LaneOp = keyof typeof LANE_OPS;
 
 /** `v128.const` (16 immediate bytes follow) and `memory.size`/`memory.grow` (a 0x00 memory index). */
 export const V128_CONST = simd(0x0c);
+/** `i8x16.shuffle` (16 lane-index immediate bytes follow, each < 32: bytes of the two operands). */
+export const I8X16_SHUFFLE = simd(0x0d);
 export const MEMORY_SIZE = [0x3f, 0x00];
 export const MEMORY_GROW = [0x40, 0x00];
 
