@@ -24,4 +24,6 @@ const include = process.env.PQKD_MUTATE_TESTS?.split(',')
 ];
 
 // Not mergeConfig: it would concatenate `include` with the base list instead of replacing it.
-export default defineConfig({ ...base, test: { ...base.test, include, setupFiles: ['./test/mutate-setup.ts'] } });
+// testTimeout: the run is niced and instrumented, so the slowest statistical tests (the shot-noise
+// slope fit) can pass the 120 s of `npm test` in Stryker's initial run, which then refuses to start.
+export default defineConfig({ ...base, test: { ...base.test, include, testTimeout: 900_000, setupFiles: ['./test/mutate-setup.ts'] } });
