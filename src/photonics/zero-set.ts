@@ -15,7 +15,7 @@
  * permanent (Glynn, p·2^{p−1}); × Π(s_k+1) under partial distinguishability.
  */
 import { checkCMatrix, type CMatrix } from './complex-matrix.js';
-import { binomial, checkOccupation } from './fock.js';
+import { binomial, checkOccupation, logFactorial } from './fock.js';
 import { resolveNoise, type ExactNoise, type ResolvedNoise } from './noise.js';
 import { permanentRepeatedSquareOverFactorials } from './permanent-repeated.js';
 import { glynnKernel, smallPermanentKernel } from './permanent.js';
@@ -100,7 +100,9 @@ export function emptyZeroSetContext(modes: number, input: ArrayLike<number>, noi
         good += g[k]!;
       }
       subsets.push(...g);
-      weights.push(w * nz.p ** good * (1 - nz.p) ** (n - good));
+      const direct = w * nz.p ** good * (1 - nz.p) ** (n - good);
+      // Past ~1000 photons C(s_k, g_k) overflows and p^{|g|} underflows: then the same weight in log space.
+      weights.push(Number.isFinite(direct) && direct > 1e-290 ? direct : logSpaceWeight(mult, g, nz.p, good, n));
       let k = 0;
       while (k < p && g[k] === mult[k]) g[k++] = 0;
       if (k === p) break;
@@ -126,6 +128,13 @@ export function emptyZeroSetContext(modes: number, input: ArrayLike<number>, noi
     work: new Float64Array(3 * p),
     out2: new Float64Array(2),
   };
+}
+
+/** Π_k C(s_k, g_k)·p^{|g|}·(1 − p)^{n−|g|} = exp(Σ ln C + |g| ln p + (n − |g|) ln(1 − p)). */
+function logSpaceWeight(mult: Int32Array, g: Int32Array, pGood: number, good: number, n: number): number {
+  let log = good * Math.log(pGood) + (n - good) * Math.log1p(-pGood);
+  for (let k = 0; k < mult.length; k++) log += logFactorial(mult[k]!) - logFactorial(g[k]!) - logFactorial(mult[k]! - g[k]!);
+  return Math.exp(log);
 }
 
 /** Per_g(M)/Π g_k! for the sub-occupation g (offset into an Int32Array), real part. */

@@ -172,4 +172,15 @@ describe('zero-set route at large occupations', () => {
       }
     }
   });
+
+  it('partial distinguishability past 1000 photons (binomial weights overflow): Q({1}) = (1 − η·|U10|²)^n', () => {
+    // One occupied input mode: good and bad photons leave it alike, so the closed form holds for every p.
+    const u = splitter(0.5, 0.3);
+    const w = Math.hypot(u.re[2]!, u.im[2]!) ** 2;
+    for (const n of [300, 1200]) {
+      const q = noClickProbability(u, [n, 0], [1], { loss: 0.1, indistinguishableProbability: 0.6 });
+      expect(Math.abs(q / (1 - 0.9 * w) ** n - 1)).toBeLessThan(1e-10);
+      expect(noClickProbability(u, [n, 0], [], { loss: 0.1, indistinguishableProbability: 0.6 })).toBeCloseTo(1, 12);
+    }
+  });
 });
