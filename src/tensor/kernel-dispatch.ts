@@ -21,7 +21,8 @@
  *  - max pooling: threads when T > 1, N ≥ 2, 16 × window reads ≥ M and every array is already on
  *    a SharedArrayBuffer (no copies for a bandwidth-bound op); average pooling is serial. The
  *    2×2 / stride-2 unpadded forward runs on WebAssembly SIMD (also per thread range) when x and out
- *    are float32 (wasm/maxpool-simd.ts, same values and argmax as the JS kernel).
+ *    are float32 (wasm/maxpool-simd.ts, same values and argmax as the JS kernel); its backward too when
+ *    the windows tile the plane and every argmax lies in its window (else the JS kernel runs).
  *  - batch norm: threads when T > 1, C ≥ 2, N·C·S ≥ 2¹⁷ and the large arrays are shared.
  *  - element-wise: threads when T > 1, contiguous unbroadcast operands, n ≥ 2¹⁷, all shared;
  *    ReLU and its gradient on the SIMD path when every operand is float32 and contiguous
@@ -49,6 +50,7 @@ import { implicitConvBackwardWeightTaps } from './wasm/conv-implicit-weight.js';
 import { implicitConvBackwardInputImages, implicitConvEligible, implicitConvForwardImages, implicitConvInputGradEligible } from './wasm/conv-implicit.js';
 import { serialGemm, sgemmEligible } from './wasm/gemm-rows.js';
 import { reluGradSimd, reluSimd } from './wasm/elementwise-simd.js';
+import { maxPool2x2BackwardEligible, maxPool2x2BackwardSimd } from './wasm/maxpool-backward-simd.js';
 import { maxPool2x2Eligible, maxPool2x2Simd } from './wasm/maxpool-simd.js';
 import { kernelsMode } from './wasm/support.js';
 
@@ -221,8 +223,9 @@ export function maxPool2dForward(g: Pool2dGeometry, x: FloatArray, out: FloatArr
  * maxPool2dBackward(g, new Float32Array([7]), new Int32Array([1]), dx); // dx = [0, 7, 0, 0]
  */
 export function maxPool2dBackward(g: Pool2dGeometry, gradOut: FloatArray, argmax: Int32Array, gradInput: FloatArray): void {
-  if (threadsForPool(g, [gradOut, argmax, gradInput])) poolParallel({ kind: 'maxPool2dBackward', g, gradOut, argmax, gradInput });
-  else maxPool2dBackwardSerial(g, gradOut, argmax, gradInput);
+  const simd = kernelsMode() === 'simd' && gradOut instanceof Float32Array && gradInput instanceof Float32Array && maxPool2x2BackwardEligible(g);
+  if (threadsForPool(g, [gradOut, argmax, gradInput])) poolParallel({ kind: 'maxPool2dBackward', g, gradOut, argmax, gradInput, simd });
+  else if (!(simd && maxPool2x2BackwardSimd(g, gradOut, argmax, gradInput))) maxPool2dBackwardSerial(g, gradOut, argmax, gradInput);
 }
 
 /**

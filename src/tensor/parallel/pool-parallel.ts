@@ -12,7 +12,7 @@ import { getNumThreads } from './threads.js';
 
 export type PoolJob =
   | { kind: 'maxPool2dForward'; g: Pool2dGeometry; x: FloatArray; out: FloatArray; argmax: Int32Array; simd: boolean }
-  | { kind: 'maxPool2dBackward'; g: Pool2dGeometry; gradOut: FloatArray; argmax: Int32Array; gradInput: FloatArray };
+  | { kind: 'maxPool2dBackward'; g: Pool2dGeometry; gradOut: FloatArray; argmax: Int32Array; gradInput: FloatArray; simd: boolean };
 
 /**
  * Runs a max-pooling kernel over `getNumThreads()` threads, by image ranges.

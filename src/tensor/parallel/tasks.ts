@@ -17,6 +17,7 @@ import { implicitConvBackwardInputImages, implicitConvForwardImages } from '../w
 import { implicitConvBackwardWeightTaps } from '../wasm/conv-implicit-weight.js';
 import { serialGemm, type KernelPath } from '../wasm/gemm-rows.js';
 import { reluGradSimd, reluSimd } from '../wasm/elementwise-simd.js';
+import { maxPool2x2BackwardSimd } from '../wasm/maxpool-backward-simd.js';
 import { maxPool2x2Simd } from '../wasm/maxpool-simd.js';
 
 /** A batch-norm kernel call (kernels/batch-norm.ts), split over channels by batch-norm-parallel.ts. */
@@ -35,7 +36,7 @@ export type KernelTask =
     start: number; end: number; }
   | { kind: 'conv2dBackwardBias'; path: KernelPath; g: Conv2dGeometry; gradOut: FloatArray; gradBias: FloatArray; start: number; end: number }
   | { kind: 'maxPool2dForward'; g: Pool2dGeometry; x: FloatArray; out: FloatArray; argmax: Int32Array; simd: boolean; start: number; end: number }
-  | { kind: 'maxPool2dBackward'; g: Pool2dGeometry; gradOut: FloatArray; argmax: Int32Array; gradInput: FloatArray; start: number; end: number }
+  | { kind: 'maxPool2dBackward'; g: Pool2dGeometry; gradOut: FloatArray; argmax: Int32Array; gradInput: FloatArray; simd: boolean; start: number; end: number }
   | { kind: 'unaryRange'; op: UnaryOp; simd: boolean; x: TypedArray; xOffset: number; out: TypedArray; start: number; end: number }
   | (BatchNormJob & { ch0: number; ch1: number })
   | { kind: 'binaryRange'; op: BinaryOp; simd: boolean; a: TypedArray; aOffset: number; b: TypedArray; bOffset: number; out: TypedArray; start: number; end: number };
@@ -86,7 +87,9 @@ export function executeTask(task: KernelTask): void {
     }
     case 'maxPool2dBackward': {
       const p = poolImages(task.g, task.start, task.end);
-      maxPool2dBackwardSerial(p.g, task.gradOut.subarray(...p.output), task.argmax.subarray(...p.output), task.gradInput.subarray(...p.input));
+      const [gradOut, argmax, gradInput] = [task.gradOut.subarray(...p.output), task.argmax.subarray(...p.output), task.gradInput.subarray(...p.input)];
+      // simd: the dispatcher checked the geometry and float32 gradOut and gradInput; false means an argmax outside its window.
+      if (!(task.simd && maxPool2x2BackwardSimd(p.g, gradOut as Float32Array, argmax, gradInput as Float32Array))) maxPool2dBackwardSerial(p.g, gradOut, argmax, gradInput);
       return;
     }
     case 'batchNormStats':

@@ -107,10 +107,14 @@ export const SIMPLE_OPS = {
   'f64x2.splat': simd(0x14),
   'v128.not': simd(0x4d),
   'v128.and': simd(0x4e),
+  /** andnot(a, b) = a AND NOT b. */
+  'v128.andnot': simd(0x4f),
   'v128.or': simd(0x50),
   'v128.xor': simd(0x51),
   /** bitselect(a, b, mask) = (a AND mask) OR (b AND NOT mask), bit by bit. */
   'v128.bitselect': simd(0x52),
+  /** 1 when any bit of the vector is set, else 0 (an i32). */
+  'v128.any_true': simd(0x53),
   // SIMD f32x4 lane-wise comparisons (all-ones lane when true, all-zeros when false; NaN compares false)
   'f32x4.gt': simd(0x44),
   'f32x4.le': simd(0x45),
@@ -137,6 +141,8 @@ export const SIMPLE_OPS = {
   'f64x2.max': simd(0xf5),
   // SIMD i32x4 (used for index arithmetic in tests)
   'i32x4.add': simd(0xae),
+  'i32x4.eq': simd(0x37),
+  'i32x4.lt_s': simd(0x39),
   'i32x4.mul': simd(0xb5),
   /** Relaxed SIMD (proposal, phase 4): a·b + c per lane, fused or not as the engine chooses (relaxed-simd.ts). */
   'f32x4.relaxed_madd': simd(0x105),
