@@ -1,8 +1,9 @@
 /**
  * Max pooling over threads: the batch is split into contiguous image ranges, each thread running the
- * serial kernel on its images (each output and input-gradient element belongs to one image, so the
- * result is bit-identical to one thread). Only arrays that already live on SharedArrayBuffers are
- * split (tensor storage does when threads are on, see storage.ts); otherwise the call stays serial.
+ * serial kernel (SIMD or JS, as the dispatcher chose) on its images (each output and input-gradient
+ * element belongs to one image, so the result is bit-identical to one thread). Only arrays that
+ * already live on SharedArrayBuffers are split (tensor storage does when threads are on, see
+ * storage.ts); otherwise the call stays serial.
  */
 import type { FloatArray } from '../dtype.js';
 import type { Pool2dGeometry } from '../kernels/pool2d-geometry.js';
