@@ -131,6 +131,10 @@ export const SIMPLE_OPS = {
   'f32x4.max': simd(0xe9),
   // SIMD f64x2 lane-wise arithmetic
   'f64x2.abs': simd(0xec),
+  /** Lanes 0 and 1 of an f32x4, widened exactly to an f64x2. */
+  'f64x2.promote_low_f32x4': simd(0x5f),
+  /** Both f64x2 lanes rounded to float32 into lanes 0 and 1; lanes 2 and 3 are +0. */
+  'f32x4.demote_f64x2_zero': simd(0x5e),
   'f64x2.neg': simd(0xed),
   'f64x2.sqrt': simd(0xef),
   'f64x2.add': simd(0xf0),
