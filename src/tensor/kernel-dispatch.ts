@@ -27,6 +27,8 @@
  *  - element-wise: threads when T > 1, contiguous unbroadcast operands, n ≥ 2¹⁷, all shared;
  *    ReLU and its gradient on the SIMD path when every operand is float32 and contiguous
  *    (wasm/elementwise-simd.ts, same bits as the JS kernel).
+ *  - SGD update: on the SIMD path when p, g (and the momentum buffer) are float32 (wasm/sgd-simd.ts,
+ *    same bits as the optimizer's JS loop); serial.
  */
 import type { FloatArray, TypedArray } from './dtype.js';
 import { checkLength, conv2dSizes, type Conv2dGeometry } from './kernels/conv2d-geometry.js';
@@ -50,6 +52,7 @@ import { implicitConvBackwardWeightTaps } from './wasm/conv-implicit-weight.js';
 import { implicitConvBackwardInputImages, implicitConvEligible, implicitConvForwardImages, implicitConvInputGradEligible } from './wasm/conv-implicit.js';
 import { serialGemm, sgemmEligible } from './wasm/gemm-rows.js';
 import { reluGradSimd, reluSimd } from './wasm/elementwise-simd.js';
+import { sgdStepSimd, type SgdStepOptions } from './wasm/sgd-simd.js';
 import { maxPool2x2BackwardEligible, maxPool2x2BackwardSimd } from './wasm/maxpool-backward-simd.js';
 import { maxPool2x2Eligible, maxPool2x2Simd } from './wasm/maxpool-simd.js';
 import { kernelsMode } from './wasm/support.js';
@@ -284,4 +287,14 @@ export function binaryElementwise(
   if (flat && threadsForBandwidth(n, n, [a, b, out])) binaryParallel(op, { data: a, offset: aOffset }, { data: b, offset: bOffset }, out, n, simd);
   else if (simd) reluGradSimd(a, aOffset, b, bOffset, out, n);
   else binaryKernel(op, a, aOffset, aStrides, b, bOffset, bStrides, shape, out);
+}
+
+/**
+ * One SGD update in place on the SIMD path when it applies (float32 p, g, buffer); else false, nothing touched.
+ * @example if (!sgdUpdateFast(p, g, buf, { lr, weightDecay, momentum, dampening, nesterov, first })) runJsLoop();
+ */
+export function sgdUpdateFast(p: FloatArray, g: FloatArray, buf: FloatArray | undefined, o: SgdStepOptions): boolean {
+  if (kernelsMode() !== 'simd' || !allFloat32(p, g, buf ?? null)) return false;
+  sgdStepSimd(p as Float32Array, g as Float32Array, buf as Float32Array | undefined, o);
+  return true;
 }

@@ -9,8 +9,7 @@
  */
 import type { FloatArray } from '../../tensor/dtype.js';
 import type { Tensor } from '../../tensor/tensor.js';
-import { sgdStepSimd } from '../../tensor/wasm/sgd-simd.js';
-import { kernelsMode } from '../../tensor/wasm/support.js';
+import { sgdUpdateFast } from '../../tensor/kernel-dispatch.js';
 import { checkHyper, Optimizer, type Hyperparameters, type ParamState } from './optimizer.js';
 
 /** Options of `new SGD` (PyTorch defaults). */
@@ -62,11 +61,8 @@ export class SGD extends Optimizer {
     const lr = this.lr;
     const buf = state.buffers.momentumBuffer?.data as FloatArray | undefined;
     const first = state.step === 1;
-    if (kernelsMode() === 'simd' && p instanceof Float32Array && g instanceof Float32Array && (buf === undefined || buf instanceof Float32Array)) {
-      // Same bits as the loop below (tensor/wasm/sgd-simd.ts).
-      sgdStepSimd(p, g, buf, { lr, weightDecay: wd, momentum: mu, dampening, nesterov, first });
-      return;
-    }
+    // the dispatch layer runs the SIMD kernel where it applies, with the same bits as the loop below
+    if (sgdUpdateFast(p, g, buf, { lr, weightDecay: wd, momentum: mu, dampening, nesterov, first })) return;
     for (let i = 0; i < p.length; i++) {
       let d = wd !== 0 ? g[i]! + wd * p[i]! : g[i]!;
       if (buf !== undefined) {
