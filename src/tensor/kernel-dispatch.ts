@@ -211,9 +211,9 @@ function threadsForPool(g: Pool2dGeometry, arrays: readonly (FloatArray | Int32A
  * maxPool2dForward(g, new Float32Array([1, 5, 5, 2]), out, argmax); // out = [5], argmax = [1]
  */
 export function maxPool2dForward(g: Pool2dGeometry, x: FloatArray, out: FloatArray, argmax: Int32Array): void {
-  const simd = kernelsMode() === 'simd' && x instanceof Float32Array && out instanceof Float32Array && maxPool2x2Eligible(g);
+  const simd = kernelsMode() === 'simd' && allFloat32(x, out) && maxPool2x2Eligible(g);
   if (threadsForPool(g, [x, out, argmax])) poolParallel({ kind: 'maxPool2dForward', g, x, out, argmax, simd });
-  else if (simd) maxPool2x2Simd(g, x, out, argmax);
+  else if (simd) maxPool2x2Simd(g, x as Float32Array, out as Float32Array, argmax);
   else maxPool2dForwardSerial(g, x, out, argmax);
 }
 
@@ -226,9 +226,9 @@ export function maxPool2dForward(g: Pool2dGeometry, x: FloatArray, out: FloatArr
  * maxPool2dBackward(g, new Float32Array([7]), new Int32Array([1]), dx); // dx = [0, 7, 0, 0]
  */
 export function maxPool2dBackward(g: Pool2dGeometry, gradOut: FloatArray, argmax: Int32Array, gradInput: FloatArray): void {
-  const simd = kernelsMode() === 'simd' && gradOut instanceof Float32Array && gradInput instanceof Float32Array && maxPool2x2BackwardEligible(g);
+  const simd = kernelsMode() === 'simd' && allFloat32(gradOut, gradInput) && maxPool2x2BackwardEligible(g);
   if (threadsForPool(g, [gradOut, argmax, gradInput])) poolParallel({ kind: 'maxPool2dBackward', g, gradOut, argmax, gradInput, simd });
-  else if (!(simd && maxPool2x2BackwardSimd(g, gradOut, argmax, gradInput))) maxPool2dBackwardSerial(g, gradOut, argmax, gradInput);
+  else if (!(simd && maxPool2x2BackwardSimd(g, gradOut as Float32Array, argmax, gradInput as Float32Array))) maxPool2dBackwardSerial(g, gradOut, argmax, gradInput);
 }
 
 /**
