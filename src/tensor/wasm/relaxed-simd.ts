@@ -15,10 +15,13 @@
  * after other modules have compiled works, and worker threads of the process see it too.
  *
  * Selection (`relaxedSimdInUse`): `setRelaxedSimd(true | false)` in code, else `PQKD_RELAXED_SIMD`
- * (`on` / `1`: use it, error when unsupported; `off` / `0` or unset: the mul + add kernels). Opt-in
- * for now: fused results change the last bits of every float32 GEMM, and a seeded real-run test of
- * the SPSA schedule (test/pqkd/spsa-real.test.ts) is sensitive to that trajectory. The
- * thread pool passes the caller's choice with every task, so all threads run the same instructions.
+ * (`on` / `1`: use it, error when unsupported; `off` / `0`: the mul + add kernels; unset: use it
+ * wherever the runtime supports it, the mul + add kernels elsewhere). On by default since issue 21:
+ * fused results change the last bits of every float32 GEMM and convolution (one rounding per
+ * multiply-add instead of two), so results are bit-reproducible on machines whose probe gives the same
+ * answer (`kernelInfo().fusedMultiplyAdd`, recorded in every run's metadata); `off` reproduces the
+ * unfused bits anywhere. The thread pool passes the caller's choice with every task, so all threads
+ * run the same instructions.
  * Cost: one probe module (≈ 100 bytes) compiled once per thread.
  */
 import { ModuleBuilder } from './module-builder.js';
@@ -135,7 +138,8 @@ export function setRelaxedSimd(enabled: boolean | null): void {
 export function relaxedSimdInUse(): boolean {
   if (override !== null) return override;
   const requested = relaxedEnv();
-  if (requested === undefined || requested === 'off' || requested === '0') return false;
+  if (requested === undefined) return relaxedSimdSupported();
+  if (requested === 'off' || requested === '0') return false;
   if (requested === 'on' || requested === '1') {
     if (!relaxedSimdSupported()) throw new Error("relaxedSimdInUse: PQKD_RELAXED_SIMD is 'on' but this runtime does not support relaxed SIMD");
     return true;
