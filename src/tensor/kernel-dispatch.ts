@@ -27,8 +27,8 @@
  *  - element-wise: threads when T > 1, contiguous unbroadcast operands, n ≥ 2¹⁷, all shared;
  *    ReLU and its gradient on the SIMD path when every operand is float32 and contiguous
  *    (wasm/elementwise-simd.ts, same bits as the JS kernel).
- *  - SGD update: on the SIMD path when p, g (and the momentum buffer) are float32 (wasm/sgd-simd.ts,
- *    same bits as the optimizer's JS loop); serial.
+ *  - optimiser updates (SGD, Adam / AdamW; kernels/optim-update.ts): SIMD path when every array is float32 (wasm/sgd-simd.ts,
+ *    wasm/adam-simd.ts, same bits); threads over element ranges when T > 1, n ≥ 2¹⁷ and p, g and all state buffers are shared.
  */
 import type { FloatArray, TypedArray } from './dtype.js';
 import { checkLength, conv2dSizes, type Conv2dGeometry } from './kernels/conv2d-geometry.js';
@@ -44,21 +44,21 @@ import { batchNormParallel } from './parallel/batch-norm-parallel.js';
 import { convParallel } from './parallel/conv-parallel.js';
 import { binaryParallel, unaryParallel } from './parallel/elementwise-parallel.js';
 import { gemmParallel } from './parallel/gemm-parallel.js';
+import { optimizerParallel } from './parallel/optim-parallel.js';
 import { poolParallel } from './parallel/pool-parallel.js';
 import { isSharedArray } from './parallel/share.js';
-import type { BatchNormJob } from './parallel/tasks.js';
+import { optimizerRange, type BatchNormJob, type OptimizerJob } from './parallel/tasks.js';
 import { getNumThreads, getParallelMinMacs, threadsSupported } from './parallel/threads.js';
 import { implicitConvBackwardWeightTaps } from './wasm/conv-implicit-weight.js';
 import { implicitConvBackwardInputImages, implicitConvEligible, implicitConvForwardImages, implicitConvInputGradEligible } from './wasm/conv-implicit.js';
 import { serialGemm, sgemmEligible } from './wasm/gemm-rows.js';
 import { reluGradSimd, reluSimd } from './wasm/elementwise-simd.js';
-import { sgdStepSimd, type SgdStepOptions } from './wasm/sgd-simd.js';
 import { maxPool2x2BackwardEligible, maxPool2x2BackwardSimd } from './wasm/maxpool-backward-simd.js';
 import { maxPool2x2Eligible, maxPool2x2Simd } from './wasm/maxpool-simd.js';
 import { kernelsMode } from './wasm/support.js';
 
 export { avgPool2dBackward, avgPool2dForward } from './kernels/pool2d.js';
-export type { BatchNormJob } from './parallel/tasks.js';
+export type { BatchNormJob, OptimizerJob } from './parallel/tasks.js';
 export type { GemmArgs } from './kernels/gemm-args.js';
 export { kernelInfo, type KernelInfo } from './kernel-info.js';
 
@@ -290,11 +290,11 @@ export function binaryElementwise(
 }
 
 /**
- * One SGD update in place on the SIMD path when it applies (float32 p, g, buffer); else false, nothing touched.
- * @example if (!sgdUpdateFast(p, g, buf, { lr, weightDecay, momentum, dampening, nesterov, first })) runJsLoop();
- */
-export function sgdUpdateFast(p: FloatArray, g: FloatArray, buf: FloatArray | undefined, o: SgdStepOptions): boolean {
-  if (kernelsMode() !== 'simd' || !allFloat32(p, g, buf ?? null)) return false;
-  sgdStepSimd(p as Float32Array, g as Float32Array, buf as Float32Array | undefined, o);
-  return true;
+ * One optimiser update in place (SGD: p and momentum buffer; Adam / AdamW: p, m, v, v̂max), by the rule above.
+ * @example optimizerUpdate({ kind: 'adamUpdate', p, g, m, v, vMax: null, o: { lr, beta1, beta2, eps, weightDecay, decoupled, amsgrad, step } }); */
+export function optimizerUpdate(job: OptimizerJob): void {
+  const arrays = job.kind === 'sgdUpdate' ? [job.p, job.g, job.buf] : [job.p, job.g, job.m, job.v, job.vMax];
+  const simd = kernelsMode() === 'simd' && allFloat32(...arrays);
+  if (threadsForBandwidth(job.p.length, job.p.length, arrays)) optimizerParallel(job, simd);
+  else optimizerRange(job, simd, 0, job.p.length);
 }

@@ -10,6 +10,7 @@
  * once and the stored (rounded) m and v feed the parameter update, as in PyTorch.
  */
 import type { FloatArray } from '../../tensor/dtype.js';
+import { optimizerUpdate } from '../../tensor/kernel-dispatch.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { checkHyper, Optimizer, type Hyperparameters, type ParamState } from './optimizer.js';
 
@@ -57,32 +58,14 @@ abstract class AdamCore extends Optimizer {
   }
 
   protected update(p: FloatArray, g: FloatArray, state: ParamState): void {
-    const { beta1, beta2, eps, weightDecay: wd, decoupled } = this;
-    const lr = this.lr;
     const m = state.buffers.expAvg!.data as FloatArray;
     const v = state.buffers.expAvgSq!.data as FloatArray;
     const vMax = this.amsgrad ? (state.buffers.maxExpAvgSq!.data as FloatArray) : null;
-    const t = state.step;
-    const stepSize = lr / (1 - beta1 ** t);
-    const bc2Sqrt = Math.sqrt(1 - beta2 ** t);
-    const w = 1 - beta1;
-    const decay = 1 - lr * wd;
-    for (let i = 0; i < p.length; i++) {
-      let gi = g[i]!;
-      if (wd !== 0) {
-        if (decoupled) p[i] = p[i]! * decay;
-        else gi += wd * p[i]!;
-      }
-      const mi = m[i]!;
-      m[i] = w < 0.5 ? mi + w * (gi - mi) : gi - (gi - mi) * (1 - w);
-      v[i] = beta2 * v[i]! + (1 - beta2) * gi * gi;
-      let second = v[i]!;
-      if (vMax !== null) {
-        if (second > vMax[i]!) vMax[i] = second;
-        second = vMax[i]!;
-      }
-      p[i] = p[i]! - stepSize * (m[i]! / (Math.sqrt(second) / bc2Sqrt + eps));
-    }
+    // the dispatch layer runs the JS loop (tensor/kernels/optim-update.ts) or the SIMD kernel (same bits), on threads when large and shared
+    optimizerUpdate({ kind: 'adamUpdate', p, g, m, v, vMax, o: {
+      lr: this.lr, beta1: this.beta1, beta2: this.beta2, eps: this.eps, weightDecay: this.weightDecay,
+      decoupled: this.decoupled, amsgrad: this.amsgrad, step: state.step,
+    } });
   }
 }
 

@@ -9,7 +9,7 @@
  */
 import type { FloatArray } from '../../tensor/dtype.js';
 import type { Tensor } from '../../tensor/tensor.js';
-import { sgdUpdateFast } from '../../tensor/kernel-dispatch.js';
+import { optimizerUpdate } from '../../tensor/kernel-dispatch.js';
 import { checkHyper, Optimizer, type Hyperparameters, type ParamState } from './optimizer.js';
 
 /** Options of `new SGD` (PyTorch defaults). */
@@ -57,19 +57,10 @@ export class SGD extends Optimizer {
   }
 
   protected update(p: FloatArray, g: FloatArray, state: ParamState): void {
-    const { momentum: mu, dampening, weightDecay: wd, nesterov } = this;
-    const lr = this.lr;
     const buf = state.buffers.momentumBuffer?.data as FloatArray | undefined;
-    const first = state.step === 1;
-    // the dispatch layer runs the SIMD kernel where it applies, with the same bits as the loop below
-    if (sgdUpdateFast(p, g, buf, { lr, weightDecay: wd, momentum: mu, dampening, nesterov, first })) return;
-    for (let i = 0; i < p.length; i++) {
-      let d = wd !== 0 ? g[i]! + wd * p[i]! : g[i]!;
-      if (buf !== undefined) {
-        buf[i] = first ? d : mu * buf[i]! + (1 - dampening) * d;
-        d = nesterov ? d + mu * buf[i]! : buf[i]!;
-      }
-      p[i] = p[i]! - lr * d;
-    }
+    // the dispatch layer runs the JS loop (tensor/kernels/optim-update.ts) or the SIMD kernel (same bits), on threads when large and shared
+    optimizerUpdate({ kind: 'sgdUpdate', p, g, buf: buf ?? null, o: {
+      lr: this.lr, weightDecay: this.weightDecay, momentum: this.momentum, dampening: this.dampening, nesterov: this.nesterov, first: state.step === 1,
+    } });
   }
 }

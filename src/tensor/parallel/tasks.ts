@@ -11,12 +11,15 @@ import type { Conv2dGeometry } from '../kernels/conv2d-geometry.js';
 import { conv2dBackwardInputImages, conv2dBackwardWeightUnits, conv2dForwardImages } from '../kernels/conv2d-parts.js';
 import { conv2dBackwardBiasChannels } from '../kernels/conv2d-direct.js';
 import type { GemmArgs } from '../kernels/gemm-args.js';
+import { adamUpdateRange, sgdUpdateRange, type AdamStepOptions, type SgdStepOptions } from '../kernels/optim-update.js';
 import { maxPool2dBackwardSerial, maxPool2dForwardSerial } from '../kernels/pool2d.js';
 import type { Pool2dGeometry } from '../kernels/pool2d-geometry.js';
 import { implicitConvBackwardInputImages, implicitConvForwardImages } from '../wasm/conv-implicit.js';
 import { implicitConvBackwardWeightTaps } from '../wasm/conv-implicit-weight.js';
 import { serialGemm, type KernelPath } from '../wasm/gemm-rows.js';
 import { reluGradSimd, reluSimd } from '../wasm/elementwise-simd.js';
+import { adamStepSimd } from '../wasm/adam-simd.js';
+import { sgdStepSimd } from '../wasm/sgd-simd.js';
 import { maxPool2x2BackwardSimd } from '../wasm/maxpool-backward-simd.js';
 import { maxPool2x2Simd } from '../wasm/maxpool-simd.js';
 
@@ -27,6 +30,11 @@ export type BatchNormJob =
     weight: FloatArray | null; bias: FloatArray | null; out: FloatArray; }
   | { kind: 'batchNormBackward'; x: FloatArray; g: FloatArray; n: number; c: number; s: number; mean: Float64Array; invstd: Float64Array;
     weight: FloatArray | null; training: boolean; gradInput: FloatArray | null; gradWeight: FloatArray | null; gradBias: FloatArray | null; };
+
+/** An optimiser update in place (kernels/optim-update.ts), split over element ranges by optim-parallel.ts. */
+export type OptimizerJob =
+  | { kind: 'sgdUpdate'; p: FloatArray; g: FloatArray; buf: FloatArray | null; o: SgdStepOptions }
+  | { kind: 'adamUpdate'; p: FloatArray; g: FloatArray; m: FloatArray; v: FloatArray; vMax: FloatArray | null; o: AdamStepOptions };
 
 export type KernelTask =
   | { kind: 'gemmRows'; path: KernelPath; args: GemmArgs; start: number; end: number }
@@ -39,7 +47,8 @@ export type KernelTask =
   | { kind: 'maxPool2dBackward'; g: Pool2dGeometry; gradOut: FloatArray; argmax: Int32Array; gradInput: FloatArray; simd: boolean; start: number; end: number }
   | { kind: 'unaryRange'; op: UnaryOp; simd: boolean; x: TypedArray; xOffset: number; out: TypedArray; start: number; end: number }
   | (BatchNormJob & { ch0: number; ch1: number })
-  | { kind: 'binaryRange'; op: BinaryOp; simd: boolean; a: TypedArray; aOffset: number; b: TypedArray; bOffset: number; out: TypedArray; start: number; end: number };
+  | { kind: 'binaryRange'; op: BinaryOp; simd: boolean; a: TypedArray; aOffset: number; b: TypedArray; bOffset: number; out: TypedArray; start: number; end: number }
+  | (OptimizerJob & { simd: boolean; start: number; end: number });
 
 /** The images [start, end) of a pooling job: a geometry with that batch and views of the arrays. */
 function poolImages(g: Pool2dGeometry, start: number, end: number): { g: Pool2dGeometry; input: [number, number]; output: [number, number] } {
@@ -122,7 +131,31 @@ export function executeTask(task: KernelTask): void {
         [task.end - task.start], task.out.subarray(task.start, task.end),
       );
       return;
+    case 'sgdUpdate':
+    case 'adamUpdate':
+      optimizerRange(task, task.simd, task.start, task.end);
+      return;
     default:
       throw new TypeError(`executeTask: unknown task kind ${JSON.stringify((task as { kind: unknown }).kind)}`);
+  }
+}
+
+/**
+ * Runs an optimiser update on the elements [start, end): the SIMD kernel when `simd` (the dispatcher
+ * checked that every array is float32), else the JS loop; both give the same bits.
+ *
+ * @example
+ * optimizerRange({ kind: 'sgdUpdate', p, g, buf: null, o }, true, 0, p.length);
+ */
+export function optimizerRange(job: OptimizerJob, simd: boolean, start: number, end: number): void {
+  const part = (a: FloatArray): Float32Array => (a as Float32Array).subarray(start, end);
+  if (job.kind === 'sgdUpdate') {
+    const { p, g, buf, o } = job;
+    if (simd) sgdStepSimd(part(p), part(g), buf === null ? undefined : part(buf), o);
+    else sgdUpdateRange(p, g, buf ?? undefined, o, start, end);
+  } else {
+    const { p, g, m, v, vMax, o } = job;
+    if (simd) adamStepSimd(part(p), part(g), part(m), part(v), vMax === null ? null : part(vMax), o);
+    else adamUpdateRange(p, g, m, v, vMax, o, start, end);
   }
 }

@@ -1,6 +1,6 @@
 /**
- * The SGD parameter update (nn/optim/sgd.ts) on WebAssembly SIMD, for contiguous float32 p, g and
- * momentum buffer, with the JS loop's exact bits.
+ * The SGD parameter update (kernels/optim-update.ts `sgdUpdateRange`, used by nn/optim/sgd.ts) on
+ * WebAssembly SIMD, for contiguous float32 p, g and momentum buffer, with the JS loop's exact bits.
  *
  * Math (per element, every operation in float64 as the JS loop, stores rounded to float32):
  *   d ← g + wd·p (only when wd ≠ 0, else d ← g);
@@ -15,6 +15,7 @@
  * last partial vector runs over the padded block and only valid lanes are copied out.
  * Cost: n updates in 2-wide double vectors plus 3 (5 with momentum) memcpy passes.
  */
+import type { SgdStepOptions } from '../kernels/optim-update.js';
 import type { FunctionBuilder } from './function-builder.js';
 import { ModuleBuilder } from './module-builder.js';
 import { KernelMemory, MAX_PAGES, webAssemblyApi } from './runtime.js';
@@ -25,6 +26,7 @@ export const SGD_BLOCK = 1 << 14;
 const WD = 1, MOMENTUM = 2, FIRST = 4, NESTEROV = 8;
 const HIGH_TO_LOW = [8, 9, 10, 11, 12, 13, 14, 15, 8, 9, 10, 11, 12, 13, 14, 15];
 const JOIN = [0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23];
+export type { SgdStepOptions };
 
 /** Pushes the f64x2 of lanes (half·2, half·2 + 1) of the f32x4 at byte address local `base` + i. */
 function emitLoadHalf(f: FunctionBuilder, base: string, half: 0 | 1): void {
@@ -105,9 +107,6 @@ function sgdState(): NonNullable<typeof state> {
   state = { memory, run: instance.exports['sgd'] as SgdExport };
   return state;
 }
-
-/** Options of one SGD step (the optimizer's hyperparameters; `first` is step 1, which seeds buf). */
-export interface SgdStepOptions { lr: number; weightDecay: number; momentum: number; dampening: number; nesterov: boolean; first: boolean }
 
 /**
  * One SGD update of p in place (and of buf when given: momentum ≠ 0), float32, p.length elements.
