@@ -11,7 +11,7 @@ import { gemm } from '../../tensor/kernel-dispatch.js';
 import { binary } from '../../tensor/ops/elementwise.js';
 import { matmul as matmulRaw } from '../../tensor/ops/matmul.js';
 import { sum } from '../../tensor/ops/reduce.js';
-import { describe, shapeToString } from '../../tensor/shape.js';
+import { describe, numelOf, shapeToString } from '../../tensor/shape.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { contiguous, reshape, transpose } from '../../tensor/views.js';
 import { defineOp } from '../define-op.js';
@@ -28,10 +28,11 @@ const linearOp = defineOp<null>({
   backward: (g, { saved, needsGrad }) => {
     const x = saved[0]!;
     const w = saved[1]!;
-    const outFeatures = w.shape[0]!;
-    const g2 = reshape(g, [-1, outFeatures]);
+    const [outFeatures, inFeatures] = w.shape as [number, number];
+    const rows = numelOf(x.shape.slice(0, -1)); // explicit, not -1: a size-0 feature dim leaves -1 undetermined
+    const g2 = reshape(g, [rows, outFeatures]);
     const gx = needsGrad[0] ? matmulRaw(g, w) : null;
-    const gw = needsGrad[1] ? matmulRaw(transpose(g2, 0, 1), reshape(x, [-1, w.shape[1]!])) : null;
+    const gw = needsGrad[1] ? matmulRaw(transpose(g2, 0, 1), reshape(x, [rows, inFeatures])) : null;
     const gb = needsGrad[2] ? sum(g2, 0) : null;
     return [gx, gw, gb];
   },
@@ -43,7 +44,7 @@ const linearOp = defineOp<null>({
  */
 function affine(x: Tensor, w: Tensor, b: Tensor): Tensor {
   const [outF, inF] = w.shape as [number, number];
-  const rows = x.numel() / Math.max(inF, 1);
+  const rows = numelOf(x.shape.slice(0, -1)); // not numel / inF: with inF = 0, y is still [rows, outF] of bias
   const y = Tensor.uninitialized([...x.shape.slice(0, -1), outF], w.dtype);
   const yData = y.data as FloatArray;
   const bias = contiguous(b).contiguousData() as FloatArray;
