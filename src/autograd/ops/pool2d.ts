@@ -23,9 +23,13 @@ function outShape(g: Pool2dGeometry): number[] {
   return [g.batch, g.channels, g.outHeight, g.outWidth];
 }
 
-function floatInput(x: Tensor, op: string): FloatArray {
+/** The public fronts check their input first (before its shape is read), so a bad one is named. */
+function checkInput(x: Tensor, op: string): void {
   if (!(x instanceof Tensor)) throw new TypeError(`${op}: input must be a Tensor, got ${describe(x)}`);
   if (x.dtype !== 'float32' && x.dtype !== 'float64') throw new TypeError(`${op}: input must be float32 or float64, got ${x.dtype}`);
+}
+
+function floatData(x: Tensor): FloatArray {
   return contiguous(x).contiguousData() as FloatArray;
 }
 
@@ -39,18 +43,18 @@ const maxPoolOp = defineOp<MaxPoolAttrs>({
     if (indices !== undefined) {
       // returnIndices: the kernel's argmax is itself the returned tensor, saved (version-checked) for backward.
       const index = Tensor.uninitialized(outShape(g), 'int32');
-      maxPool2dForward(g, floatInput(x!, 'maxPool2d'), out.data as FloatArray, index.data as Int32Array);
+      maxPool2dForward(g, floatData(x!), out.data as FloatArray, index.data as Int32Array);
       indices.tensor = index;
       return { output: out, save: [index] };
     }
     const argmax = allocate('int32', out.numel(), { zeroed: false }); // and every index
-    maxPool2dForward(g, floatInput(x!, 'maxPool2d'), out.data as FloatArray, argmax);
+    maxPool2dForward(g, floatData(x!), out.data as FloatArray, argmax);
     return { output: out, extra: argmax, scratch: [argmax] };
   },
   backward: (gy, { inputs, extra, saved, attrs: { geometry: g } }) => {
     const gx = Tensor.uninitialized(inputs[0]!.shape, inputs[0]!.dtype); // overwritten plane by plane
     const argmax = saved.length > 0 ? (saved[0]!.contiguousData() as Int32Array) : (extra as Int32Array);
-    maxPool2dBackward(g, floatInput(gy, 'maxPool2d backward'), argmax, gx.data as FloatArray);
+    maxPool2dBackward(g, floatData(gy), argmax, gx.data as FloatArray);
     return [gx];
   },
 });
@@ -59,12 +63,12 @@ const avgPoolOp = defineOp<PoolAttrs>({
   name: 'avgPool2d',
   forward: ([x], { geometry: g }) => {
     const out = Tensor.zeroed(outShape(g), x!.dtype);
-    avgPool2dForward(g, floatInput(x!, 'avgPool2d'), out.data as FloatArray);
+    avgPool2dForward(g, floatData(x!), out.data as FloatArray);
     return { output: out };
   },
   backward: (gy, { inputs, attrs: { geometry: g } }) => {
     const gx = Tensor.zeroed(inputs[0]!.shape, inputs[0]!.dtype);
-    avgPool2dBackward(g, floatInput(gy, 'avgPool2d backward'), gx.data as FloatArray);
+    avgPool2dBackward(g, floatData(gy), gx.data as FloatArray);
     return [gx];
   },
 });
@@ -82,6 +86,7 @@ export function maxPool2d(x: Tensor, options: MaxPool2dFunctionalOptions & { ret
 export function maxPool2d(x: Tensor, options: MaxPool2dFunctionalOptions & { returnIndices?: false }): Tensor;
 export function maxPool2d(x: Tensor, options: MaxPool2dFunctionalOptions): Tensor | [Tensor, Tensor];
 export function maxPool2d(x: Tensor, options: MaxPool2dFunctionalOptions): Tensor | [Tensor, Tensor] {
+  checkInput(x, 'maxPool2d');
   const { returnIndices, ...poolOptions } = options ?? ({} as MaxPool2dFunctionalOptions);
   if (returnIndices !== undefined && typeof returnIndices !== 'boolean') {
     throw new TypeError(`maxPool2d: returnIndices must be a boolean, got ${describe(returnIndices)}`);
@@ -94,5 +99,6 @@ export function maxPool2d(x: Tensor, options: MaxPool2dFunctionalOptions): Tenso
 }
 
 export function avgPool2d(x: Tensor, options: Pool2dOptions): Tensor {
+  checkInput(x, 'avgPool2d');
   return avgPoolOp([x], { geometry: pool2dGeometry(x.shape, options, 'avgPool2d') });
 }
