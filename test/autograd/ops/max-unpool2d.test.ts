@@ -3,6 +3,7 @@
  * element wins forward, both get their gradient), output sizes (default, stride, [N, C, H, W]
  * outputSize, the strict bounds) and every validation error. Expected values are worked out by hand.
  */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { maxUnpool2d, type MaxUnpool2dOptions } from '../../../src/autograd/ops/max-unpool2d.js';
 import { mul } from '../../../src/autograd/ops/mul.js';
@@ -40,6 +41,38 @@ describe('maxUnpool2d values and gradient', () => {
     const y = maxUnpool2d(f64([1, 2, 3, 4], [1, 2, 1, 2]), int32([0, 5, 11, 1], [1, 2, 1, 2]), { kernelSize: 2, outputSize: [1, 2, 3, 4] });
     expect(y.shape).toEqual([1, 2, 3, 4]);
     expect(arr(y)).toEqual([1, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, /* plane 1 */ 0, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 3]);
+  });
+});
+
+describe('maxUnpool2d against a plain loop', () => {
+  it('forward (later index wins) and backward (gather) for random planes and indices, repeats included', () => {
+    const dims = fc.record({ n: fc.integer({ min: 1, max: 2 }), c: fc.integer({ min: 1, max: 3 }), ih: fc.integer({ min: 1, max: 3 }), iw: fc.integer({ min: 1, max: 3 }), k: fc.integer({ min: 1, max: 3 }) });
+    fc.assert(fc.property(dims, fc.nat(), ({ n, c, ih, iw, k }, seed) => {
+      const oh = (ih - 1) * k + k;
+      const ow = (iw - 1) * k + k;
+      const inPlane = ih * iw;
+      const outPlane = oh * ow;
+      const count = n * c * inPlane;
+      let r = seed;
+      const next = (m: number): number => ((r = (r * 1103515245 + 12345) % 2147483648) % m); // a small LCG, test data only
+      const xv = Array.from({ length: count }, (_, i) => i + 1);
+      const iv = Array.from({ length: count }, () => next(Math.min(outPlane, 4))); // few targets: frequent repeats
+      const gv = Array.from({ length: n * c * outPlane }, (_, i) => 100 + i);
+      const want = new Array<number>(n * c * outPlane).fill(0);
+      const wantDx = new Array<number>(count).fill(0);
+      for (let p = 0; p < n * c; p++) {
+        for (let i = 0; i < inPlane; i++) {
+          want[p * outPlane + iv[p * inPlane + i]!] = xv[p * inPlane + i]!;
+          wantDx[p * inPlane + i] = gv[p * outPlane + iv[p * inPlane + i]!]!;
+        }
+      }
+      const x = f64(xv, [n, c, ih, iw], true);
+      const y = maxUnpool2d(x, int32(iv, [n, c, ih, iw]), { kernelSize: k });
+      expect(y.shape).toEqual([n, c, oh, ow]);
+      expect(arr(y)).toEqual(want);
+      sum(mul(y, f64(gv, [n, c, oh, ow]))).backward();
+      expect(arr(x.grad)).toEqual(wantDx);
+    }), { numRuns: 40, seed: 3 });
   });
 });
 
