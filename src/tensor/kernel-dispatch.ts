@@ -23,7 +23,10 @@
  *    2×2 / stride-2 unpadded forward runs on WebAssembly SIMD (also per thread range) when x and out
  *    are float32 (wasm/maxpool-simd.ts, same values and argmax as the JS kernel); its backward too when
  *    the windows tile the plane and every argmax lies in its window (else the JS kernel runs).
- *  - batch norm: threads when T > 1, C ≥ 2, N·C·S ≥ 2¹⁷ and the large arrays are shared.
+ *  - batch norm: threads when T > 1, C ≥ 2, N·C·S ≥ 2¹⁷ and the large arrays are shared. On the
+ *    SIMD path when the large arrays (x; out; g and gradInput) are float32 and S ≥ 16
+ *    (wasm/batchnorm-simd.ts `BN_SIMD_MIN_S`: shorter rows cost more in per-row copies than they
+ *    save), also per thread channel range; same bits as the JS kernel (its four-lane reduction order).
  *  - element-wise: threads when T > 1, contiguous unbroadcast operands, n ≥ 2¹⁷, all shared;
  *    ReLU and its gradient on the SIMD path when every operand is float32 and contiguous
  *    (wasm/elementwise-simd.ts, same bits as the JS kernel).
@@ -34,7 +37,6 @@ import type { FloatArray, TypedArray } from './dtype.js';
 import { checkLength, conv2dSizes, type Conv2dGeometry } from './kernels/conv2d-geometry.js';
 import { conv2dBackwardBias as conv2dBackwardBiasSerial } from './kernels/conv2d-direct.js';
 import { backwardWeightUnits, conv2dBackwardInputImages, conv2dBackwardWeightUnits, conv2dForwardImages } from './kernels/conv2d-parts.js';
-import { batchNormBackward, batchNormForward, batchNormStats } from './kernels/batch-norm.js';
 import { binaryKernel, unaryKernel, type BinaryOp, type UnaryOp } from './kernels/elementwise.js';
 import { checkGemmArgs, type GemmArgs } from './kernels/gemm-args.js';
 import { MR } from './kernels/gemm-blocked.js';
@@ -47,11 +49,12 @@ import { gemmParallel } from './parallel/gemm-parallel.js';
 import { optimizerParallel } from './parallel/optim-parallel.js';
 import { poolParallel } from './parallel/pool-parallel.js';
 import { isSharedArray } from './parallel/share.js';
-import { optimizerRange, type BatchNormJob, type OptimizerJob } from './parallel/tasks.js';
+import { optimizerRange, runBatchNorm, type BatchNormJob, type OptimizerJob } from './parallel/tasks.js';
 import { getNumThreads, getParallelMinMacs, threadsSupported } from './parallel/threads.js';
 import { implicitConvBackwardWeightTaps } from './wasm/conv-implicit-weight.js';
 import { implicitConvBackwardInputImages, implicitConvEligible, implicitConvForwardImages, implicitConvInputGradEligible } from './wasm/conv-implicit.js';
 import { serialGemm, sgemmEligible } from './wasm/gemm-rows.js';
+import { BN_SIMD_MIN_S } from './wasm/batchnorm-simd.js';
 import { reluGradSimd, reluSimd } from './wasm/elementwise-simd.js';
 import { maxPool2x2BackwardEligible, maxPool2x2BackwardSimd } from './wasm/maxpool-backward-simd.js';
 import { maxPool2x2Eligible, maxPool2x2Simd } from './wasm/maxpool-simd.js';
@@ -240,15 +243,9 @@ export function maxPool2dBackward(g: Pool2dGeometry, gradOut: FloatArray, argmax
  */
 export function batchNorm(job: BatchNormJob): void {
   const large = job.kind === 'batchNormStats' ? [job.x] : job.kind === 'batchNormForward' ? [job.x, job.out] : [job.x, job.g, job.gradInput];
-  if (threadsForBandwidth(job.n * job.c * job.s, job.c, large)) {
-    batchNormParallel(job);
-  } else if (job.kind === 'batchNormStats') {
-    batchNormStats(job.x, job.n, job.c, job.s, job.mean, job.variance);
-  } else if (job.kind === 'batchNormForward') {
-    batchNormForward(job.x, job.n, job.c, job.s, job.mean, job.invstd, job.weight, job.bias, job.out);
-  } else {
-    batchNormBackward(job.x, job.g, job.n, job.c, job.s, job.mean, job.invstd, job.weight, job.training, job.gradInput, job.gradWeight, job.gradBias);
-  }
+  const simd = kernelsMode() === 'simd' && job.s >= BN_SIMD_MIN_S && allFloat32(...large);
+  if (threadsForBandwidth(job.n * job.c * job.s, job.c, large)) batchNormParallel(job, simd);
+  else runBatchNorm({ ...job, simd, ch0: 0, ch1: job.c });
 }
 
 /**

@@ -1,6 +1,7 @@
 /**
  * Batch normalisation over threads: the channels are split into contiguous ranges, each thread
- * running the serial kernel (kernels/batch-norm.ts) on its channels. A channel's statistics, output
+ * running the serial kernel (kernels/batch-norm.ts, or wasm/batchnorm-simd.ts when `simd`: the
+ * dispatcher checked float32 large arrays) on its channels. A channel's statistics, output
  * and gradients are computed by one thread in the serial order, so results are bit-identical to one
  * thread. The large [N, C, S] arrays must already be shared (tensor storage is, with threads on);
  * the per-channel vectors are copied into shared scratch (and outputs copied back).
@@ -13,9 +14,9 @@ import { getNumThreads } from './threads.js';
 
 /**
  * Runs one batch-norm kernel over `getNumThreads()` threads, by channel ranges.
- * @example batchNormParallel({ kind: 'batchNormStats', x, n, c, s, mean, variance });
+ * @example batchNormParallel({ kind: 'batchNormStats', x, n, c, s, mean, variance }, false);
  */
-export function batchNormParallel(job: BatchNormJob): void {
+export function batchNormParallel(job: BatchNormJob, simd = false): void {
   const shared: SharedOperand[] = [];
   const outputs: SharedOperand[] = [];
   const share = <T extends FloatArray | null>(a: T, output = false): T => {
@@ -31,14 +32,14 @@ export function batchNormParallel(job: BatchNormJob): void {
     let tasks: KernelTask[];
     if (job.kind === 'batchNormStats') {
       const mean = share(job.mean, true), variance = share(job.variance, true);
-      tasks = ranges.map(([ch0, ch1]) => ({ ...job, mean, variance, ch0, ch1 }));
+      tasks = ranges.map(([ch0, ch1]) => ({ ...job, simd, mean, variance, ch0, ch1 }));
     } else if (job.kind === 'batchNormForward') {
       const mean = share(job.mean), invstd = share(job.invstd), weight = share(job.weight), bias = share(job.bias);
-      tasks = ranges.map(([ch0, ch1]) => ({ ...job, mean, invstd, weight, bias, ch0, ch1 }));
+      tasks = ranges.map(([ch0, ch1]) => ({ ...job, simd, mean, invstd, weight, bias, ch0, ch1 }));
     } else {
       const mean = share(job.mean), invstd = share(job.invstd), weight = share(job.weight);
       const gradWeight = share(job.gradWeight, true), gradBias = share(job.gradBias, true);
-      tasks = ranges.map(([ch0, ch1]) => ({ ...job, mean, invstd, weight, gradWeight, gradBias, ch0, ch1 }));
+      tasks = ranges.map(([ch0, ch1]) => ({ ...job, simd, mean, invstd, weight, gradWeight, gradBias, ch0, ch1 }));
     }
     runTasks(tasks);
     for (const o of outputs) o.copyBack();

@@ -17,6 +17,7 @@ import type { Pool2dGeometry } from '../kernels/pool2d-geometry.js';
 import { implicitConvBackwardInputImages, implicitConvForwardImages } from '../wasm/conv-implicit.js';
 import { implicitConvBackwardWeightTaps } from '../wasm/conv-implicit-weight.js';
 import { serialGemm, type KernelPath } from '../wasm/gemm-rows.js';
+import { batchNormBackwardSimd, batchNormForwardSimd, batchNormStatsSimd } from '../wasm/batchnorm-simd.js';
 import { reluGradSimd, reluSimd } from '../wasm/elementwise-simd.js';
 import { adamStepSimd } from '../wasm/adam-simd.js';
 import { sgdStepSimd } from '../wasm/sgd-simd.js';
@@ -36,6 +37,9 @@ export type OptimizerJob =
   | { kind: 'sgdUpdate'; p: FloatArray; g: FloatArray; buf: FloatArray | null; o: SgdStepOptions }
   | { kind: 'adamUpdate'; p: FloatArray; g: FloatArray; m: FloatArray; v: FloatArray; vMax: FloatArray | null; o: AdamStepOptions };
 
+/** A batch-norm job on channels [ch0, ch1); simd: the dispatcher checked float32 large arrays (kernel-dispatch.ts). */
+export type BatchNormTask = BatchNormJob & { simd: boolean; ch0: number; ch1: number };
+
 export type KernelTask =
   | { kind: 'gemmRows'; path: KernelPath; args: GemmArgs; start: number; end: number }
   | { kind: 'conv2dForward'; path: KernelPath; implicit: boolean; g: Conv2dGeometry; x: FloatArray; w: FloatArray; bias: FloatArray | null; out: FloatArray; start: number; end: number }
@@ -46,9 +50,31 @@ export type KernelTask =
   | { kind: 'maxPool2dForward'; g: Pool2dGeometry; x: FloatArray; out: FloatArray; argmax: Int32Array; simd: boolean; start: number; end: number }
   | { kind: 'maxPool2dBackward'; g: Pool2dGeometry; gradOut: FloatArray; argmax: Int32Array; gradInput: FloatArray; simd: boolean; start: number; end: number }
   | { kind: 'unaryRange'; op: UnaryOp; simd: boolean; x: TypedArray; xOffset: number; out: TypedArray; start: number; end: number }
-  | (BatchNormJob & { ch0: number; ch1: number })
+  | BatchNormTask
   | { kind: 'binaryRange'; op: BinaryOp; simd: boolean; a: TypedArray; aOffset: number; b: TypedArray; bOffset: number; out: TypedArray; start: number; end: number }
   | (OptimizerJob & { simd: boolean; start: number; end: number });
+
+/**
+ * Runs one batch-norm kernel on its channel range, the SIMD kernel when `task.simd`, else the JS one
+ * (same bits either way).
+ * @example
+ * runBatchNorm({ kind: 'batchNormStats', x, n, c, s, mean, variance, simd: false, ch0: 0, ch1: c });
+ */
+export function runBatchNorm(t: BatchNormTask): void {
+  const { n, c, s, ch0, ch1 } = t;
+  if (t.kind === 'batchNormStats') {
+    if (t.simd) batchNormStatsSimd(t.x as Float32Array, n, c, s, t.mean, t.variance, ch0, ch1);
+    else batchNormStats(t.x, n, c, s, t.mean, t.variance, ch0, ch1);
+  } else if (t.kind === 'batchNormForward') {
+    if (t.simd) batchNormForwardSimd(t.x as Float32Array, n, c, s, t.mean, t.invstd, t.weight, t.bias, t.out as Float32Array, ch0, ch1);
+    else batchNormForward(t.x, n, c, s, t.mean, t.invstd, t.weight, t.bias, t.out, ch0, ch1);
+  } else if (t.simd) {
+    batchNormBackwardSimd(t.x as Float32Array, t.g as Float32Array, n, c, s, t.mean, t.invstd, t.weight, t.training,
+      t.gradInput as Float32Array | null, t.gradWeight, t.gradBias, ch0, ch1);
+  } else {
+    batchNormBackward(t.x, t.g, n, c, s, t.mean, t.invstd, t.weight, t.training, t.gradInput, t.gradWeight, t.gradBias, ch0, ch1);
+  }
+}
 
 /** The images [start, end) of a pooling job: a geometry with that batch and views of the arrays. */
 function poolImages(g: Pool2dGeometry, start: number, end: number): { g: Pool2dGeometry; input: [number, number]; output: [number, number] } {
@@ -102,16 +128,9 @@ export function executeTask(task: KernelTask): void {
       return;
     }
     case 'batchNormStats':
-      batchNormStats(task.x, task.n, task.c, task.s, task.mean, task.variance, task.ch0, task.ch1);
-      return;
     case 'batchNormForward':
-      batchNormForward(task.x, task.n, task.c, task.s, task.mean, task.invstd, task.weight, task.bias, task.out, task.ch0, task.ch1);
-      return;
     case 'batchNormBackward':
-      batchNormBackward(
-        task.x, task.g, task.n, task.c, task.s, task.mean, task.invstd, task.weight, task.training,
-        task.gradInput, task.gradWeight, task.gradBias, task.ch0, task.ch1,
-      );
+      runBatchNorm(task);
       return;
     case 'unaryRange':
       // simd: the dispatcher checked op 'relu' and float32 operands (kernel-dispatch.ts).
