@@ -24,9 +24,9 @@
  *    are float32 (wasm/maxpool-simd.ts, same values and argmax as the JS kernel); its backward too when
  *    the windows tile the plane and every argmax lies in its window (else the JS kernel runs).
  *  - batch norm: threads when T > 1, C ≥ 2, N·C·S ≥ 2¹⁷ and the large arrays are shared. On the
- *    SIMD path when the large arrays (x; out; g and gradInput) are float32 and S ≥ 16
+ *    SIMD path when the large arrays (x; out; g and gradInput) are float32 and S ≥ 192
  *    (wasm/batchnorm-simd.ts `BN_SIMD_MIN_S`: shorter rows cost more in per-row copies than they
- *    save), also per thread channel range; same bits as the JS kernel (its four-lane reduction order).
+ *    save), also per thread channel range; same bits as the JS kernel (its eight-lane reduction order).
  *  - element-wise: threads when T > 1, contiguous unbroadcast operands, n ≥ 2¹⁷, all shared;
  *    ReLU and its gradient on the SIMD path when every operand is float32 and contiguous
  *    (wasm/elementwise-simd.ts, same bits as the JS kernel).

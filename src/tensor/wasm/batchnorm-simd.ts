@@ -13,8 +13,9 @@
  * both passes (Σx then Σ(x − μ)²; Σg, Σg·x̂ then dx) run on it; otherwise every pass copies it again.
  * Outputs are written in place over the input slot and copied out row by row.
  * Cost: the JS kernels' passes in 2-wide double vectors, plus one memcpy in per input per pass (one in
- * total for a channel that fits) and one memcpy out per output; a row costs two `set` calls, so tiny S
- * is better served by the JS kernel (the dispatch rule, BN_SIMD_MIN_S).
+ * total for a channel that fits) and one memcpy out per output; every row copy is a call (`subarray` +
+ * `set`, or a loop for rows under SET_MIN floats), so short rows are better served by the JS kernel
+ * (the dispatch rule, BN_SIMD_MIN_S).
  * Each thread instantiates its own module and memory (module state is per thread).
  */
 import type { FloatArray } from '../dtype.js';
@@ -23,8 +24,12 @@ import { KernelMemory, webAssemblyApi } from './runtime.js';
 
 /** Floats per slot: 64 Ki floats = 256 KiB; two slots stay in a 2 MiB L2. A multiple of 8. */
 export const BN_BLOCK = 1 << 16;
-/** Row length from which the dispatch layer picks these kernels (shorter rows: the JS kernel, same bits). */
-export const BN_SIMD_MIN_S = 16;
+/**
+ * Row length from which the dispatch layer picks these kernels: shorter rows run the JS kernel (same
+ * bits), because the per-row copies cost more than the vectors save. Measured on the bench's 1.6 M
+ * elements (Intel Xeon, loaded): SIMD/JS time 1.4 at S = 128, 0.9 at S = 196, 0.6 at S = 784.
+ */
+export const BN_SIMD_MIN_S = 192;
 
 type Rows = [rows: number, len: number, stride: number];
 interface Exports {
@@ -70,19 +75,24 @@ function chunks(n: number, s: number): Chunk[] {
   return out;
 }
 
+/** Rows shorter than this are copied by a loop: a `subarray` + `set` pair costs about as much as ~100 floats. */
+const SET_MIN = 128;
+
 /** Copies channel ch's chunk of a [N, C, S] array into the slot at byte address `slot`. */
 function gather(f32: Float32Array, a: Float32Array, c: number, s: number, ch: number, k: Chunk, slot: number): void {
   for (let r = 0; r < k.rows; r++) {
-    const from = ((k.i0 + r) * c + ch) * s + k.j0;
-    f32.set(a.subarray(from, from + k.len), slot / 4 + r * (k.stride / 4));
+    const from = ((k.i0 + r) * c + ch) * s + k.j0, to = slot / 4 + r * (k.stride / 4);
+    if (k.len >= SET_MIN) f32.set(a.subarray(from, from + k.len), to);
+    else for (let j = 0; j < k.len; j++) f32[to + j] = a[from + j]!;
   }
 }
 
 /** Copies the slot at `slot` back into channel ch's chunk of `out`. */
 function scatter(f32: Float32Array, out: Float32Array, c: number, s: number, ch: number, k: Chunk, slot: number): void {
   for (let r = 0; r < k.rows; r++) {
-    const at = slot / 4 + r * (k.stride / 4);
-    out.set(f32.subarray(at, at + k.len), ((k.i0 + r) * c + ch) * s + k.j0);
+    const from = slot / 4 + r * (k.stride / 4), to = ((k.i0 + r) * c + ch) * s + k.j0;
+    if (k.len >= SET_MIN) out.set(f32.subarray(from, from + k.len), to);
+    else for (let j = 0; j < k.len; j++) out[to + j] = f32[from + j]!;
   }
 }
 
