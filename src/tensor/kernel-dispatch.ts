@@ -13,8 +13,10 @@
  *  - conv2d forward / input gradient: on the SIMD path with float32 operands, stride 1, dilation 1,
  *    one group (wasm/conv-implicit.ts `implicitConvEligible`, `implicitConvInputGradEligible`), the
  *    implicit-GEMM kernel that reads the padded image directly (no im2col / col2im); otherwise
- *    im2col + GEMM as below. Weight gradient: for the forward's eligible geometries, the implicit
- *    weight-gradient kernel (wasm/conv-implicit-weight.ts; taps of dW split over threads).
+ *    im2col + GEMM as below. Forward, first: C_in ≤ 4, C_in·KH·KW ≤ 36, OW ≥ 4 → the direct kernel (wasm/
+ *    conv-small-cin.ts, same bits); `activation` 'relu' is fused into these two kernels' store, else a ReLU
+ *    pass over out. Weight gradient: for the forward's eligible geometries, the implicit weight-gradient
+ *    kernel (wasm/conv-implicit-weight.ts; taps of dW split over threads).
  *  - conv2d forward / input gradient / weight gradient: the GEMM's path for their GEMMs; threads
  *    when T > 1, ≥ 2 work units (images; columns of dW) and the multiply-adds ≥ M.
  *    Bias gradient: threads when T > 1, C_out ≥ 2 and 64 × elements of dY ≥ M (memory bound).
@@ -53,6 +55,7 @@ import { optimizerRange, runBatchNorm, type BatchNormJob, type OptimizerJob } fr
 import { getNumThreads, getParallelMinMacs, threadsSupported } from './parallel/threads.js';
 import { implicitConvBackwardWeightTaps } from './wasm/conv-implicit-weight.js';
 import { implicitConvBackwardInputImages, implicitConvEligible, implicitConvForwardImages, implicitConvInputGradEligible } from './wasm/conv-implicit.js';
+import { smallCinConvEligible, smallCinConvForwardImages } from './wasm/conv-small-cin.js';
 import { serialGemm, sgemmEligible } from './wasm/gemm-rows.js';
 import { BN_SIMD_MIN_S } from './wasm/batchnorm-simd.js';
 import { reluGradSimd, reluSimd } from './wasm/elementwise-simd.js';
@@ -115,25 +118,22 @@ const convMacs = (g: Conv2dGeometry): number =>
   g.batch * g.outChannels * g.outHeight * g.outWidth * (g.inChannels / g.groups) * g.kernelHeight * g.kernelWidth;
 
 /**
- * y = conv2d(x, w) + bias, overwriting `out` ([N, C_out, OH, OW]); math in kernels/conv2d.ts.
- *
+ * y = act(conv2d(x, w) + bias), overwriting `out` ([N, C_out, OH, OW]); math in kernels/conv2d.ts; act: 'none' or 'relu'.
  * @example
  * const g = conv2dGeometry([1, 1, 3, 3], [1, 1, 2, 2]);
  * const out = new Float32Array(4);
  * conv2dForward(g, new Float32Array([1, 2, 3, 4, 5, 6, 7, 8, 9]), new Float32Array([1, 0, 0, 1]), null, out);
  * // out = [6, 8, 12, 14] (x[oh,ow] + x[oh+1,ow+1])
  */
-export function conv2dForward(g: Conv2dGeometry, x: FloatArray, w: FloatArray, bias: FloatArray | null, out: FloatArray): void {
+export function conv2dForward(g: Conv2dGeometry, x: FloatArray, w: FloatArray, bias: FloatArray | null, out: FloatArray, activation: 'none' | 'relu' = 'none'): void {
   const sizes = conv2dSizes(g);
-  checkLength('conv2dForward', 'x', x, sizes.input);
-  checkLength('conv2dForward', 'w', w, sizes.weight);
-  checkLength('conv2dForward', 'out', out, sizes.output);
-  if (bias !== null) checkLength('conv2dForward', 'bias', bias, g.outChannels);
-  const path = kernelsMode();
-  const implicit = path === 'simd' && allFloat32(x, w, out, bias) && implicitConvEligible(g);
-  if (threadsForWork(g.batch, convMacs(g))) convParallel({ kind: 'conv2dForward', g, x, w, bias, out, implicit }, path);
-  else if (implicit) implicitConvForwardImages(g, x as Float32Array, w as Float32Array, bias as Float32Array | null, out as Float32Array, 0, g.batch);
+  for (const [name, a, n] of [['x', x, sizes.input], ['w', w, sizes.weight], ['out', out, sizes.output], ['bias', bias, g.outChannels]] as const) if (a !== null) checkLength('conv2dForward', name, a, n);
+  const path = kernelsMode(), f32 = path === 'simd' && allFloat32(x, w, out, bias);
+  const smallCin = f32 && smallCinConvEligible(g), implicit = f32 && !smallCin && implicitConvEligible(g), relu = activation === 'relu' && (smallCin || implicit);
+  if (threadsForWork(g.batch, convMacs(g))) convParallel({ kind: 'conv2dForward', g, x, w, bias, out, implicit, smallCin, relu }, path);
+  else if (smallCin || implicit) (smallCin ? smallCinConvForwardImages : implicitConvForwardImages)(g, x as Float32Array, w as Float32Array, bias as Float32Array | null, out as Float32Array, 0, g.batch, relu);
   else conv2dForwardImages(g, x, w, bias, out, 0, g.batch, serialGemm(path));
+  if (activation === 'relu' && !relu) unaryElementwise('relu', out, 0, [1], [out.length], out, true);
 }
 
 /**

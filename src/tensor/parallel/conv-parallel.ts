@@ -16,7 +16,10 @@ import type { KernelTask } from './tasks.js';
 import { getNumThreads } from './threads.js';
 
 export type ConvJob =
-  | { kind: 'conv2dForward'; g: Conv2dGeometry; x: FloatArray; w: FloatArray; bias: FloatArray | null; out: FloatArray; implicit: boolean }
+  | {
+      kind: 'conv2dForward'; g: Conv2dGeometry; x: FloatArray; w: FloatArray; bias: FloatArray | null; out: FloatArray;
+      implicit: boolean; smallCin: boolean; relu: boolean;
+    }
   | { kind: 'conv2dBackwardInput'; g: Conv2dGeometry; gradOut: FloatArray; w: FloatArray; gradInput: FloatArray; implicit: boolean }
   | { kind: 'conv2dBackwardWeight'; g: Conv2dGeometry; x: FloatArray; gradOut: FloatArray; gradWeight: FloatArray; implicit: boolean }
   | { kind: 'conv2dBackwardBias'; g: Conv2dGeometry; gradOut: FloatArray; gradBias: FloatArray };
@@ -34,7 +37,7 @@ function splitRange(total: number, parts: number): [number, number][] {
  * split is the dispatch layer's, ../kernel-dispatch.ts).
  *
  * @example
- * convParallel({ kind: 'conv2dForward', g, x, w, bias: null, out, implicit: false }, 'simd');
+ * convParallel({ kind: 'conv2dForward', g, x, w, bias: null, out, implicit: false, smallCin: false, relu: false }, 'simd');
  */
 export function convParallel(job: ConvJob, path: KernelPath): void {
   const sizes = conv2dSizes(job.g);
@@ -51,7 +54,9 @@ export function convParallel(job: ConvJob, path: KernelPath): void {
       const x = share(job.x, sizes.input), w = share(job.w, sizes.weight);
       const bias = job.bias === null ? null : share(job.bias, job.g.outChannels);
       const out = share(job.out, sizes.output);
-      for (const [start, end] of splitRange(job.g.batch, threads)) tasks.push({ kind: job.kind, path, implicit: job.implicit, g: job.g, x, w, bias, out, start, end });
+      for (const [start, end] of splitRange(job.g.batch, threads)) {
+        tasks.push({ kind: job.kind, path, implicit: job.implicit, smallCin: job.smallCin, relu: job.relu, g: job.g, x, w, bias, out, start, end });
+      }
     } else if (job.kind === 'conv2dBackwardInput') {
       const gradOut = share(job.gradOut, sizes.output), w = share(job.w, sizes.weight);
       const gradInput = share(job.gradInput, sizes.input);

@@ -16,6 +16,7 @@ import { maxPool2dBackwardSerial, maxPool2dForwardSerial } from '../kernels/pool
 import type { Pool2dGeometry } from '../kernels/pool2d-geometry.js';
 import { implicitConvBackwardInputImages, implicitConvForwardImages } from '../wasm/conv-implicit.js';
 import { implicitConvBackwardWeightTaps } from '../wasm/conv-implicit-weight.js';
+import { smallCinConvForwardImages } from '../wasm/conv-small-cin.js';
 import { serialGemm, type KernelPath } from '../wasm/gemm-rows.js';
 import { batchNormBackwardSimd, batchNormForwardSimd, batchNormStatsSimd } from '../wasm/batchnorm-simd.js';
 import { reluGradSimd, reluSimd } from '../wasm/elementwise-simd.js';
@@ -42,7 +43,8 @@ export type BatchNormTask = BatchNormJob & { simd: boolean; ch0: number; ch1: nu
 
 export type KernelTask =
   | { kind: 'gemmRows'; path: KernelPath; args: GemmArgs; start: number; end: number }
-  | { kind: 'conv2dForward'; path: KernelPath; implicit: boolean; g: Conv2dGeometry; x: FloatArray; w: FloatArray; bias: FloatArray | null; out: FloatArray; start: number; end: number }
+  | { kind: 'conv2dForward'; path: KernelPath; implicit: boolean; smallCin: boolean; relu: boolean; g: Conv2dGeometry; x: FloatArray; w: FloatArray;
+    bias: FloatArray | null; out: FloatArray; start: number; end: number; }
   | { kind: 'conv2dBackwardInput'; path: KernelPath; implicit: boolean; g: Conv2dGeometry; gradOut: FloatArray; w: FloatArray; gradInput: FloatArray; start: number; end: number }
   | { kind: 'conv2dBackwardWeight'; path: KernelPath; implicit: boolean; g: Conv2dGeometry; x: FloatArray; gradOut: FloatArray; gradWeight: FloatArray;
     start: number; end: number; }
@@ -95,9 +97,11 @@ export function executeTask(task: KernelTask): void {
       serialGemm(task.path).rows(task.args, task.start, task.end);
       return;
     case 'conv2dForward':
-      // implicit: the dispatcher checked float32 operands and the geometry (kernel-dispatch.ts)
-      if (task.implicit) {
-        implicitConvForwardImages(task.g, task.x as Float32Array, task.w as Float32Array, task.bias as Float32Array | null, task.out as Float32Array, task.start, task.end);
+      // smallCin / implicit: the dispatcher checked float32 operands and the geometry; relu only with them (kernel-dispatch.ts)
+      if (task.smallCin) {
+        smallCinConvForwardImages(task.g, task.x as Float32Array, task.w as Float32Array, task.bias as Float32Array | null, task.out as Float32Array, task.start, task.end, task.relu);
+      } else if (task.implicit) {
+        implicitConvForwardImages(task.g, task.x as Float32Array, task.w as Float32Array, task.bias as Float32Array | null, task.out as Float32Array, task.start, task.end, task.relu);
       } else {
         conv2dForwardImages(task.g, task.x, task.w, task.bias, task.out, task.start, task.end, serialGemm(task.path));
       }

@@ -10,7 +10,9 @@
  * (nPanels·8) grid of 4 × 8 register tiles: A~ is packed like the GEMM's (sgemm-pack.ts, k-major
  * micro-panels of 4 rows), `tab` holds the byte offsets 4·tap[p]. Per k step: one i32 load of the
  * tap, 2 v128 loads of the image (unaligned), 4 splat loads of A~, 8 multiply-adds.
- * `compact` writes dst[i, oh, ow] = C~[i, oh·Wp + ow] + bias[i] for ow < OW (drops the wide columns).
+ * `compact` writes dst[i, oh, ow] = C~[i, oh·Wp + ow] + bias[i] for ow < OW (drops the wide columns);
+ * `compact_relu` writes f32x4.max(that, +0) (the ReLU kernel's bits: NaN stays NaN, −0 → +0), the
+ * fused inference epilogue of conv + ReLU.
  *
  * Numerics: per output element the sequential float32 sum over p = 0, 1, …, K−1 from +0, with
  * f32x4.mul + f32x4.add (two roundings per step) or, when `fma`, f32x4.relaxed_madd (relaxed-simd.ts:
@@ -30,18 +32,21 @@ const acc = (r: number, v: number): string => `acc${r}_${v}`;
 
 /**
  * The module: `conv_macro(aPack, tab, img, cBlock, cStride, mPanels, nPanels, kc, accumulate)` and
- * `compact(cBlock, cStride, dst, rows, outH, outW, wideW, bias)`, byte addresses into `env.memory`.
+ * `compact(cBlock, cStride, dst, rows, outH, outW, wideW, bias)` and `compact_relu(...)` (same, then
+ * max(·, +0)), byte addresses into `env.memory`.
  * @example
  * console.log(convImplicitModuleBuilder({ sharedMemory: false, fma: false }).toText());
  */
 export function convImplicitModuleBuilder(options: { sharedMemory: boolean; fma: boolean }): ModuleBuilder {
   const i32 = (name: string): [string, 'i32'] => [name, 'i32'];
+  const compactParams = ['cBlock', 'cStride', 'dst', 'rows', 'outH', 'outW', 'wideW', 'bias'];
   return new ModuleBuilder()
     .importMemory({ module: 'env', field: 'memory', initial: 1, maximum: MAX_PAGES, shared: options.sharedMemory })
     .addFunction('conv_macro', ['aPack', 'tab', 'img', 'cBlock', 'cStride', 'mPanels', 'nPanels', 'kc', 'accumulate'].map(i32), [], (f) =>
       emitMacro(f, options.fma),
     )
-    .addFunction('compact', ['cBlock', 'cStride', 'dst', 'rows', 'outH', 'outW', 'wideW', 'bias'].map(i32), [], emitCompact);
+    .addFunction('compact', compactParams.map(i32), [], (f) => emitCompact(f, false))
+    .addFunction('compact_relu', compactParams.map(i32), [], (f) => emitCompact(f, true));
 }
 
 function emitMacro(f: FunctionBuilder, fma: boolean): void {
@@ -141,9 +146,11 @@ function emitTile(f: FunctionBuilder, fma: boolean): void {
  * written as ⌈outW/4⌉ vectors, the overshoot (≤ 3 floats) being overwritten by the next segment or
  * landing in the slack after dst; reads overshoot into dropped columns or the slack after C~.
  */
-function emitCompact(f: FunctionBuilder): void {
+function emitCompact(f: FunctionBuilder, relu: boolean): void {
   for (const name of ['row', 'y', 'v', 'src', 'segBytes', 'wideBytes']) f.local(name, 'i32');
   f.local('biasV', 'v128');
+  f.local('zero', 'v128');
+  f.v128Const(new Uint8Array(16)).localSet('zero');
   f.localGet('outW').i32Const(4).op('i32.mul').localSet('segBytes');
   f.localGet('wideW').i32Const(4).op('i32.mul').localSet('wideBytes');
   f.block('done', () => {
@@ -158,6 +165,7 @@ function emitCompact(f: FunctionBuilder): void {
         f.loop('vectors', () => {
           f.localGet('dst').localGet('v').op('i32.add');
           f.localGet('src').localGet('v').op('i32.add').memory('v128.load').localGet('biasV').op('f32x4.add');
+          if (relu) f.localGet('zero').op('f32x4.max');
           f.memory('v128.store');
           f.localGet('v').i32Const(16).op('i32.add').localTee('v').localGet('segBytes').op('i32.lt_u').brIf('vectors');
         });

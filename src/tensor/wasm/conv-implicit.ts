@@ -15,8 +15,9 @@
  * the padded planes (JS), `conv_macro` over ⌈K/KC⌉ depth chunks, `compact` + bias, one `set` out.
  * Cost: 2·C_out·K·8·⌈((OH−1)·Wp + OW)/8⌉ flops per image (the wide columns cost Wp/OW − 1 extra,
  * ≤ 25 % by `implicitConvEligible`), plus C_in·H·W copied in and C_out·OH·OW copied out.
- * Each thread has its own module instance and memory; images are independent, so any split of the
- * batch over threads gives the same bits.
+ * Each thread has its own module instance and memory (an ordinary one: `TypedArray.set` out of a
+ * SharedArrayBuffer runs V8's slow relaxed copy); images are independent, so any split of the
+ * batch over threads gives the same bits. Forward only: `relu` fuses max(·, +0) into `compact`.
  */
 import type { Conv2dGeometry } from '../kernels/conv2d-geometry.js';
 import { useDepthwiseKernels } from '../kernels/conv2d-parts.js';
@@ -48,20 +49,21 @@ type Compact = (cBlock: number, cStride: number, dst: number, rows: number, outH
 
 interface ConvState {
   memory: KernelMemory;
-  kernels: Map<boolean, { macro: Macro; compact: Compact }>;
+  kernels: Map<boolean, { macro: Macro; compact: Compact; compactRelu: Compact }>;
 }
 
 let state: ConvState | undefined;
 
-function kernelsFor(fma: boolean): { memory: KernelMemory; macro: Macro; compact: Compact } {
+function kernelsFor(fma: boolean): { memory: KernelMemory; macro: Macro; compact: Compact; compactRelu: Compact } {
   const api = webAssemblyApi();
   if (api === undefined) throw new Error('implicit conv: this runtime has no WebAssembly');
-  state ??= { memory: new KernelMemory(), kernels: new Map() };
+  // unshared: never handed to another thread, and copying out of a shared memory is V8's slow relaxed copy
+  state ??= { memory: new KernelMemory(16, false), kernels: new Map() };
   let k = state.kernels.get(fma);
   if (k === undefined) {
     const bytes = convImplicitModuleBuilder({ sharedMemory: state.memory.isShared, fma }).encode();
     const exports = new api.Instance(new api.Module(bytes), { env: { memory: state.memory.memory } }).exports;
-    k = { macro: exports['conv_macro'] as Macro, compact: exports['compact'] as Compact };
+    k = { macro: exports['conv_macro'] as Macro, compact: exports['compact'] as Compact, compactRelu: exports['compact_relu'] as Compact };
     state.kernels.set(fma, k);
   }
   return { memory: state.memory, ...k };
@@ -112,7 +114,9 @@ interface Plan {
  * Runs images [n0, n1): out[n] = conv(input[n], weights) (+ bias), weights M × K row-major float32
  * (K = channels·kh·kw in (c, kh, kw) order), input N × channels × height × width, out N × M × OH × OW.
  */
-function runPlan(p: Plan, weights: Float32Array, bias: Float32Array | null, input: Float32Array, out: Float32Array, n0: number, n1: number): void {
+function runPlan(
+  p: Plan, weights: Float32Array, bias: Float32Array | null, input: Float32Array, out: Float32Array, n0: number, n1: number, relu: boolean,
+): void {
   const hp = p.height + 2 * p.padH;
   const wp = p.width + 2 * p.padW;
   const oh = hp - p.kh + 1;
@@ -124,7 +128,8 @@ function runPlan(p: Plan, weights: Float32Array, bias: Float32Array | null, inpu
   const cols = nPanels * 8;
   const planeIn = p.channels * p.height * p.width;
   const planeOut = M * oh * ow;
-  const { memory, macro, compact } = kernelsFor(relaxedSimdInUse());
+  const { memory, macro, compact: compactPlain, compactRelu } = kernelsFor(relaxedSimdInUse());
+  const compact = relu ? compactRelu : compactPlain;
   // byte layout: A~ | tap table | bias | padded image | C~ | compacted output, each with slack
   const aByte = 64;
   const tabByte = aByte + 4 * (mPanels * 4 * K + SLACK);
@@ -165,7 +170,8 @@ function runPlan(p: Plan, weights: Float32Array, bias: Float32Array | null, inpu
 }
 
 /**
- * Forward conv2d of images [n0, n1) on the implicit path (check `implicitConvEligible` first).
+ * Forward conv2d of images [n0, n1) on the implicit path (check `implicitConvEligible` first); with
+ * `relu`, the fused max(·, +0) epilogue (the bits of this conv followed by the ReLU kernel).
  * @example
  * implicitConvForwardImages(g, x, w, bias, out, 0, g.batch);
  */
@@ -177,6 +183,7 @@ export function implicitConvForwardImages(
   out: Float32Array,
   n0: number,
   n1: number,
+  relu = false,
 ): void {
   const plan = {
     channels: g.inChannels,
@@ -188,7 +195,7 @@ export function implicitConvForwardImages(
     kw: g.kernelWidth,
     outputs: g.outChannels,
   };
-  runPlan(plan, w, bias, x, out, n0, n1);
+  runPlan(plan, w, bias, x, out, n0, n1, relu);
 }
 
 /**
@@ -215,5 +222,5 @@ export function implicitConvBackwardInputImages(
     }
   }
   const plan = { channels: O, height: g.outHeight, width: g.outWidth, padH: KH - 1 - g.padH, padW: KW - 1 - g.padW, kh: KH, kw: KW, outputs: C };
-  runPlan(plan, flipped, null, gradOut, gradInput, n0, n1);
+  runPlan(plan, flipped, null, gradOut, gradInput, n0, n1, false);
 }
