@@ -3,7 +3,7 @@
  * [outChannels, inChannels/groups, kH, kW] and optional bias [outChannels] (torch.nn.Conv2d, zero
  * padding), default-initialised as PyTorch does (default-init.ts) from the required `generator`.
  */
-import { conv2d } from '../autograd/ops/conv2d.js';
+import { conv2d, conv2dRelu } from '../autograd/ops/conv2d.js';
 import type { FloatDType } from '../tensor/dtype.js';
 import { pairOption, type Conv2dOptions } from '../tensor/kernels/conv2d-geometry.js';
 import type { Generator } from '../tensor/random.js';
@@ -64,10 +64,23 @@ export class Conv2d extends Module {
   }
 
   forward(input: Tensor): Tensor {
+    this.checkInput('forward', input);
+    return conv2d(input, this.weight, this.bias, this.options);
+  }
+
+  /**
+   * relu(this.forward(input)), fused into the conv kernel's store when no graph is recorded (the same
+   * bits; autograd/ops/conv2d.ts `conv2dRelu`). `Sequential` calls it for a Conv2d followed by a ReLU.
+   */
+  forwardRelu(input: Tensor): Tensor {
+    this.checkInput('forwardRelu', input);
+    return conv2dRelu(input, this.weight, this.bias, this.options);
+  }
+
+  private checkInput(method: string, input: Tensor): void {
     if (!(input instanceof Tensor) || input.ndim !== 4 || input.shape[1] !== this.inChannels) {
       const got = input instanceof Tensor ? shapeToString(input.shape) : String(input);
-      throw new RangeError(`Conv2d.forward: input must be [N, ${this.inChannels}, H, W], got ${got}`);
+      throw new RangeError(`Conv2d.${method}: input must be [N, ${this.inChannels}, H, W], got ${got}`);
     }
-    return conv2d(input, this.weight, this.bias, this.options);
   }
 }
