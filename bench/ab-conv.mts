@@ -19,6 +19,8 @@ async function build(root: string): Promise<Kernel[]> {
   const d = await import(`${root}/src/tensor/kernel-dispatch.ts`);
   const { conv2dGeometry } = await import(`${root}/src/tensor/kernels/conv2d-geometry.ts`);
   const { Generator } = await import(`${root}/src/tensor/random.ts`);
+  // the header's 1 engine thread: the default is one per core, which sends the large rows to workers
+  (await import(`${root}/src/tensor/parallel/threads.ts`)).setNumThreads(1);
   const gen = new Generator(0);
   return rows.map(([, xs, ws, kind]) => {
     const g = conv2dGeometry(xs, ws, { padding: 1 });
