@@ -4,7 +4,7 @@
  * before/after, reporting the median of the per-pair time ratios. Usage:
  *   git worktree add --detach /tmp/before <commit> && ln -s $PWD/node_modules /tmp/before/
  *   node --import tsx bench/ab-steps.mts /tmp/before $PWD <forward|train|adam|teacher|student> [pairs]
- * 1 engine thread, default kernels.
+ * 1 engine thread (PQKD_THREADS=2 for two; each tree has its own thread pool), default kernels.
  */
 const [beforeRoot, afterRoot, which, roundsArg] = process.argv.slice(2) as [string, string, string, string?];
 const rounds = Number(roundsArg ?? 15);
@@ -17,6 +17,10 @@ async function build(root: string): Promise<() => void> {
   const nn = await im('nn/index.ts');
   const { randint, randn } = await im('tensor/create.ts');
   const { Generator } = await im('tensor/random.ts');
+  const { setNumThreads } = await im('tensor/parallel/threads.ts');
+  const { warmUpThreads } = await im('tensor/parallel/pool.ts');
+  setNumThreads(Number(process.env['PQKD_THREADS'] ?? 1));
+  await warmUpThreads();
   const g = new Generator(0);
   const x = randn([64, 1, 28, 28], { generator: g });
   const y = randint(0, 10, [64], { generator: g });

@@ -57,8 +57,7 @@ let state: ConvState | undefined;
 function kernelsFor(fma: boolean): { memory: KernelMemory; macro: Macro; compact: Compact; compactRelu: Compact } {
   const api = webAssemblyApi();
   if (api === undefined) throw new Error('implicit conv: this runtime has no WebAssembly');
-  // unshared: never handed to another thread, and copying out of a shared memory is V8's slow relaxed copy
-  state ??= { memory: new KernelMemory(16, false), kernels: new Map() };
+  state ??= { memory: new KernelMemory(16), kernels: new Map() };
   let k = state.kernels.get(fma);
   if (k === undefined) {
     const bytes = convImplicitModuleBuilder({ sharedMemory: state.memory.isShared, fma }).encode();

@@ -40,7 +40,7 @@ let state: DirectState | undefined;
 function kernelsFor(fma: boolean): { memory: KernelMemory; plain: Direct; relu: Direct } {
   const api = webAssemblyApi();
   if (api === undefined) throw new Error('small-C_in conv: this runtime has no WebAssembly');
-  state ??= { memory: new KernelMemory(16, false), kernels: new Map() };
+  state ??= { memory: new KernelMemory(16), kernels: new Map() };
   let k = state.kernels.get(fma);
   if (k === undefined) {
     const bytes = convSmallCinModuleBuilder({ sharedMemory: state.memory.isShared, fma }).encode();

@@ -2,10 +2,14 @@
  * The WebAssembly JS API as pqkd uses it, typed locally (the project compiles without the DOM lib,
  * and the API may be missing in some runtimes), plus a growable memory shared by the kernels.
  *
- * `KernelMemory` owns one `WebAssembly.Memory`: shared (backed by a SharedArrayBuffer, so a worker
- * pool can instantiate the same kernels on it) when the runtime allows it — browsers only allow it
- * on cross-origin-isolated pages — and an ordinary memory otherwise. Kernel modules must declare the
- * same `shared` flag in their memory import, so they are built after the memory (see `isShared`).
+ * `KernelMemory` owns one `WebAssembly.Memory`: an ordinary one by default, or, on request, a shared
+ * one (backed by a SharedArrayBuffer) where the runtime allows it — browsers only on
+ * cross-origin-isolated pages. Every kernel module instance is private to its thread (each worker
+ * instantiates its own), so no kernel needs a shared memory, and an ordinary one is faster: V8 copies
+ * into and out of a SharedArrayBuffer with element-wise relaxed-atomic copies, which made the copy of a
+ * convolution's output cost more than the convolution (issue 21; 1-thread train step 0.92× with
+ * ordinary memories, measured with bench/ab-steps.mts on an Intel Xeon). Kernel modules must declare
+ * the same `shared` flag in their memory import, so they are built after the memory (see `isShared`).
  */
 
 /** The subset of `WebAssembly.Memory` used here. */
@@ -54,10 +58,10 @@ export class KernelMemory {
 
   /**
    * @param initialPages Initial size in 64 KiB pages.
-   * @param preferShared Try a shared memory first (default); false forces an ordinary one, which is
-   *   what runtimes without SharedArrayBuffer get (tests use it to cover that path).
+   * @param preferShared Try a shared memory first (true; tests use it to cover that path); false, the
+   *   default, makes an ordinary one, which is also what runtimes without SharedArrayBuffer get.
    */
-  constructor(initialPages = 16, preferShared = true) {
+  constructor(initialPages = 16, preferShared = false) {
     const api = webAssemblyApi();
     if (api === undefined) throw new Error('KernelMemory: this runtime has no WebAssembly support');
     let memory: WasmMemory;

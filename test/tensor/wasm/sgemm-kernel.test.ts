@@ -84,14 +84,20 @@ describe('sgemm_macro (the generated kernel)', () => {
 });
 
 describe('KernelMemory', () => {
-  it('is shared on Node and grows with refreshed views', () => {
-    const memory = new KernelMemory(1);
-    expect(memory.isShared).toBe(true);
-    const before = memory.f32();
-    memory.ensureBytes(3 * 65536 + 1);
-    expect(memory.byteLength).toBe(4 * 65536);
-    expect(memory.f32().length).toBe(65536);
-    expect(memory.f32()).not.toBe(before);
-    expect(() => memory.ensureBytes(2 ** 40)).toThrow(/KernelMemory.ensureBytes: 1099511627776 bytes requested/);
+  it('is ordinary by default, shared on request on Node, and grows with refreshed views either way', () => {
+    expect(new KernelMemory(1).isShared).toBe(false);
+    for (const shared of [false, true]) {
+      const memory = new KernelMemory(1, shared);
+      expect(memory.isShared).toBe(shared);
+      const before = memory.f32();
+      before[0] = 7;
+      memory.ensureBytes(3 * 65536 + 1);
+      expect(memory.byteLength).toBe(4 * 65536);
+      expect(memory.f32().length).toBe(65536);
+      expect(memory.f32() === before).toBe(false);
+      expect(before.length).toBe(shared ? 16384 : 0); // an ordinary memory's old buffer is detached by growth
+      expect(memory.f32()[0]).toBe(7); // growth keeps the contents
+      expect(() => memory.ensureBytes(2 ** 40)).toThrow(/KernelMemory.ensureBytes: 1099511627776 bytes requested/);
+    }
   });
 });
