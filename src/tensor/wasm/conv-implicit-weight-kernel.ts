@@ -23,6 +23,7 @@
  */
 import type { FunctionBuilder } from './function-builder.js';
 import { ModuleBuilder } from './module-builder.js';
+import { emitPackPanels8, PACK_PANELS8_PARAMS } from './panel-transpose.js';
 import { MAX_PAGES } from './runtime.js';
 
 const TAPS = 4;
@@ -31,14 +32,16 @@ const PARAMS = ['tab', 'img', 'dyT', 'cBlock', 'cStride', 'tPanels', 'oPanels', 
 
 /**
  * The module: `wgrad_macro(tab, img, dyT, cBlock, cStride, tPanels, oPanels, outH, outW, rowSkip,
- * dyPanelBytes, accumulate)`, byte addresses into `env.memory`.
+ * dyPanelBytes, accumulate)`, byte addresses into `env.memory`, and `pack_panels8` (panel-transpose.ts),
+ * which builds dyT from dy's rows.
  * @example
  * console.log(convImplicitWeightModuleBuilder({ sharedMemory: false, fma: false }).toText());
  */
 export function convImplicitWeightModuleBuilder(options: { sharedMemory: boolean; fma: boolean }): ModuleBuilder {
   return new ModuleBuilder()
     .importMemory({ module: 'env', field: 'memory', initial: 1, maximum: MAX_PAGES, shared: options.sharedMemory })
-    .addFunction('wgrad_macro', PARAMS.map((name): [string, 'i32'] => [name, 'i32']), [], (f) => emitMacro(f, options.fma));
+    .addFunction('wgrad_macro', PARAMS.map((name): [string, 'i32'] => [name, 'i32']), [], (f) => emitMacro(f, options.fma))
+    .addFunction('pack_panels8', PACK_PANELS8_PARAMS.map((name): [string, 'i32'] => [name, 'i32']), [], emitPackPanels8);
 }
 
 const add = (f: FunctionBuilder, local: string, bytes: number): void => {

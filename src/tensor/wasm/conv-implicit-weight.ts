@@ -6,7 +6,8 @@
  *   dW[o, p] = Σ_n Σ_{oh,ow} dy[n, o, oh, ow] · xpad[n, tap[p] + oh·Wp + ow],  p = (c·KH + kh)·KW + kw.
  * Per call, for the taps p ∈ [start, end): build the tap table (padded to a multiple of 4 by repeating
  * the last tap; the copies are computed and dropped). Per image n ascending: copy the image into the
- * padded planes and dy[n] into the transposed panels dyT (JS), one `wgrad_macro` accumulating into C~
+ * padded planes (JS) and dy[n] (one contiguous copy) into a row buffer that `pack_panels8` transposes
+ * into the panels dyT (WebAssembly SIMD, panel-transpose.ts), one `wgrad_macro` accumulating into C~
  * (taps × output channels, float32). At the end dW[o, p] ← C~[p − start, o].
  * Numerics: per element one float32 sum over (n, oh, ow) ascending (see the kernel); the im2col path
  * sums each image in float32 and the images in float64, so the bits differ from it (both are checked
@@ -28,19 +29,23 @@ type Macro = (
   outH: number, outW: number, rowSkip: number, dyPanelBytes: number, accumulate: number,
 ) => void;
 
-let state: { memory: KernelMemory; macros: Map<boolean, Macro> } | undefined;
+type PackPanels = (src: number, dst: number, cols: number, panels: number, panelBytes: number) => void;
+interface Kernels { macro: Macro; pack: PackPanels }
 
-function kernelFor(fma: boolean): { memory: KernelMemory; macro: Macro } {
+let state: { memory: KernelMemory; macros: Map<boolean, Kernels> } | undefined;
+
+function kernelFor(fma: boolean): { memory: KernelMemory } & Kernels {
   const api = webAssemblyApi();
   if (api === undefined) throw new Error('implicit conv weight gradient: this runtime has no WebAssembly');
   state ??= { memory: new KernelMemory(), macros: new Map() };
-  let macro = state.macros.get(fma);
-  if (macro === undefined) {
+  let kernels = state.macros.get(fma);
+  if (kernels === undefined) {
     const bytes = convImplicitWeightModuleBuilder({ sharedMemory: state.memory.isShared, fma }).encode();
-    macro = new api.Instance(new api.Module(bytes), { env: { memory: state.memory.memory } }).exports['wgrad_macro'] as Macro;
-    state.macros.set(fma, macro);
+    const exports = new api.Instance(new api.Module(bytes), { env: { memory: state.memory.memory } }).exports;
+    kernels = { macro: exports['wgrad_macro'] as Macro, pack: exports['pack_panels8'] as PackPanels };
+    state.macros.set(fma, kernels);
   }
-  return { memory: state.memory, macro };
+  return { memory: state.memory, ...kernels };
 }
 
 /**
@@ -71,15 +76,16 @@ export function implicitConvBackwardWeightTaps(
   const oPanels = Math.ceil(O / 8);
   const oPad = oPanels * 8;
   const P = OH * OW;
-  const { memory, macro } = kernelFor(relaxedSimdInUse());
-  // byte layout: tap table | padded image | dyT panels | C~, each with slack
+  const { memory, macro, pack } = kernelFor(relaxedSimdInUse());
+  // byte layout: tap table | padded image | dyT panels | C~ | dy rows (8·oPanels rows of P), each with slack
   const tabByte = 64;
   const imgByte = tabByte + 4 * (tPanels * 4 + SLACK);
   const imgFloats = C * hp * wp + SLACK;
   const dyByte = imgByte + 4 * imgFloats;
   const dyFloats = oPanels * P * 8 + SLACK;
   const cByte = dyByte + 4 * dyFloats;
-  memory.ensureBytes(cByte + 4 * (tPanels * 4 * oPad + SLACK));
+  const rowsByte = cByte + 4 * (tPanels * 4 * oPad + SLACK);
+  memory.ensureBytes(rowsByte + 4 * (oPad * P + SLACK));
   const mem = memory.f32();
   const tab = new Int32Array(mem.buffer, tabByte, tPanels * 4);
   for (let i = 0; i < tPanels * 4; i++) {
@@ -92,7 +98,9 @@ export function implicitConvBackwardWeightTaps(
   const img = imgByte / 4;
   const dyT = dyByte / 4;
   mem.fill(0, img, img + imgFloats); // the borders of the planes stay zero
-  mem.fill(0, dyT, dyT + dyFloats); // so do the channels ≥ C_out of the last panel
+  mem.fill(0, dyT + oPanels * P * 8, dyT + dyFloats); // pack_panels8 writes every panel; zero its slack
+  const rows = rowsByte / 4;
+  mem.fill(0, rows + O * P, rows + oPad * P); // rows ≥ C_out stay zero, so the last panel's extra channels do
   const planeIn = C * g.inHeight * g.inWidth;
   for (let n = 0; n < g.batch; n++) {
     let src = n * planeIn;
@@ -102,11 +110,8 @@ export function implicitConvBackwardWeightTaps(
         for (let q = 0; q < g.inWidth; q++) mem[d + q] = x[src + q]!;
       }
     }
-    for (let o = 0; o < O; o++) {
-      const s0 = (n * O + o) * P;
-      const d = dyT + (o >> 3) * P * 8 + (o & 7);
-      for (let s = 0; s < P; s++) mem[d + 8 * s] = gradOut[s0 + s]!;
-    }
+    mem.set(gradOut.subarray(n * O * P, (n + 1) * O * P), rows);
+    pack(rowsByte, dyByte, P, oPanels, 4 * P * 8);
     macro(tabByte, imgByte, dyByte, cByte, 4 * oPad, tPanels, oPanels, OH, OW, 4 * (wp - OW), 4 * P * 8, n > 0 ? 1 : 0);
   }
   const cBlock = cByte / 4;
