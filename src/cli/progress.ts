@@ -6,6 +6,7 @@
  */
 import cliProgress from 'cli-progress';
 import type { TrainEvent } from '../pqkd/events.js';
+import { memoryMark } from './memory-trace.js';
 import { oneBasedEpoch } from './metrics-file.js';
 
 export type OutputMode = 'bar' | 'lines' | 'json' | 'quiet';
@@ -26,6 +27,7 @@ export class Progress {
 
   /** A message for the user (stderr in json mode, nothing with --quiet). */
   log(message: string): void {
+    memoryMark(message.slice(0, 60));
     if (this.mode === 'quiet') return;
     if (this.mode === 'json') {
       process.stderr.write(`${message}\n`);
@@ -43,6 +45,7 @@ export class Progress {
 
   /** The start of a long phase without steps of its own (shown on a terminal and in plain lines). */
   phase(label: string): void {
+    memoryMark(label);
     if (this.mode === 'bar' || this.mode === 'lines') this.log(`${label}…`);
   }
 
@@ -58,6 +61,7 @@ export class Progress {
   }
 
   event(e: TrainEvent): void {
+    memoryMark(e.kind === 'step' ? `${e.phase} steps` : e.kind);
     if (this.mode === 'json') {
       if (e.kind !== 'step') console.log(JSON.stringify(oneBasedEpoch(e)));
       return;
