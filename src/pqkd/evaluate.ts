@@ -1,5 +1,13 @@
 /**
  * Evaluation and teacher-logit caching (eval mode, no gradients, fixed batch order).
+ *
+ * Memory: every inference here runs the model on at most INFERENCE_CHUNK images at a time
+ * (`inferLogits`) and gathers the logits, whatever batch the caller's loss is computed over (the
+ * 500-image evaluation batches, the SPSA objective's 256–512). An image's logits do not depend on
+ * which images share its forward pass (per-image convolutions, eval-mode batch norm from running
+ * statistics, GEMM rows with a fixed reduction order), so the losses keep their bits; what changes is
+ * that the activations of a 500-image pass (50 MB per width-32 layer output at 28×28) are never made,
+ * and the storage pool does not keep arrays of such shapes next to the training step's.
  */
 import { noGrad } from '../autograd/grad-mode.js';
 import { crossEntropy } from '../autograd/functional/losses.js';
@@ -8,7 +16,59 @@ import type { Dataset } from '../data/dataset.js';
 import type { Module } from '../nn/module.js';
 import { dispose } from '../tensor/dispose.js';
 import { argmax } from '../tensor/ops/reduce.js';
+import { fromTypedArray } from '../tensor/create.js';
 import { Tensor } from '../tensor/tensor.js';
+
+/** Most images one inference forward pass runs on (see the header). */
+export const INFERENCE_CHUNK = 128;
+
+/** Logits [n, C] of the listed images (row r is image indices[r]) and their labels [n]. */
+export interface InferenceResult {
+  logits: Float32Array;
+  labels: Int32Array;
+  classes: number;
+}
+
+/**
+ * Runs `model` (in its current mode, without gradients) on the listed images INFERENCE_CHUNK (or
+ * `chunk`) at a time and gathers the logits; every chunk's batch and output go back to the pool.
+ * @example
+ * const { logits } = inferLogits(teacher, mnistTest, [0, 1, 2]); // 30 floats
+ */
+export function inferLogits(model: Module, dataset: Dataset, indices: ArrayLike<number>, chunk = INFERENCE_CHUNK): InferenceResult {
+  const n = indices.length;
+  const classes = dataset.classes.length;
+  const logits = new Float32Array(n * classes);
+  const labels = new Int32Array(n);
+  const loader = new DataLoader(dataset, { batchSize: Math.max(1, Math.min(chunk, n)), indices });
+  let row = 0;
+  noGrad(() => {
+    for (const batch of loader) {
+      const out = model.forward(batch.images);
+      const m = batch.indices.length;
+      if (out.shape.length !== 2 || out.shape[0] !== m || out.shape[1] !== classes) {
+        throw new Error(`inferLogits: the model returned shape [${out.shape.join(', ')}] for ${m} images, expected [${m}, ${classes}]`);
+      }
+      logits.set(out.contiguousData(), row * classes);
+      labels.set(batch.labels.data, row);
+      row += m;
+      dispose(batch.images, batch.labels, out);
+    }
+  });
+  return { logits, labels, classes };
+}
+
+/**
+ * Mean cross-entropy of `model` on the listed images as one batch, computed from chunked inference
+ * (the same value as one forward pass over all of them).
+ * @example
+ * const f = batchCrossEntropy(student, mnistTrain, valMinibatch); // eval mode: set by the caller
+ */
+export function batchCrossEntropy(model: Module, dataset: Dataset, indices: ArrayLike<number>): number {
+  const r = inferLogits(model, dataset, indices);
+  const n = r.labels.length;
+  return crossEntropy(fromTypedArray(r.logits, [n, r.classes]), fromTypedArray(r.labels, [n])).item();
+}
 
 export interface EvalResult {
   loss: number;
@@ -20,21 +80,22 @@ export interface EvalResult {
 export function evaluate(model: Module, dataset: Dataset, indices: ArrayLike<number>, batchSize = 500): EvalResult {
   const wasTraining = model.training;
   model.eval();
-  const loader = new DataLoader(dataset, { batchSize, indices });
   let lossSum = 0;
   let correct = 0;
   let count = 0;
   try {
+    const r = inferLogits(model, dataset, indices);
+    const C = r.classes;
     noGrad(() => {
-      for (const { images, labels } of loader) {
-        const logits = model.forward(images);
-        const n = labels.shape[0]!;
-        lossSum += crossEntropy(logits, labels, { reduction: 'sum' }).item();
+      // the loss is summed per `batchSize` images, as when each batch was one forward pass
+      for (let start = 0; start < r.labels.length; start += batchSize) {
+        const n = Math.min(batchSize, r.labels.length - start);
+        const logits = fromTypedArray(r.logits.slice(start * C, (start + n) * C), [n, C]);
+        const y = r.labels.subarray(start, start + n);
+        lossSum += crossEntropy(logits, fromTypedArray(y.slice(), [n]), { reduction: 'sum' }).item();
         const pred = argmax(logits, 1).data;
-        const y = labels.data;
         for (let i = 0; i < n; i++) if (pred[i] === y[i]) correct++;
         count += n;
-        dispose(images, labels); // the loader made them for this batch only
       }
     });
   } finally {
@@ -58,23 +119,21 @@ export class TeacherLogitCache {
     this.done = new Uint8Array(dataset.count);
   }
 
-  /** Fills the cache for `indices` (batched). */
-  fill(indices: ArrayLike<number>, batchSize = 500): void {
+  /** Fills the cache for `indices` (in chunks of at most `batchSize` images, INFERENCE_CHUNK by default). */
+  fill(indices: ArrayLike<number>, batchSize = INFERENCE_CHUNK): void {
     const todo = Array.from(indices).filter((i) => !this.done[i]);
     if (todo.length === 0) return;
     const wasTraining = this.teacher.training;
     this.teacher.eval();
-    const loader = new DataLoader(this.dataset, { batchSize, indices: todo });
-    noGrad(() => {
-      for (const batch of loader) {
-        const out = this.teacher.forward(batch.images).contiguousData();
-        batch.indices.forEach((idx, r) => {
-          this.logits.set(out.subarray(r * this.classes, (r + 1) * this.classes), idx * this.classes);
-          this.done[idx] = 1;
-        });
-      }
-    });
-    if (wasTraining) this.teacher.train();
+    try {
+      const { logits } = inferLogits(this.teacher, this.dataset, todo, batchSize);
+      todo.forEach((idx, r) => {
+        this.logits.set(logits.subarray(r * this.classes, (r + 1) * this.classes), idx * this.classes);
+        this.done[idx] = 1;
+      });
+    } finally {
+      if (wasTraining) this.teacher.train();
+    }
   }
 
   /** The cached logits of a batch, [B, C] float32. */

@@ -5,15 +5,13 @@
  * validation batch — before and after every SPSA block (the student is fixed within a block) and,
  * at the end, at θ₀ and θ_T with the final student.
  */
-import { crossEntropy } from '../autograd/functional/losses.js';
-import { noGrad } from '../autograd/grad-mode.js';
-import { DataLoader } from '../data/loader.js';
 import { Generator } from '../tensor/random.js';
 import type { SpsaConfig } from './config.js';
 import type { PqkdNet } from './models.js';
 import { wrapAngle, type SpsaOptions } from './optim/spsa.js';
 import type { FeatureSource } from './sources/feature-source.js';
 import type { Dataset } from '../data/dataset.js';
+import { batchCrossEntropy } from './evaluate.js';
 
 /** The validation part of a run's data (the fields of SplitData this file reads). */
 interface ValidationData {
@@ -103,8 +101,7 @@ export class ExactObjective {
     const wasTraining = student.training;
     student.eval();
     try {
-      const { images, labels } = new DataLoader(this.data.dataset, { batchSize: this.indices.length, indices: this.indices }).batch(0, 0);
-      return noGrad(() => crossEntropy(student.forward(images), labels).item());
+      return batchCrossEntropy(student, this.data.dataset, this.indices); // chunked: same value, less memory
     } finally {
       if (wasTraining) student.train();
     }
