@@ -8,12 +8,14 @@
  *  - the caller, explicitly: `disposeGraph(root)` (a step's intermediate tensors) and `dispose(t)`;
  *    a released Storage throws on every later read, so a premature release is loud.
  * Bounds: at most MAX_PER_KEY arrays per key (releases beyond are dropped, left to the garbage
- * collector) and MAX_POOLED_BYTES in all. When a release would pass the byte bound, the arrays of the
+ * collector) and MAX_POOLED_BYTES in all. A dropped or evicted SharedArrayBuffer array is reported to
+ * parallel/shared-gc.ts, which counts it towards its next collection (V8 does not see that garbage). When a release would pass the byte bound, the arrays of the
  * least recently used keys are evicted first (oldest release first): a workload that changes shapes
  * (a teacher trained, then a student; 1 thread, then 2 threads with shared arrays) would otherwise
  * keep a pool full of arrays nobody asks for and allocate every new array afresh.
  */
 import type { TypedArray } from './dtype.js';
+import { noteSharedGarbage } from './parallel/shared-gc.js';
 
 const MAX_PER_KEY = 16;
 /** The pool's byte bound (its arrays together never hold more): a width-32 MNIST teacher or student step at
@@ -49,6 +51,7 @@ function makeRoom(bytes: number, keep: string): boolean {
     const evicted = pool.get(victim)!.shift()!;
     pooledBytes -= evicted.byteLength;
     stats.evicted++;
+    if (isShared(evicted)) noteSharedGarbage(evicted.byteLength);
   }
   return true;
 }
@@ -60,6 +63,7 @@ export function releaseStorageArray(a: TypedArray): void {
   const list = pool.get(k) ?? [];
   if (list.length >= MAX_PER_KEY || a.byteLength > MAX_POOLED_BYTES || list.includes(a) || !makeRoom(a.byteLength, k)) {
     stats.dropped++;
+    if (isShared(a)) noteSharedGarbage(a.byteLength);
     return;
   }
   list.push(a);

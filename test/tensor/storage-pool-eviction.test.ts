@@ -1,5 +1,6 @@
 // The storage pool's byte bound evicts the least recently used keys instead of refusing new releases.
 import { afterEach, describe, expect, it } from 'vitest';
+import { COLLECT_AFTER_BYTES, sharedCollections } from '../../src/tensor/parallel/shared-gc.js';
 import { clearStoragePool, MAX_POOLED_BYTES, releaseStorageArray, storagePoolStats, takeStorageArray } from '../../src/tensor/storage-pool.js';
 
 const SIXTEEN_MB = 4 * 2 ** 20; // Float32 elements in 16 MiB
@@ -51,5 +52,32 @@ describe('storage pool eviction', () => {
     releaseStorageArray(a);
     releaseStorageArray(new Float32Array(MAX_POOLED_BYTES / 4 + 1024));
     expect(takeStorageArray('Float32Array', SIXTEEN_MB, false, false)).toBe(a);
+  });
+
+  // Evicted and dropped shared arrays are garbage V8 does not count: the pool reports them, and once
+  // COLLECT_AFTER_BYTES of them (with fresh shared allocations) have accumulated, a collection runs.
+  // (Untouched SharedArrayBuffer pages cost no resident memory.)
+  const shared = (elements: number): Float32Array => new Float32Array(new SharedArrayBuffer(4 * elements));
+
+  it('a dropped shared array counts towards the next shared collection; an ordinary one does not', () => {
+    clearStoragePool();
+    const before = sharedCollections();
+    releaseStorageArray(new Float32Array(MAX_POOLED_BYTES / 4 + 1024)); // dropped, ordinary memory
+    expect(sharedCollections()).toBe(before);
+    releaseStorageArray(shared(MAX_POOLED_BYTES / 4 + 1024)); // dropped, shared: > COLLECT_AFTER_BYTES
+    expect(sharedCollections()).toBe(before + 1);
+  });
+
+  it('evicted shared arrays count towards the next shared collection', () => {
+    clearStoragePool();
+    const fill = MAX_POOLED_BYTES / (4 * SIXTEEN_MB);
+    Array.from({ length: fill }, () => shared(SIXTEEN_MB)).forEach(releaseStorageArray);
+    expect(storagePoolStats().pooledBytes).toBe(MAX_POOLED_BYTES);
+    const before = sharedCollections();
+    const evictedBefore = storagePoolStats().evicted;
+    const needed = Math.ceil(COLLECT_AFTER_BYTES / (4 * SIXTEEN_MB)) + 1; // +1: the counter may hold bytes from earlier tests
+    for (let i = 0; i < needed; i++) releaseStorageArray(shared(SIXTEEN_MB + 1024));
+    expect(storagePoolStats().evicted - evictedBefore).toBeGreaterThanOrEqual(needed); // each made room by eviction
+    expect(sharedCollections()).toBeGreaterThan(before);
   });
 });

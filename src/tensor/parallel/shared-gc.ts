@@ -10,7 +10,8 @@
  * images (batches of 500) on 2 threads kept about 800 MB more per pass, growing without bound
  * (`npm start` passed 7 GB).
  *
- * So `allocate` reports every fresh SAB here; once COLLECT_AFTER_BYTES have been made since the last
+ * So `allocate` reports every fresh SAB here, and the storage pool every shared array it evicts or
+ * drops (garbage as well); once COLLECT_AFTER_BYTES of these have accumulated since the last
  * collection, the calling thread runs a full collection and asks every kernel worker to run one
  * (between tasks; pool.ts). The collector function comes from `--expose-gc` when present, else from
  * turning that V8 flag on at run time (`v8.setFlagsFromString`, then `gc` from a fresh `vm` context);
@@ -77,6 +78,14 @@ export function collectSharedGarbage(): void {
 export function noteSharedAllocation(bytes: number): void {
   freshSharedBytes += bytes;
   if (freshSharedBytes >= COLLECT_AFTER_BYTES) collectSharedGarbage();
+}
+
+/**
+ * A released shared array of `bytes` was not kept by the storage pool (evicted or dropped): it is
+ * garbage now, counted like a fresh allocation (V8 would not count it either).
+ */
+export function noteSharedGarbage(bytes: number): void {
+  noteSharedAllocation(bytes);
 }
 
 /** Collections run so far (tests, diagnostics). */
