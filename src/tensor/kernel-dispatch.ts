@@ -180,7 +180,7 @@ export function conv2dBackwardWeight(g: Conv2dGeometry, x: FloatArray, gradOut: 
 }
 
 /**
- * db[oc] = Σ_{n,oh,ow} gradOut[n, oc, oh, ow] (float64 sum in ascending n, then position), overwriting
+ * db[oc] = Σ_{n,oh,ow} gradOut[n, oc, oh, ow] (float64, batch norm's eight-lane order), overwriting
  * `gradBias` ([C_out]).
  *
  * @example

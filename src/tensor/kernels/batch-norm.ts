@@ -33,6 +33,16 @@ export function batchNormStats(
   }
 }
 
+/**
+ * Σ x over channel ch of x [N, C, S] in the header's eight-lane order (float64); also the conv bias
+ * gradient's sum (conv2d-direct.ts).
+ * @example
+ * channelSum(new Float32Array([1, 2, 3, 4]), 2, 1, 2, 0); // 10
+ */
+export function channelSum(x: FloatArray, n: number, c: number, s: number, ch: number): number {
+  return laneSum(x, c, n, s, ch, 0, false);
+}
+
 /** Σ x (or Σ (x − mu)² when `square`) over channel ch in the header's eight-lane order. */
 function laneSum(x: FloatArray, c: number, n: number, s: number, ch: number, mu: number, square: boolean): number {
   let a0 = 0, a1 = 0, a2 = 0, a3 = 0, a4 = 0, a5 = 0, a6 = 0, a7 = 0;

@@ -16,6 +16,7 @@
  */
 import type { FloatArray } from '../dtype.js';
 import { checkLength, type Conv2dGeometry } from './conv2d-geometry.js';
+import { channelSum } from './batch-norm.js';
 
 /**
  * Forward conv2d by the defining sum, one output element at a time.
@@ -171,7 +172,10 @@ export function conv2dBackwardWeightDirect(
 }
 
 /**
- * Bias gradient: dbias[oc] = Σ_{n,oh,ow} dy[n,oc,oh,ow], float64 sum in (n, oh, ow) order.
+ * Bias gradient: dbias[oc] = Σ_{n,oh,ow} dy[n,oc,oh,ow], a float64 sum in batch norm's eight-lane
+ * order (batch-norm.ts `channelSum`: position oh·OW + ow of each plane to partial sum (oh·OW + ow) mod 8,
+ * planes n ascending, the eight combined pairwise), rounded once; eight independent chains run about
+ * four times faster than one.
  *
  * @example
  * const g = conv2dGeometry([2, 1, 1, 1], [1, 1, 1, 1]);
@@ -187,12 +191,5 @@ export function conv2dBackwardBias(g: Conv2dGeometry, gradOut: FloatArray, gradB
 /** `conv2dBackwardBias` for output channels [oc0, oc1) only (one thread's share; lengths checked by the caller). */
 export function conv2dBackwardBiasChannels(g: Conv2dGeometry, gradOut: FloatArray, gradBias: FloatArray, oc0: number, oc1: number): void {
   const P = g.outHeight * g.outWidth;
-  for (let oc = oc0; oc < oc1; oc++) {
-    let sum = 0;
-    for (let n = 0; n < g.batch; n++) {
-      const plane = (n * g.outChannels + oc) * P;
-      for (let q = 0; q < P; q++) sum += gradOut[plane + q]!;
-    }
-    gradBias[oc] = sum;
-  }
+  for (let oc = oc0; oc < oc1; oc++) gradBias[oc] = channelSum(gradOut, g.batch, g.outChannels, P, oc);
 }
