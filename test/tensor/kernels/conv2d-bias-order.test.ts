@@ -20,8 +20,8 @@ const TERMS = [2 ** 60, -(2 ** 60), 1, -3, 0.5, 2 ** 30, -(2 ** 31), 7];
 function expected(dy: Float32Array, n: number, c: number, p: number): Float32Array {
   const out = new Float32Array(c);
   for (let oc = 0; oc < c; oc++) {
-    const a = [0, 0, 0, 0, 0, 0, 0, 0];
-    for (let i = 0; i < n; i++) for (let q = 0; q < p; q++) a[q % 8] += dy[(i * c + oc) * p + q]!;
+    const a = new Float64Array(8); // float64 partial sums, as documented
+    for (let i = 0; i < n; i++) for (let q = 0; q < p; q++) a[q % 8]! += dy[(i * c + oc) * p + q]!;
     out[oc] = ((a[0]! + a[1]!) + (a[2]! + a[3]!)) + ((a[4]! + a[5]!) + (a[6]! + a[7]!));
   }
   return out;
