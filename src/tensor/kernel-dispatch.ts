@@ -30,7 +30,7 @@
  *    (wasm/batchnorm-simd.ts `BN_SIMD_MIN_S`: shorter rows cost more in per-row copies than they
  *    save), also per thread channel range; same bits as the JS kernel (its eight-lane reduction order).
  *  - element-wise: threads when T > 1, contiguous unbroadcast operands, n ≥ 2¹⁷, all shared;
- *    ReLU and its gradient on the SIMD path when every operand is float32 and contiguous
+ *    ReLU, its gradient and flat addition on the SIMD path when every operand is float32 and contiguous
  *    (wasm/elementwise-simd.ts, same bits as the JS kernel).
  *  - optimiser updates (SGD, Adam / AdamW; kernels/optim-update.ts): SIMD path when every array is float32 (wasm/sgd-simd.ts,
  *    wasm/adam-simd.ts, same bits); threads over element ranges when T > 1, n ≥ 2¹⁷ and p, g and all state buffers are shared.
@@ -58,7 +58,7 @@ import { implicitConvBackwardInputImages, implicitConvEligible, implicitConvForw
 import { smallCinConvEligible, smallCinConvForwardImages } from './wasm/conv-small-cin.js';
 import { serialGemm, sgemmEligible } from './wasm/gemm-rows.js';
 import { BN_SIMD_MIN_S } from './wasm/batchnorm-simd.js';
-import { reluGradSimd, reluSimd } from './wasm/elementwise-simd.js';
+import { addSimd, reluGradSimd, reluSimd } from './wasm/elementwise-simd.js';
 import { maxPool2x2BackwardEligible, maxPool2x2BackwardSimd } from './wasm/maxpool-backward-simd.js';
 import { maxPool2x2Eligible, maxPool2x2Simd } from './wasm/maxpool-simd.js';
 import { kernelsMode } from './wasm/support.js';
@@ -279,10 +279,10 @@ export function binaryElementwise(
   shape: readonly number[], out: TypedArray, flat: boolean,
 ): void {
   const n = numel(shape);
-  const simd = flat && op === 'reluGrad' && a instanceof Float32Array && b instanceof Float32Array && out instanceof Float32Array &&
-    kernelsMode() === 'simd';
+  const simd = flat && (op === 'reluGrad' || op === 'add') && a instanceof Float32Array && b instanceof Float32Array &&
+    out instanceof Float32Array && kernelsMode() === 'simd';
   if (flat && threadsForBandwidth(n, n, [a, b, out])) binaryParallel(op, { data: a, offset: aOffset }, { data: b, offset: bOffset }, out, n, simd);
-  else if (simd) reluGradSimd(a, aOffset, b, bOffset, out, n);
+  else if (simd) (op === 'add' ? addSimd : reluGradSimd)(a, aOffset, b, bOffset, out, n);
   else binaryKernel(op, a, aOffset, aStrides, b, bOffset, bStrides, shape, out);
 }
 

@@ -8,7 +8,7 @@
  * forces a float (dtype.ts `promoteWithScalar`).
  */
 import { isFloatDType, promoteTypes, promoteWithScalar, type DType } from '../dtype.js';
-import { binaryKernel, whereKernel, type BinaryOp, type UnaryOp } from '../kernels/elementwise.js';
+import { whereKernel, type BinaryOp, type UnaryOp } from '../kernels/elementwise.js';
 import { broadcastShapes, broadcastStrides, describe, shapeToString } from '../shape.js';
 import { allocate } from '../storage.js';
 import { binaryElementwise, unaryElementwise } from '../kernel-dispatch.js';
@@ -86,13 +86,10 @@ export function addInPlace(dst: Tensor, src: Tensor): void {
   if (!dst.ownsStorage() || dst.dtype !== src.dtype) {
     throw new TypeError(`addInPlace: dst must be a contiguous ${src.dtype} tensor owning its storage, got ${dst.dtype} ${shapeToString(dst.shape)}`);
   }
-  binaryKernel(
-    'add',
-    dst.data, 0, dst.strides,
-    src.data, src.offset, broadcastStrides(src.shape, src.strides, dst.shape, 'addInPlace'),
-    dst.shape,
-    dst.data,
-  );
+  const srcStrides = broadcastStrides(src.shape, src.strides, dst.shape, 'addInPlace');
+  // Same shape, src contiguous: a flat add, which the dispatch layer may run on SIMD or threads (same bits).
+  const flat = src.isContiguous() && src.shape.length === dst.shape.length && src.shape.every((d, i) => d === dst.shape[i]);
+  binaryElementwise('add', dst.data, 0, dst.strides, src.data, src.offset, srcStrides, dst.shape, dst.data, flat);
   dst.storage.bumpVersion();
 }
 

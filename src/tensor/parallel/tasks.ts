@@ -19,7 +19,7 @@ import { implicitConvBackwardWeightTaps } from '../wasm/conv-implicit-weight.js'
 import { smallCinConvForwardImages } from '../wasm/conv-small-cin.js';
 import { serialGemm, type KernelPath } from '../wasm/gemm-rows.js';
 import { batchNormBackwardSimd, batchNormForwardSimd, batchNormStatsSimd } from '../wasm/batchnorm-simd.js';
-import { reluGradSimd, reluSimd } from '../wasm/elementwise-simd.js';
+import { addSimd, reluGradSimd, reluSimd } from '../wasm/elementwise-simd.js';
 import { adamStepSimd } from '../wasm/adam-simd.js';
 import { sgdStepSimd } from '../wasm/sgd-simd.js';
 import { maxPool2x2BackwardSimd } from '../wasm/maxpool-backward-simd.js';
@@ -143,7 +143,7 @@ export function executeTask(task: KernelTask): void {
       return;
     case 'binaryRange':
       if (task.simd) {
-        reluGradSimd(
+        (task.op === 'add' ? addSimd : reluGradSimd)(
           task.a as Float32Array, task.aOffset + task.start, task.b as Float32Array, task.bOffset + task.start,
           (task.out as Float32Array).subarray(task.start, task.end), task.end - task.start,
         );

@@ -1,8 +1,11 @@
 /**
- * ReLU forward and backward on WebAssembly SIMD (f32x4), for contiguous float32 arrays.
+ * ReLU forward and backward, and addition, on WebAssembly SIMD (f32x4), for contiguous float32 arrays.
  *
  * Math:   relu:      out[i] = max(x[i], +0)                 (NaN stays NaN, −0 and −∞ give +0)
  *         reluGrad:  out[i] = x[i] ≤ 0 ? +0 : g[i]           (NaN x passes g through, as torch)
+ *         add:       out[i] = a[i] + b[i]                    (f32x4.add: one IEEE float32 rounding; the
+ *                    JS path's double sum rounded to float32 is the same number, since a double holds the
+ *                    exact sum's 2·24 + 2 bits needed for correct double rounding)
  * Both equal the JavaScript kernels (kernels/elementwise.ts) bit for bit on float32 data: the JS
  * path computes in double and rounds once, which for these selects returns the float32 input
  * exactly; `f32x4.max` orders −0 below +0 and returns NaN for a NaN lane (payload canonical, as the
@@ -69,6 +72,17 @@ export function elementwiseModuleBuilder(sharedMemory: boolean): ModuleBuilder {
         f.op('v128.and');
         f.memory('v128.store');
       });
+    })
+    .addFunction('add', [['a', 'i32'], ['b', 'i32'], ['out', 'i32'], ['bytes', 'i32']], [], (f) => {
+      f.local('i', 'i32');
+      emitVectorLoop(f, () => {
+        f.comment('out[i..i+3] ← a[i..i+3] + b[i..i+3]');
+        f.localGet('out').localGet('i').op('i32.add');
+        f.localGet('a').localGet('i').op('i32.add').memory('v128.load');
+        f.localGet('b').localGet('i').op('i32.add').memory('v128.load');
+        f.op('f32x4.add');
+        f.memory('v128.store');
+      });
     });
 }
 
@@ -76,6 +90,7 @@ interface ElementwiseState {
   memory: KernelMemory;
   relu: (x: number, out: number, bytes: number) => void;
   reluGrad: (g: number, x: number, out: number, bytes: number) => void;
+  add: (a: number, b: number, out: number, bytes: number) => void;
 }
 
 let state: ElementwiseState | undefined;
@@ -92,6 +107,7 @@ function elementwiseState(): ElementwiseState {
     memory,
     relu: instance.exports['relu'] as ElementwiseState['relu'],
     reluGrad: instance.exports['relu_grad'] as ElementwiseState['reluGrad'],
+    add: instance.exports['add'] as ElementwiseState['add'],
   };
   return state;
 }
@@ -125,13 +141,30 @@ export function reluSimd(x: Float32Array, xOffset: number, out: Float32Array, n:
  * reluGradSimd(new Float32Array([5, 6, 7]), 0, new Float32Array([-1, 0, NaN]), 0, out, 3); // out = [0, 0, 7]
  */
 export function reluGradSimd(g: Float32Array, gOffset: number, x: Float32Array, xOffset: number, out: Float32Array, n: number): void {
-  const s = elementwiseState();
-  const mem = s.memory.f32();
+  binarySimd(elementwiseState().reluGrad, g, gOffset, x, xOffset, out, n);
+}
+
+/**
+ * out[i] = a[aOffset + i] + b[bOffset + i] for i < n (float32, contiguous); `out` may alias a or b at the same offset.
+ *
+ * @example
+ * const out = new Float32Array(2);
+ * addSimd(new Float32Array([1, 2]), 0, new Float32Array([0.5, -2]), 0, out, 2); // out = [1.5, 0]
+ */
+export function addSimd(a: Float32Array, aOffset: number, b: Float32Array, bOffset: number, out: Float32Array, n: number): void {
+  binarySimd(elementwiseState().add, a, aOffset, b, bOffset, out, n);
+}
+
+/** Streams two inputs and one output through the module's three blocks, one `run` per block. */
+function binarySimd(
+  run: ElementwiseState['add'], a: Float32Array, aOffset: number, b: Float32Array, bOffset: number, out: Float32Array, n: number,
+): void {
+  const mem = elementwiseState().memory.f32();
   for (let start = 0; start < n; start += ELEMENTWISE_BLOCK) {
     const len = Math.min(ELEMENTWISE_BLOCK, n - start);
-    mem.set(g.subarray(gOffset + start, gOffset + start + len), SLOT[0] / 4);
-    mem.set(x.subarray(xOffset + start, xOffset + start + len), SLOT[1] / 4);
-    s.reluGrad(SLOT[0], SLOT[1], SLOT[2], Math.ceil(len / 4) * 16);
+    mem.set(a.subarray(aOffset + start, aOffset + start + len), SLOT[0] / 4);
+    mem.set(b.subarray(bOffset + start, bOffset + start + len), SLOT[1] / 4);
+    run(SLOT[0], SLOT[1], SLOT[2], Math.ceil(len / 4) * 16);
     out.set(mem.subarray(SLOT[2] / 4, SLOT[2] / 4 + len), start);
   }
 }

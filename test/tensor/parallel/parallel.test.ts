@@ -19,7 +19,7 @@ import { ones, randn, tensor, zeros } from '../../../src/tensor/create.js';
 import { batchNorm } from '../../../src/autograd/functional/batch-norm.js';
 import { mul as mulAd } from '../../../src/autograd/ops/mul.js';
 import { sum as sumAd } from '../../../src/autograd/ops/sum.js';
-import { binary, unary } from '../../../src/tensor/ops/elementwise.js';
+import { addInPlace, binary, unary } from '../../../src/tensor/ops/elementwise.js';
 import type { Tensor } from '../../../src/tensor/tensor.js';
 import { narrow } from '../../../src/tensor/views.js';
 
@@ -95,6 +95,7 @@ describe('thread pool', () => {
       ['relu', () => unary('relu', filled(1))],
       ['reluGrad', () => binary('reluGrad', filled(2), filled(3))],
       ['add', () => binary('add', filled(4), filled(5))],
+      ['addInPlace (gradient accumulation)', () => { const d = filled(8); addInPlace(d, filled(9)); return d; }],
       ['mul of an offset view', () => binary('mul', narrow(filled(6), 0, 5, n - 5), narrow(filled(7), 0, 0, n - 5))],
     ];
     for (const [what, fn] of cases) {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ELEMENTWISE_BLOCK, reluGradSimd, reluSimd } from '../../../src/tensor/wasm/elementwise-simd.js';
+import { addSimd, ELEMENTWISE_BLOCK, reluGradSimd, reluSimd } from '../../../src/tensor/wasm/elementwise-simd.js';
 import { wasmSimdSupported } from '../../../src/tensor/wasm/support.js';
 
 // The textbook definitions (torch.relu and its gradient with relu′(0) = 0, NaN passing through).
@@ -53,5 +53,21 @@ describe.runIf(wasmSimdSupported())('ReLU on WebAssembly SIMD', () => {
     reluSimd(x, 0, x, x.length);
     expect(Array.from(x)).toEqual([0, 0, 3, NaN, 5]);
     expect(Object.is(x[1], 0)).toBe(true);
+  });
+
+  it('add equals the float32 rounding of the exact sum bit for bit (±0, ±∞, subnormals, overflow), in place too', () => {
+    fc.assert(fc.property(lengthArb, fc.array(valueArb, { minLength: 1, maxLength: 64 }), fc.array(valueArb, { minLength: 1, maxLength: 61 }), (n, as, bs) => {
+      const a = fill(n, as, 2), b = fill(n, bs, 0);
+      const out = new Float32Array(n).fill(NaN);
+      addSimd(a, 2, b, 0, out, n);
+      for (let i = 0; i < n; i++) {
+        const expected = Math.fround(a[2 + i]! + b[i]!); // the double sum of two float32s is exact enough to round once
+        const ok = Number.isNaN(expected) ? Number.isNaN(out[i]) : Object.is(out[i], expected);
+        if (!ok) throw new Error(`add(${a[2 + i]}, ${b[i]}) at ${i}: got ${out[i]}, expected ${expected}`);
+      }
+      const inPlace = a.slice(2);
+      addSimd(inPlace, 0, b, 0, inPlace, n);
+      expect(Array.from(inPlace)).toEqual(Array.from(out));
+    }), { numRuns: 60 });
   });
 });
