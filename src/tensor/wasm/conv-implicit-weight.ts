@@ -19,7 +19,7 @@
 import type { Conv2dGeometry } from '../kernels/conv2d-geometry.js';
 import { convImplicitWeightModuleBuilder } from './conv-implicit-weight-kernel.js';
 import { relaxedSimdInUse } from './relaxed-simd.js';
-import { KernelMemory, webAssemblyApi } from './runtime.js';
+import { fmaKernelCache } from './runtime.js';
 
 /** Slack floats after every region. */
 const SLACK = 16;
@@ -30,23 +30,11 @@ type Macro = (
 ) => void;
 
 type PackPanels = (src: number, dst: number, cols: number, panels: number, panelBytes: number) => void;
-interface Kernels { macro: Macro; pack: PackPanels }
-
-let state: { memory: KernelMemory; macros: Map<boolean, Kernels> } | undefined;
-
-function kernelFor(fma: boolean): { memory: KernelMemory } & Kernels {
-  const api = webAssemblyApi();
-  if (api === undefined) throw new Error('implicit conv weight gradient: this runtime has no WebAssembly');
-  state ??= { memory: new KernelMemory(), macros: new Map() };
-  let kernels = state.macros.get(fma);
-  if (kernels === undefined) {
-    const bytes = convImplicitWeightModuleBuilder({ sharedMemory: state.memory.isShared, fma }).encode();
-    const exports = new api.Instance(new api.Module(bytes), { env: { memory: state.memory.memory } }).exports;
-    kernels = { macro: exports['wgrad_macro'] as Macro, pack: exports['pack_panels8'] as PackPanels };
-    state.macros.set(fma, kernels);
-  }
-  return { memory: state.memory, ...kernels };
-}
+const kernelFor = fmaKernelCache(
+  'implicit conv weight gradient',
+  (sharedMemory, fma) => convImplicitWeightModuleBuilder({ sharedMemory, fma }).encode(),
+  (e) => ({ macro: e['wgrad_macro'] as Macro, pack: e['pack_panels8'] as PackPanels }),
+);
 
 /**
  * Weight gradient for the taps (columns of dW) [start, end) on the implicit path (check

@@ -24,7 +24,7 @@ import { useDepthwiseKernels } from '../kernels/conv2d-parts.js';
 import { SMALL_GEMM_MACS } from '../kernels/matmul.js';
 import { convImplicitModuleBuilder } from './conv-implicit-kernel.js';
 import { relaxedSimdInUse } from './relaxed-simd.js';
-import { KernelMemory, webAssemblyApi } from './runtime.js';
+import { fmaKernelCache } from './runtime.js';
 import { packA } from './sgemm-pack.js';
 
 /** Depth chunk: the A~ chunk (≤ M × KC floats) stays in L2 next to the image. */
@@ -47,26 +47,11 @@ type Macro = (
 ) => void;
 type Compact = (cBlock: number, cStride: number, dst: number, rows: number, outH: number, outW: number, wideW: number, bias: number) => void;
 
-interface ConvState {
-  memory: KernelMemory;
-  kernels: Map<boolean, { macro: Macro; compact: Compact; compactRelu: Compact }>;
-}
-
-let state: ConvState | undefined;
-
-function kernelsFor(fma: boolean): { memory: KernelMemory; macro: Macro; compact: Compact; compactRelu: Compact } {
-  const api = webAssemblyApi();
-  if (api === undefined) throw new Error('implicit conv: this runtime has no WebAssembly');
-  state ??= { memory: new KernelMemory(16), kernels: new Map() };
-  let k = state.kernels.get(fma);
-  if (k === undefined) {
-    const bytes = convImplicitModuleBuilder({ sharedMemory: state.memory.isShared, fma }).encode();
-    const exports = new api.Instance(new api.Module(bytes), { env: { memory: state.memory.memory } }).exports;
-    k = { macro: exports['conv_macro'] as Macro, compact: exports['compact'] as Compact, compactRelu: exports['compact_relu'] as Compact };
-    state.kernels.set(fma, k);
-  }
-  return { memory: state.memory, ...k };
-}
+const kernelsFor = fmaKernelCache(
+  'implicit conv',
+  (sharedMemory, fma) => convImplicitModuleBuilder({ sharedMemory, fma }).encode(),
+  (e) => ({ macro: e['conv_macro'] as Macro, compact: e['compact'] as Compact, compactRelu: e['compact_relu'] as Compact }),
+);
 
 /**
  * Whether the forward conv of this geometry takes the implicit path (when its operands are float32):

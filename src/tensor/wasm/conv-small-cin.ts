@@ -20,7 +20,7 @@ import { useDepthwiseKernels } from '../kernels/conv2d-parts.js';
 import { SMALL_GEMM_MACS } from '../kernels/matmul.js';
 import { SMALL_CIN_BLOCK, convSmallCinModuleBuilder } from './conv-small-cin-kernel.js';
 import { relaxedSimdInUse } from './relaxed-simd.js';
-import { KernelMemory, webAssemblyApi } from './runtime.js';
+import { fmaKernelCache } from './runtime.js';
 
 /** Largest C_in and C_in·KH·KW the direct kernel takes. */
 export const SMALL_CIN_MAX_CHANNELS = 4;
@@ -30,26 +30,11 @@ const SLACK = 16;
 
 type Direct = (wPack: number, tab: number, taps: number, img: number, dst: number, blocks: number, outH: number, outW: number, wideW: number, bias: number) => void;
 
-interface DirectState {
-  memory: KernelMemory;
-  kernels: Map<boolean, { plain: Direct; relu: Direct }>;
-}
-
-let state: DirectState | undefined;
-
-function kernelsFor(fma: boolean): { memory: KernelMemory; plain: Direct; relu: Direct } {
-  const api = webAssemblyApi();
-  if (api === undefined) throw new Error('small-C_in conv: this runtime has no WebAssembly');
-  state ??= { memory: new KernelMemory(16), kernels: new Map() };
-  let k = state.kernels.get(fma);
-  if (k === undefined) {
-    const bytes = convSmallCinModuleBuilder({ sharedMemory: state.memory.isShared, fma }).encode();
-    const exports = new api.Instance(new api.Module(bytes), { env: { memory: state.memory.memory } }).exports;
-    k = { plain: exports['conv_direct'] as Direct, relu: exports['conv_direct_relu'] as Direct };
-    state.kernels.set(fma, k);
-  }
-  return { memory: state.memory, ...k };
-}
+const kernelsFor = fmaKernelCache(
+  'small-C_in conv',
+  (sharedMemory, fma) => convSmallCinModuleBuilder({ sharedMemory, fma }).encode(),
+  (e) => ({ plain: e['conv_direct'] as Direct, relu: e['conv_direct_relu'] as Direct }),
+);
 
 /**
  * Whether the forward conv of this geometry takes the direct small-C_in kernel (when its operands are

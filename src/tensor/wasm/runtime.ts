@@ -105,3 +105,34 @@ export class KernelMemory {
     return this.f32View;
   }
 }
+
+/**
+ * A per-thread cache of one kernel module in its two multiply-add variants (relaxed-SIMD FMA or
+ * mul + add), both instantiated on one ordinary `KernelMemory`: `get(fma)` builds and instantiates the
+ * variant on first use and returns the memory with the picked exports. `what` names the kernel in the
+ * error thrown where the runtime has no WebAssembly.
+ * @example
+ * const kernels = fmaKernelCache('my conv', (shared, fma) => myModule({ sharedMemory: shared, fma }).encode(),
+ *   (e) => ({ run: e['run'] as (a: number) => void }));
+ * const { memory, run } = kernels(relaxedSimdInUse());
+ */
+export function fmaKernelCache<K extends object>(
+  what: string,
+  build: (sharedMemory: boolean, fma: boolean) => Uint8Array,
+  pick: (exports: Record<string, unknown>) => K,
+  initialPages = 16,
+): (fma: boolean) => { memory: KernelMemory } & K {
+  let memory: KernelMemory | undefined;
+  const variants = new Map<boolean, K>();
+  return (fma) => {
+    const api = webAssemblyApi();
+    if (api === undefined) throw new Error(`${what}: this runtime has no WebAssembly`);
+    memory ??= new KernelMemory(initialPages);
+    let k = variants.get(fma);
+    if (k === undefined) {
+      k = pick(new api.Instance(new api.Module(build(memory.isShared, fma)), { env: { memory: memory.memory } }).exports);
+      variants.set(fma, k);
+    }
+    return { memory, ...k };
+  };
+}
