@@ -8,19 +8,12 @@
  */
 import { runTasks } from './pool.js';
 import type { KernelTask, OptimizerJob } from './tasks.js';
-import { getNumThreads } from './threads.js';
-
-function ranges(n: number): [number, number][] {
-  const parts = Math.max(1, Math.min(getNumThreads(), Math.floor(n / 16)));
-  const out: [number, number][] = [];
-  for (let i = 0; i < parts; i++) out.push([16 * Math.floor((i * n) / (16 * parts)), i === parts - 1 ? n : 16 * Math.floor(((i + 1) * n) / (16 * parts))]);
-  return out;
-}
+import { elementRanges } from './element-ranges.js';
 
 /**
  * An optimiser update over `getNumThreads()` threads; `simd` runs the WebAssembly kernels per range.
  * @example optimizerParallel({ kind: 'adamUpdate', p, g, m, v, vMax: null, o }, true);
  */
 export function optimizerParallel(job: OptimizerJob, simd: boolean): void {
-  runTasks(ranges(job.p.length).map(([start, end]): KernelTask => ({ ...job, simd, start, end })));
+  runTasks(elementRanges(job.p.length).map(([start, end]): KernelTask => ({ ...job, simd, start, end })));
 }

@@ -25,6 +25,7 @@ import type { FunctionBuilder } from './function-builder.js';
 import { adamConstants, type AdamStepOptions } from '../kernels/optim-update.js';
 import { ModuleBuilder } from './module-builder.js';
 import { KernelMemory, MAX_PAGES, webAssemblyApi } from './runtime.js';
+import { copyWords } from './aligned-copy.js';
 
 /** Floats per block: 8 Ki floats = 32 KiB per operand (5 operands stay in L2). */
 export const ADAM_BLOCK = 1 << 13;
@@ -168,15 +169,15 @@ export function adamStepSimd(p: Float32Array, g: Float32Array, m: Float32Array, 
   const run = s.run[(o.weightDecay !== 0 ? WD : 0) | (o.decoupled ? DECOUPLED : 0) | (w < 0.5 ? 0 : LERP_HIGH) | (vMax !== null ? AMSGRAD : 0)]!;
   for (let start = 0; start < n; start += ADAM_BLOCK) {
     const end = Math.min(n, start + ADAM_BLOCK), len = end - start;
-    mem.set(p.subarray(start, end), P / 4);
-    mem.set(g.subarray(start, end), G / 4);
-    mem.set(m.subarray(start, end), M / 4);
-    mem.set(v.subarray(start, end), V / 4);
-    if (vMax !== null) mem.set(vMax.subarray(start, end), X / 4);
+    copyWords(mem, P / 4, p, start, end - start);
+    copyWords(mem, G / 4, g, start, end - start);
+    copyWords(mem, M / 4, m, start, end - start);
+    copyWords(mem, V / 4, v, start, end - start);
+    if (vMax !== null) copyWords(mem, X / 4, vMax, start, end - start);
     run(P, G, M, V, X, Math.ceil(len / 4) * 16, stepSize, bc2Sqrt, o.eps, w, 1 - w, o.beta2, 1 - o.beta2, o.weightDecay, decay);
-    p.set(mem.subarray(P / 4, P / 4 + len), start);
-    m.set(mem.subarray(M / 4, M / 4 + len), start);
-    v.set(mem.subarray(V / 4, V / 4 + len), start);
-    if (vMax !== null) vMax.set(mem.subarray(X / 4, X / 4 + len), start);
+    copyWords(p, start, mem, P / 4, len);
+    copyWords(m, start, mem, M / 4, len);
+    copyWords(v, start, mem, V / 4, len);
+    if (vMax !== null) copyWords(vMax, start, mem, X / 4, len);
   }
 }

@@ -21,6 +21,7 @@
 import type { FloatArray } from '../dtype.js';
 import { ACC, DATA, MASKS, batchNormModuleBuilder, maskTable } from './batchnorm-simd-module.js';
 import { KernelMemory, webAssemblyApi } from './runtime.js';
+import { copyWords } from './aligned-copy.js';
 
 /** Floats per slot: 64 Ki floats = 256 KiB; two slots stay in a 2 MiB L2. A multiple of 8. */
 export const BN_BLOCK = 1 << 16;
@@ -82,7 +83,7 @@ const SET_MIN = 128;
 function gather(f32: Float32Array, a: Float32Array, c: number, s: number, ch: number, k: Chunk, slot: number): void {
   for (let r = 0; r < k.rows; r++) {
     const from = ((k.i0 + r) * c + ch) * s + k.j0, to = slot / 4 + r * (k.stride / 4);
-    if (k.len >= SET_MIN) f32.set(a.subarray(from, from + k.len), to);
+    if (k.len >= SET_MIN) copyWords(f32, to, a, from, k.len);
     else for (let j = 0; j < k.len; j++) f32[to + j] = a[from + j]!;
   }
 }
@@ -91,7 +92,7 @@ function gather(f32: Float32Array, a: Float32Array, c: number, s: number, ch: nu
 function scatter(f32: Float32Array, out: Float32Array, c: number, s: number, ch: number, k: Chunk, slot: number): void {
   for (let r = 0; r < k.rows; r++) {
     const from = slot / 4 + r * (k.stride / 4), to = ((k.i0 + r) * c + ch) * s + k.j0;
-    if (k.len >= SET_MIN) out.set(f32.subarray(from, from + k.len), to);
+    if (k.len >= SET_MIN) copyWords(out, to, f32, from, k.len);
     else for (let j = 0; j < k.len; j++) out[to + j] = f32[from + j]!;
   }
 }

@@ -19,6 +19,7 @@
 import type { Conv2dGeometry } from '../kernels/conv2d-geometry.js';
 import { convImplicitWeightModuleBuilder } from './conv-implicit-weight-kernel.js';
 import { relaxedSimdInUse } from './relaxed-simd.js';
+import { copyWords } from './aligned-copy.js';
 import { fmaKernelCache } from './runtime.js';
 
 /** Slack floats after every region. */
@@ -98,7 +99,7 @@ export function implicitConvBackwardWeightTaps(
         for (let q = 0; q < g.inWidth; q++) mem[d + q] = x[src + q]!;
       }
     }
-    mem.set(gradOut.subarray(n * O * P, (n + 1) * O * P), rows);
+    copyWords(mem, rows, gradOut, n * O * P, O * P);
     pack(rowsByte, dyByte, P, oPanels, 4 * P * 8);
     macro(tabByte, imgByte, dyByte, cByte, 4 * oPad, tPanels, oPanels, OH, OW, 4 * (wp - OW), 4 * P * 8, n > 0 ? 1 : 0);
   }

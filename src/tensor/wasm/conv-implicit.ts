@@ -26,6 +26,7 @@ import { convImplicitModuleBuilder } from './conv-implicit-kernel.js';
 import { relaxedSimdInUse } from './relaxed-simd.js';
 import { fmaKernelCache } from './runtime.js';
 import { packA } from './sgemm-pack.js';
+import { alignedSlot, copyWords } from './aligned-copy.js';
 
 /** Depth chunk: the A~ chunk (≤ M × KC floats) stays in L2 next to the image. */
 const KC = 512;
@@ -121,7 +122,8 @@ function runPlan(
   const imgByte = biasByte + 4 * (mPanels * 4 + SLACK);
   const imgFloats = p.channels * hp * wp + cols + SLACK; // the last tiles read up to cols past a plane start
   const cByte = imgByte + 4 * imgFloats;
-  const dstByte = cByte + 4 * (mPanels * 4 * cols + SLACK);
+  // 16-byte aligned, shifted by 4 bytes when out's images start out of phase: copies then move whole words (aligned-copy.ts)
+  const dstByte = alignedSlot(cByte + 4 * (mPanels * 4 * cols + SLACK), out, n0 * planeOut);
   memory.ensureBytes(dstByte + 4 * (planeOut + SLACK));
   const mem = memory.f32();
   const depthChunk = Math.ceil(K / Math.ceil(K / KC));
@@ -132,7 +134,7 @@ function runPlan(
     for (let i = 0; i < p.kh; i++) for (let j = 0; j < p.kw; j++) tab[q++] = 4 * (c * hp * wp + i * wp + j);
   }
   mem.fill(0, biasByte / 4, biasByte / 4 + mPanels * 4);
-  if (bias !== null) mem.set(bias.subarray(0, M), biasByte / 4);
+  if (bias !== null) copyWords(mem, biasByte / 4, bias, 0, M);
   const img = imgByte / 4;
   mem.fill(0, img, img + imgFloats);
   for (let n = n0; n < n1; n++) {
@@ -149,7 +151,7 @@ function runPlan(
       macro(aByte + 4 * mPanels * 4 * pc, tabByte + 4 * pc, imgByte, cByte, 4 * cols, mPanels, nPanels, depth, pc > 0 ? 1 : 0);
     }
     compact(cByte, 4 * cols, dstByte, M, oh, ow, wp, biasByte);
-    out.set(mem.subarray(dstByte / 4, dstByte / 4 + planeOut), n * planeOut);
+    copyWords(out, n * planeOut, mem, dstByte / 4, planeOut);
   }
 }
 

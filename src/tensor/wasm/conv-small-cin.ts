@@ -21,6 +21,7 @@ import { SMALL_GEMM_MACS } from '../kernels/matmul.js';
 import { SMALL_CIN_BLOCK, convSmallCinModuleBuilder } from './conv-small-cin-kernel.js';
 import { relaxedSimdInUse } from './relaxed-simd.js';
 import { fmaKernelCache } from './runtime.js';
+import { alignedSlot, copyWords } from './aligned-copy.js';
 
 /** Largest C_in and C_in·KH·KW the direct kernel takes. */
 export const SMALL_CIN_MAX_CHANNELS = 4;
@@ -80,7 +81,7 @@ export function smallCinConvForwardImages(
   const biasByte = tabByte + 4 * (T + SLACK);
   const imgByte = biasByte + 4 * (blocks * SMALL_CIN_BLOCK + SLACK);
   const imgFloats = C * hp * wp + SLACK; // the last vector of a row reads at most 3 floats past it
-  const dstByte = imgByte + 4 * imgFloats;
+  const dstByte = alignedSlot(imgByte + 4 * imgFloats, out, n0 * planeOut); // in phase with out (aligned-copy.ts)
   k.memory.ensureBytes(dstByte + 4 * (blocks * SMALL_CIN_BLOCK * OH * OW + SLACK));
   const mem = k.memory.f32();
   const wp0 = wByte / 4;
@@ -94,7 +95,7 @@ export function smallCinConvForwardImages(
     for (let i = 0; i < KH; i++) for (let j = 0; j < KW; j++) tab[q++] = 4 * (c * hp * wp + i * wp + j);
   }
   mem.fill(0, biasByte / 4, biasByte / 4 + blocks * SMALL_CIN_BLOCK);
-  if (bias !== null) mem.set(bias.subarray(0, M), biasByte / 4);
+  if (bias !== null) copyWords(mem, biasByte / 4, bias, 0, M);
   const img = imgByte / 4;
   mem.fill(0, img, img + imgFloats);
   const run = relu ? k.relu : k.plain;
@@ -108,6 +109,6 @@ export function smallCinConvForwardImages(
       }
     }
     run(wByte, tabByte, T, imgByte, dstByte, blocks, OH, OW, wp, biasByte);
-    out.set(mem.subarray(dstByte / 4, dstByte / 4 + planeOut), n * planeOut);
+    copyWords(out, n * planeOut, mem, dstByte / 4, planeOut);
   }
 }

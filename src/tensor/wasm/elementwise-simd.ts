@@ -20,6 +20,7 @@
 import { ModuleBuilder } from './module-builder.js';
 import type { FunctionBuilder } from './function-builder.js';
 import { KernelMemory, MAX_PAGES, webAssemblyApi } from './runtime.js';
+import { copyWords } from './aligned-copy.js';
 
 /** Floats per block: 16 Ki floats = 64 KiB per operand, three operands fit in a 512 KiB L2. */
 export const ELEMENTWISE_BLOCK = 1 << 14;
@@ -127,9 +128,9 @@ export function reluSimd(x: Float32Array, xOffset: number, out: Float32Array, n:
   const mem = s.memory.f32();
   for (let start = 0; start < n; start += ELEMENTWISE_BLOCK) {
     const len = Math.min(ELEMENTWISE_BLOCK, n - start);
-    mem.set(x.subarray(xOffset + start, xOffset + start + len), SLOT[0] / 4);
+    copyWords(mem, SLOT[0] / 4, x, xOffset + start, len);
     s.relu(SLOT[0], SLOT[1], Math.ceil(len / 4) * 16);
-    out.set(mem.subarray(SLOT[1] / 4, SLOT[1] / 4 + len), start);
+    copyWords(out, start, mem, SLOT[1] / 4, len);
   }
 }
 
@@ -162,9 +163,9 @@ function binarySimd(
   const mem = elementwiseState().memory.f32();
   for (let start = 0; start < n; start += ELEMENTWISE_BLOCK) {
     const len = Math.min(ELEMENTWISE_BLOCK, n - start);
-    mem.set(a.subarray(aOffset + start, aOffset + start + len), SLOT[0] / 4);
-    mem.set(b.subarray(bOffset + start, bOffset + start + len), SLOT[1] / 4);
+    copyWords(mem, SLOT[0] / 4, a, aOffset + start, len);
+    copyWords(mem, SLOT[1] / 4, b, bOffset + start, len);
     run(SLOT[0], SLOT[1], SLOT[2], Math.ceil(len / 4) * 16);
-    out.set(mem.subarray(SLOT[2] / 4, SLOT[2] / 4 + len), start);
+    copyWords(out, start, mem, SLOT[2] / 4, len);
   }
 }

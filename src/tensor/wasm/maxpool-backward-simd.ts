@@ -21,6 +21,7 @@ import { ModuleBuilder } from './module-builder.js';
 import { MAXPOOL_BLOCK, maxPool2x2Eligible } from './maxpool-simd.js';
 import { KernelMemory, MAX_PAGES, webAssemblyApi } from './runtime.js';
 import type { Pool2dGeometry } from '../kernels/pool2d-geometry.js';
+import { copyWords } from './aligned-copy.js';
 
 const i32x4 = (lanes: number[]): Uint8Array => new Uint8Array(new Int32Array(lanes).buffer);
 const LOW = [0, 1, 2, 3, 16, 17, 18, 19, 4, 5, 6, 7, 20, 21, 22, 23];
@@ -138,10 +139,10 @@ export function maxPool2x2BackwardSimd(g: Pool2dGeometry, gradOut: Float32Array,
   const f32 = s.memory.f32();
   if (s.i32.buffer !== f32.buffer || s.i32.length !== f32.length) s.i32 = new Int32Array(f32.buffer);
   const call = (count: number, at: number, planesNow: number, rows: number, base: number, dxAt: number, dxCount: number): boolean => {
-    f32.set(gradOut.subarray(at, at + count), DY / 4);
-    s.i32.set(argmax.subarray(at, at + count), ARG / 4);
+    copyWords(f32, DY / 4, gradOut, at, count);
+    copyWords(s.i32, ARG / 4, argmax, at, count);
     if (s.run(DY, ARG, DX, planesNow, rows, W, OW, base) === 0) return false;
-    gradInput.set(f32.subarray(DX / 4, DX / 4 + dxCount), dxAt);
+    copyWords(gradInput, dxAt, f32, DX / 4, dxCount);
     return true;
   };
   if (inPlane <= cap) {

@@ -26,6 +26,7 @@ import type { FunctionBuilder } from './function-builder.js';
 import { ModuleBuilder } from './module-builder.js';
 import { KernelMemory, MAX_PAGES, webAssemblyApi } from './runtime.js';
 import type { Pool2dGeometry } from '../kernels/pool2d-geometry.js';
+import { copyWords } from './aligned-copy.js';
 
 /** Input floats per block: 128 KiB of x plus 32 KiB each of y and argmax stay in a 512 KiB L2. */
 export const MAXPOOL_BLOCK = 1 << 15;
@@ -148,14 +149,14 @@ export function maxPool2x2Simd(g: Pool2dGeometry, x: Float32Array, out: Float32A
   const f32 = s.memory.f32();
   if (s.i32.buffer !== f32.buffer || s.i32.length !== f32.length) s.i32 = new Int32Array(f32.buffer);
   const copyOut = (count: number, at: number): void => {
-    out.set(f32.subarray(OUT / 4, OUT / 4 + count), at);
-    argmax.set(s.i32.subarray(ARG / 4, ARG / 4 + count), at);
+    copyWords(out, at, f32, OUT / 4, count);
+    copyWords(argmax, at, s.i32, ARG / 4, count);
   };
   if (inPlane <= cap) {
     const perCall = Math.floor(cap / inPlane);
     for (let p0 = 0; p0 < planes; p0 += perCall) {
       const count = Math.min(perCall, planes - p0);
-      f32.set(x.subarray(p0 * inPlane, (p0 + count) * inPlane), X / 4);
+      copyWords(f32, X / 4, x, p0 * inPlane, count * inPlane);
       s.run(X, OUT, ARG, count, OH, W, OW, inPlane, 0);
       copyOut(count * outPlane, p0 * outPlane);
     }
@@ -166,7 +167,7 @@ export function maxPool2x2Simd(g: Pool2dGeometry, x: Float32Array, out: Float32A
     for (let oh0 = 0; oh0 < OH; oh0 += rowsPerCall) {
       const rows = Math.min(rowsPerCall, OH - oh0);
       const first = p * inPlane + 2 * oh0 * W;
-      f32.set(x.subarray(first, first + 2 * rows * W), X / 4);
+      copyWords(f32, X / 4, x, first, 2 * rows * W);
       s.run(X, OUT, ARG, 1, rows, W, OW, inPlane, 2 * oh0 * W);
       copyOut(rows * OW, p * outPlane + oh0 * OW);
     }

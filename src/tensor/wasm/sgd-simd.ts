@@ -19,6 +19,7 @@ import type { SgdStepOptions } from '../kernels/optim-update.js';
 import type { FunctionBuilder } from './function-builder.js';
 import { ModuleBuilder } from './module-builder.js';
 import { KernelMemory, MAX_PAGES, webAssemblyApi } from './runtime.js';
+import { copyWords } from './aligned-copy.js';
 
 /** Floats per block: 16 Ki floats = 64 KiB per operand. */
 export const SGD_BLOCK = 1 << 14;
@@ -127,11 +128,11 @@ export function sgdStepSimd(p: Float32Array, g: Float32Array, buf: Float32Array 
   const mode = (o.weightDecay !== 0 ? WD : 0) | (buf !== undefined ? MOMENTUM : 0) | (o.first ? FIRST : 0) | (o.nesterov ? NESTEROV : 0);
   for (let start = 0; start < n; start += SGD_BLOCK) {
     const len = Math.min(SGD_BLOCK, n - start);
-    mem.set(p.subarray(start, start + len), P / 4);
-    mem.set(g.subarray(start, start + len), G / 4);
-    if (buf !== undefined && !o.first) mem.set(buf.subarray(start, start + len), B / 4);
+    copyWords(mem, P / 4, p, start, len);
+    copyWords(mem, G / 4, g, start, len);
+    if (buf !== undefined && !o.first) copyWords(mem, B / 4, buf, start, len);
     s.run(P, G, B, Math.ceil(len / 4) * 16, o.lr, o.weightDecay, o.momentum, 1 - o.dampening, mode);
-    p.set(mem.subarray(P / 4, P / 4 + len), start);
-    if (buf !== undefined) buf.set(mem.subarray(B / 4, B / 4 + len), start);
+    copyWords(p, start, mem, P / 4, len);
+    if (buf !== undefined) copyWords(buf, start, mem, B / 4, len);
   }
 }

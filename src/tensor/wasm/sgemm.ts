@@ -36,6 +36,7 @@ import { SGEMM_TILE, buildSgemmModule } from './sgemm-kernel.js';
 import { packA, packB, type StridedOperand } from './sgemm-pack.js';
 import { relaxedSimdInUse } from './relaxed-simd.js';
 import { KernelMemory, webAssemblyApi } from './runtime.js';
+import { copyWords } from './aligned-copy.js';
 
 /**
  * The engine's GEMM arguments (kernels/matmul.ts: row-major, transA/transB, offsets, leading
@@ -139,7 +140,7 @@ function writeBack(args: GemmArgs, scratch: Float32Array | null, sStart: number,
   const { alpha, beta, c, cOffset, ldc } = args;
   if (scratch !== null && alpha === 1 && beta === 0 && ldc === cols && sStride === cols) {
     // C rows are contiguous and C~ has no padding: one block copy
-    c.set(scratch.subarray(sStart, sStart + rows * cols), cOffset + r0 * ldc + j0);
+    copyWords(c, cOffset + r0 * ldc + j0, scratch, sStart, rows * cols);
     return;
   }
   for (let i = 0; i < rows; i++) {
@@ -149,7 +150,7 @@ function writeBack(args: GemmArgs, scratch: Float32Array | null, sStart: number,
       // k = 0 or alpha = 0: the sum is +0
       for (let j = 0; j < cols; j++) c[cRow + j] = beta === 0 ? alpha * 0 : alpha * 0 + beta * c[cRow + j]!;
     } else if (beta === 0 && alpha === 1 && cols >= 64) {
-      c.set(scratch.subarray(sRow, sRow + cols), cRow); // plain copy of the float32 sums
+      copyWords(c, cRow, scratch, sRow, cols); // plain copy of the float32 sums
     } else if (beta === 0 && alpha === 1) {
       for (let j = 0; j < cols; j++) c[cRow + j] = scratch[sRow + j]!; // short rows: cheaper than subarray
     } else if (beta === 0) {

@@ -85,6 +85,24 @@ describe('direct small-C_in convolution (wasm SIMD, stride 1)', () => {
     expect(part.subarray(0, plane).every(Number.isNaN) && part.subarray(2 * plane).every(Number.isNaN)).toBe(true);
   });
 
+  it('outputs on SharedArrayBuffers at either word phase (odd planes, odd view offsets) get the same bits as ordinary arrays', () => {
+    // the module's output slot follows out's phase (aligned-copy.ts alignedSlot), or the copy is staged
+    for (const cout of [3, 8]) { // 3 × 5 × 7 = 105 floats per image (odd): images alternate phase
+      const b = build({ batch: 3, cin: 2, cout, kh: 3, kw: 3, padH: 1, padW: 1, h: 5, w: 7, withBias: true, fma: false, seed: 13 });
+      for (const kernel of [implicitConvForwardImages, smallCinConvForwardImages]) {
+        const expected = new Float32Array(b.outLength);
+        kernel(b.g, b.x, b.weights, b.bias, expected, 0, b.g.batch, false);
+        for (const viewOffset of [0, 1]) {
+          const out = new Float32Array(new SharedArrayBuffer(4 * (b.outLength + 1)), 4 * viewOffset, b.outLength).fill(NaN);
+          const x = new Float32Array(new SharedArrayBuffer(4 * (b.x.length + 1)), 4 * viewOffset, b.x.length);
+          x.set(b.x);
+          kernel(b.g, x, b.weights, b.bias, out, 0, b.g.batch, false);
+          expectExactlyEqual(out, expected, `${kernel.name} cout ${cout} view offset ${viewOffset}`);
+        }
+      }
+    }
+  });
+
   it('the ReLU epilogue (direct and implicit kernels) = the conv followed by the ReLU kernel, NaN included', () => {
     fc.assert(
       fc.property(caseArb, fc.boolean(), (cs, poison) => {
