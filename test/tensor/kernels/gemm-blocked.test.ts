@@ -83,6 +83,16 @@ describe('gemmBlocked / gemmBlockedRows', () => {
     }
   });
 
+  it('an empty or reversed row range writes nothing', () => {
+    for (const kernel of [gemmBlockedRows, gemmJsRows]) {
+      const args = problem({ dtype: 'float32', transA: true, transB: false, m: 20, n: 17, k: 19, beta: 1, seed: 4 });
+      const before = args.c.slice();
+      kernel(args, 6, 6);
+      kernel(args, 9, 4);
+      expectExactlyEqual(args.c, before, kernel.name);
+    }
+  });
+
   it('returns its scratch buffers to the pool', () => {
     const args = problem({ dtype: 'float64', transA: false, transB: false, m: 20, n: 18, k: 17, beta: 0, seed: 2 });
     const step = (): void => { gemmBlocked(args); gemmBlockedRows(args, 3, 11); };
