@@ -1,4 +1,4 @@
-/** The pooling cases of the op table (test/opdb.ts): maxPool2d (with returnIndices), avgPool2d, maxUnpool2d. */
+/** The pooling cases of the op table (test/opdb.ts): maxPool2d (with returnIndices), reluMaxPool2d, avgPool2d, maxUnpool2d. */
 import fc from 'fast-check';
 import * as pq from '../src/index.js';
 import { Generator, type Tensor } from '../src/index.js';
@@ -36,7 +36,7 @@ export function maxUnpoolCases(makeCase: MakeCase): fc.Arbitrary<OpCase> {
     });
 }
 
-export function poolCases(name: 'maxPool2d' | 'avgPool2d', makeCase: MakeCase): fc.Arbitrary<OpCase> {
+export function poolCases(name: 'maxPool2d' | 'avgPool2d' | 'reluMaxPool2d', makeCase: MakeCase): fc.Arbitrary<OpCase> {
   return fc
     .record({
       batch: fc.integer({ min: 1, max: 2 }),
@@ -44,7 +44,7 @@ export function poolCases(name: 'maxPool2d' | 'avgPool2d', makeCase: MakeCase): 
       kernel: fc.integer({ min: 1, max: 3 }),
       stride: fc.integer({ min: 1, max: 2 }),
       padRaw: fc.nat({ max: 1 }),
-      dilation: fc.integer({ min: 1, max: name === 'maxPool2d' ? 2 : 1 }),
+      dilation: fc.integer({ min: 1, max: name === 'avgPool2d' ? 1 : 2 }),
       extra: fc.tuple(fc.nat({ max: 2 }), fc.nat({ max: 2 })),
       ceilMode: fc.boolean(),
       countIncludePad: fc.boolean(),
@@ -56,16 +56,18 @@ export function poolCases(name: 'maxPool2d' | 'avgPool2d', makeCase: MakeCase): 
       const span = c.dilation * (c.kernel - 1) + 1;
       const shape = [c.batch, c.channels, span + c.extra[0], span + c.extra[1]];
       const opts =
-        name === 'maxPool2d'
-          ? { kernelSize: c.kernel, stride: c.stride, padding, dilation: c.dilation, ceilMode: c.ceilMode }
-          : { kernelSize: c.kernel, stride: c.stride, padding, ceilMode: c.ceilMode, countIncludePad: c.countIncludePad };
+        name === 'avgPool2d'
+          ? { kernelSize: c.kernel, stride: c.stride, padding, ceilMode: c.ceilMode, countIncludePad: c.countIncludePad }
+          : { kernelSize: c.kernel, stride: c.stride, padding, dilation: c.dilation, ceilMode: c.ceilMode };
       const apply =
         name === 'avgPool2d'
-          ? pq.avgPool2d // with returnIndices the values are differentiated (indices are data)
-          : c.returnIndices
-            ? (x: Tensor, o: typeof opts) => pq.maxPool2d(x, { ...o, returnIndices: true })[0]
-            : pq.maxPool2d;
+          ? pq.avgPool2d
+          : name === 'reluMaxPool2d'
+            ? pq.reluMaxPool2d // distinct values: no ties; one may lie in [0, 0.05), within eps of the ReLU kink with odds ~1e-5
+            : c.returnIndices
+              ? (x: Tensor, o: typeof opts) => pq.maxPool2d(x, { ...o, returnIndices: true })[0] // the values are differentiated (indices are data)
+              : pq.maxPool2d;
       const label = `${name} ${JSON.stringify(shape)} ${JSON.stringify(opts)}${name === 'maxPool2d' && c.returnIndices ? ' returnIndices' : ''}`;
-      return makeCase(label, c.seed, [{ shape, kind: name === 'maxPool2d' ? 'distinct' : 'any' }], (x) => apply(x, opts));
+      return makeCase(label, c.seed, [{ shape, kind: name === 'avgPool2d' ? 'any' : 'distinct' }], (x) => apply(x, opts));
     });
 }

@@ -351,6 +351,7 @@ export const OP_DB: readonly OpInfo[] = [
   { name: 'linear', cases: linearCases },
   { name: 'conv2d', cases: conv2dCases },
   { name: 'maxPool2d', cases: poolCases('maxPool2d', makeCase) },
+  { name: 'reluMaxPool2d', cases: poolCases('reluMaxPool2d', makeCase) },
   { name: 'avgPool2d', cases: poolCases('avgPool2d', makeCase) },
   { name: 'maxUnpool2d', cases: maxUnpoolCases(makeCase) },
   { name: 'reshape', cases: reshapeCases },

@@ -31,6 +31,7 @@ export * from './ops/neg.js';
 export * from './ops/pad.js';
 export * from './ops/permute.js';
 export * from './ops/pool2d.js';
+export * from './ops/relu-max-pool2d.js';
 export * from './ops/max-unpool2d.js';
 export * from './ops/pow.js';
 export * from './ops/relu.js';

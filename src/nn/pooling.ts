@@ -5,6 +5,7 @@
  */
 import { mean } from '../autograd/ops/mean.js';
 import { avgPool2d, maxPool2d } from '../autograd/ops/pool2d.js';
+import { reluMaxPool2d } from '../autograd/ops/relu-max-pool2d.js';
 import type { Pool2dOptions } from '../tensor/kernels/pool2d-geometry.js';
 import { pairOption } from '../tensor/kernels/conv2d-geometry.js';
 import { describe, shapeToString } from '../tensor/shape.js';
@@ -38,6 +39,15 @@ export class MaxPool2d extends Module {
   forward(input: Tensor): Tensor {
     checkNCHW(input, 'MaxPool2d');
     return maxPool2d(input, this.options);
+  }
+
+  /**
+   * this.forward(relu(input)) as one op (autograd/ops/relu-max-pool2d.ts: the same values and
+   * gradients, the ReLU done on the pooled values). `Sequential` calls it for a ReLU followed by a MaxPool2d.
+   */
+  forwardAfterRelu(input: Tensor): Tensor {
+    checkNCHW(input, 'MaxPool2d');
+    return reluMaxPool2d(input, this.options);
   }
 }
 

@@ -8,6 +8,7 @@ import type { Tensor } from '../tensor/tensor.js';
 import { ReLU } from './activation.js';
 import { Conv2d } from './conv2d.js';
 import { Module } from './module.js';
+import { MaxPool2d } from './pooling.js';
 
 /**
  * A chain of modules.
@@ -51,8 +52,11 @@ export class Sequential extends Module {
    * can need an intermediate activation once the next module has consumed it: each one goes back to
    * the storage pool right away (unless the next output is a view of it, as after `Flatten`), and a
    * steady-state inference forward takes its buffers from the pool instead of allocating.
-   * With grad mode off, a `Conv2d` directly followed by a `ReLU` (both exactly those classes) runs as
-   * one fused kernel call (`Conv2d.forwardRelu`: the same bits, one pass and one buffer fewer).
+   * Fused pairs (exactly these classes, directly one after the other; the same values and gradients):
+   *  - with grad mode off, `Conv2d` then `ReLU` runs as one kernel call (`Conv2d.forwardRelu`: the
+   *    ReLU in the conv's store, one pass and one buffer fewer);
+   *  - otherwise `ReLU` then `MaxPool2d` runs as one op (`MaxPool2d.forwardAfterRelu`): the ReLU and
+   *    its gradient mask work on the pooled tensor instead of the full one, and no ReLU output is kept.
    */
   forward(input: Tensor): Tensor {
     const releaseIntermediates = !this.training && !isGradEnabled();
@@ -60,9 +64,17 @@ export class Sequential extends Module {
     let x = input;
     for (let i = 0; i < modules.length; i++) {
       const m = modules[i]!;
-      const fuse = !isGradEnabled() && m.constructor === Conv2d && modules[i + 1]?.constructor === ReLU;
-      const y = fuse ? (m as Conv2d).forwardRelu(x) : m.forward(x);
-      if (fuse) i++;
+      const next = modules[i + 1];
+      let y: Tensor;
+      if (!isGradEnabled() && m.constructor === Conv2d && next?.constructor === ReLU) {
+        y = (m as Conv2d).forwardRelu(x);
+        i++;
+      } else if (m.constructor === ReLU && next?.constructor === MaxPool2d) {
+        y = (next as MaxPool2d).forwardAfterRelu(x);
+        i++;
+      } else {
+        y = m.forward(x);
+      }
       if (releaseIntermediates && x !== input && y.storage !== x.storage) x.storage.release();
       x = y;
     }

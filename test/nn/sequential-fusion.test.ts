@@ -61,3 +61,51 @@ describe('Sequential: Conv2d + ReLU fusion under noGrad', () => {
     expect(spy).toHaveBeenCalledTimes(1);
   });
 });
+
+describe('Sequential: ReLU + MaxPool2d fusion (training and inference)', () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  it('training: each ReLU → MaxPool2d pair runs as one op, with the output and every parameter gradient of the two modules', () => {
+    const fusedModel = model();
+    const plainModel = model(); // the same seed: the same parameters
+    const x = randn([3, 1, 16, 16], { generator: new Generator(6) });
+    const spy = vi.spyOn(MaxPool2d.prototype, 'forwardAfterRelu');
+    const fused = fusedModel.forward(x);
+    expect(spy).toHaveBeenCalledTimes(2);
+    const plain = unfused(plainModel, x);
+    expect(Array.from(fused.data)).toEqual(Array.from(plain.data));
+    sum(fused).backward();
+    sum(plain).backward();
+    const grads = (m: Sequential): number[][] => m.parameters().map((p) => Array.from(p.grad!.data));
+    expect(grads(fusedModel)).toEqual(grads(plainModel));
+  });
+
+  it('inference keeps the Conv2d + ReLU fusion first (the ReLU is then consumed, the pool runs alone)', () => {
+    const m = model().eval();
+    const x = randn([2, 1, 16, 16], { generator: new Generator(7) });
+    const convRelu = vi.spyOn(Conv2d.prototype, 'forwardRelu');
+    const reluPool = vi.spyOn(MaxPool2d.prototype, 'forwardAfterRelu');
+    const y = noGrad(() => m.forward(x));
+    expect(convRelu).toHaveBeenCalledTimes(2);
+    expect(reluPool).not.toHaveBeenCalled();
+    expect(Array.from(y.data)).toEqual(Array.from(noGrad(() => unfused(m, x)).data));
+  });
+
+  it('fuses only a plain ReLU directly followed by a plain MaxPool2d (and in noGrad when no Conv2d precedes the ReLU)', () => {
+    const g = new Generator(3);
+    const x = randn([1, 2, 8, 8], { generator: g });
+    const spy = vi.spyOn(MaxPool2d.prototype, 'forwardAfterRelu');
+    const custom = new (class extends MaxPool2d {
+      override forward(t: Tensor): Tensor {
+        return super.forward(t);
+      }
+    })(2);
+    new Sequential(new ReLU(), custom).forward(x);
+    new Sequential(new ReLU(), new Flatten()).forward(x);
+    new Sequential(new MaxPool2d(2), new ReLU()).forward(x);
+    expect(spy).not.toHaveBeenCalled();
+    new Sequential(new ReLU(), new MaxPool2d(2)).forward(x);
+    noGrad(() => new Sequential(new ReLU(), new MaxPool2d(2)).forward(x));
+    expect(spy).toHaveBeenCalledTimes(2);
+  });
+});

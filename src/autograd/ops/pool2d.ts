@@ -13,25 +13,11 @@ import { pool2dGeometry, type Pool2dGeometry, type Pool2dOptions } from '../../t
 import { avgPool2dBackward, avgPool2dForward, maxPool2dBackward, maxPool2dForward } from '../../tensor/kernel-dispatch.js';
 import { describe } from '../../tensor/shape.js';
 import { Tensor } from '../../tensor/tensor.js';
-import { contiguous } from '../../tensor/views.js';
 import { allocate } from '../../tensor/storage.js';
 import { defineOp } from '../define-op.js';
+import { checkInput, floatData, outShape } from './pool2d-parts.js';
 
 type PoolAttrs = { geometry: Pool2dGeometry };
-
-function outShape(g: Pool2dGeometry): number[] {
-  return [g.batch, g.channels, g.outHeight, g.outWidth];
-}
-
-/** The public fronts check their input first (before its shape is read), so a bad one is named. */
-function checkInput(x: Tensor, op: string): void {
-  if (!(x instanceof Tensor)) throw new TypeError(`${op}: input must be a Tensor, got ${describe(x)}`);
-  if (x.dtype !== 'float32' && x.dtype !== 'float64') throw new TypeError(`${op}: input must be float32 or float64, got ${x.dtype}`);
-}
-
-function floatData(x: Tensor): FloatArray {
-  return contiguous(x).contiguousData() as FloatArray;
-}
 
 /** With `indices`, forward also stores the argmax as an int32 tensor there (returnIndices). */
 type MaxPoolAttrs = PoolAttrs & { indices?: { tensor: Tensor | null } };

@@ -65,10 +65,10 @@ export function poolOutputSize(
  * const g = pool2dGeometry([8, 16, 28, 28], { kernelSize: 2 }, 'maxPool2d'); // g.outHeight === 14
  */
 export function pool2dGeometry(
-  inputShape: readonly number[], options: Pool2dOptions, op: 'maxPool2d' | 'avgPool2d',
+  inputShape: readonly number[], options: Pool2dOptions, op: 'maxPool2d' | 'avgPool2d' | 'reluMaxPool2d',
 ): Pool2dGeometry {
-  if (op !== 'maxPool2d' && op !== 'avgPool2d') {
-    throw new TypeError(`pool2dGeometry: op must be 'maxPool2d' or 'avgPool2d', got ${JSON.stringify(op)}`);
+  if (op !== 'maxPool2d' && op !== 'avgPool2d' && op !== 'reluMaxPool2d') {
+    throw new TypeError(`pool2dGeometry: op must be 'maxPool2d', 'avgPool2d' or 'reluMaxPool2d', got ${JSON.stringify(op)}`);
   }
   checkShape(op, 'input', inputShape, 4, 'NCHW');
   if (options === undefined || options.kernelSize === undefined) {
