@@ -18,7 +18,7 @@ const expectThrow = (run: () => unknown, cls: typeof Error, message: string): vo
 describe('pool2dGeometry checks', () => {
   it('rejects an unknown op and missing options', () => {
     expectThrow(() => pool2dGeometry([1, 1, 4, 4], { kernelSize: 2 }, 'sumPool2d' as Op), TypeError,
-      'pool2dGeometry: op must be \'maxPool2d\' or \'avgPool2d\', got "sumPool2d"');
+      'pool2dGeometry: op must be \'maxPool2d\', \'avgPool2d\' or \'reluMaxPool2d\', got "sumPool2d"');
     expectThrow(() => pool2dGeometry([1, 1, 4, 4], undefined as unknown as Pool2dOptions, 'avgPool2d'), TypeError,
       'avgPool2d: options.kernelSize is required');
     expectThrow(() => pool2dGeometry([1, 1, 4, 4], {} as Pool2dOptions, 'maxPool2d'), TypeError,
