@@ -126,9 +126,7 @@ export class FunctionBuilder {
 
   /** v128.const: pushes 16 literal bytes (lane 0 first, little-endian). */
   v128Const(bytes: ArrayLike<number>): this {
-    if (bytes.length !== 16) {
-      throw new RangeError(`${this.name}: v128.const needs 16 bytes, got ${bytes.length}`);
-    }
+    if (bytes.length !== 16) throw new RangeError(`${this.name}: v128.const needs 16 bytes, got ${bytes.length}`);
     this.write(`v128.const i8x16 ${Array.from(bytes, (b) => b & 0xff).join(' ')}`);
     return this.emit(...V128_CONST, ...Array.from(bytes, (b) => b & 0xff));
   }
@@ -148,21 +146,19 @@ export class FunctionBuilder {
     return this.emit(...SIMPLE_OPS[name]);
   }
 
-  /** A load or store with a constant byte `offset` added to the address operand. */
-  memory(name: MemoryOp, offset = 0): this {
-    const { bytes, alignLog2 } = MEMORY_OPS[name];
-    this.write(offset === 0 ? name : `${name} offset=${offset}`);
-    return this.emit(...bytes, ...encodeU32(alignLog2), ...encodeU32(offset));
+  /** A load or store with a constant byte `offset` added to the address operand (and its `lane` for a lane store). */
+  memory(name: MemoryOp, offset = 0, lane?: number): this {
+    const op: { bytes: readonly number[]; alignLog2: number; lanes?: number } = MEMORY_OPS[name];
+    const laneBytes = op.lanes === undefined ? [] : [this.checkLane(name, lane ?? -1, op.lanes)];
+    this.write(`${name}${offset === 0 ? '' : ` offset=${offset}`}${laneBytes.map((l) => ` ${l}`).join('')}`);
+    return this.emit(...op.bytes, ...encodeU32(op.alignLog2), ...encodeU32(offset), ...laneBytes);
   }
 
   /** A lane instruction (`f32x4.extract_lane` ...) with its constant lane index. */
   lane(name: LaneOp, lane: number): this {
     const { bytes, lanes } = LANE_OPS[name];
-    if (!Number.isInteger(lane) || lane < 0 || lane >= lanes) {
-      throw new RangeError(`${this.name}: ${name} lane must be an integer in [0, ${lanes}), got ${lane}`);
-    }
     this.write(`${name} ${lane}`);
-    return this.emit(...bytes, lane);
+    return this.emit(...bytes, this.checkLane(name, lane, lanes));
   }
 
   /** memory.size: pushes the memory size in 64 KiB pages. */
@@ -275,6 +271,12 @@ export class FunctionBuilder {
     this.labels.pop();
     this.write('end');
     return this.emit(CONTROL.end);
+  }
+
+  /** `lane` when it is an integer in [0, lanes), else a RangeError naming the instruction. */
+  private checkLane(op: string, lane: number, lanes: number): number {
+    if (Number.isInteger(lane) && lane >= 0 && lane < lanes) return lane;
+    throw new RangeError(`${this.name}: ${op} lane must be an integer in [0, ${lanes}), got ${lane}`);
   }
 
   private depthOf(label: string): number {

@@ -171,7 +171,9 @@ export const MEMORY_OPS = {
   /** Loads one 64-bit value and copies it into both lanes. */
   'v128.load64_splat': { bytes: simd(0x0a), alignLog2: 3 },
   'v128.store': { bytes: simd(0x0b), alignLog2: 4 },
-} as const satisfies Record<string, { bytes: readonly number[]; alignLog2: number }>;
+  /** Stores lane `lane` (an immediate byte after the memarg) of the f64x2 view: 8 bytes, e.g. two f32 lanes. */
+  'v128.store64_lane': { bytes: simd(0x5b), alignLog2: 3, lanes: 2 },
+} as const satisfies Record<string, { bytes: readonly number[]; alignLog2: number; lanes?: number }>;
 export type MemoryOp = keyof typeof MEMORY_OPS;
 
 /** Lane instructions: opcode bytes and the number of lanes (the lane index immediate is one byte). */
