@@ -1,9 +1,10 @@
 /**
  * conv2d over threads: forward and input-gradient kernels split the batch into contiguous image
  * ranges, the bias gradient splits the output channels, the weight-gradient kernel splits the
- * columns of dW (output channels for depthwise; the taps = columns on the implicit path), so
- * each entry's batch sum stays in one thread, in ascending n. Every output element is computed by one thread with the serial
- * arithmetic, so results are bit-identical to one thread. Unshared operands are copied into shared
+ * columns of dW (output channels for depthwise; the taps = columns on the implicit path, or its output
+ * channels in blocks of 8 when there are few taps), so each entry's batch sum stays in one thread, in
+ * ascending n. Every output element is computed by one thread with the serial arithmetic, so results
+ * are bit-identical to one thread. Unshared operands are copied into shared
  * scratch and outputs copied back.
  */
 import type { FloatArray } from '../dtype.js';
@@ -23,6 +24,12 @@ export type ConvJob =
   | { kind: 'conv2dBackwardInput'; g: Conv2dGeometry; gradOut: FloatArray; w: FloatArray; gradInput: FloatArray; implicit: boolean }
   | { kind: 'conv2dBackwardWeight'; g: Conv2dGeometry; x: FloatArray; gradOut: FloatArray; gradWeight: FloatArray; implicit: boolean }
   | { kind: 'conv2dBackwardBias'; g: Conv2dGeometry; gradOut: FloatArray; gradBias: FloatArray };
+
+/**
+ * Below this many taps per thread the implicit weight gradient splits output channels instead: its
+ * tiles are 4 taps wide, so 9 taps split 4 + 5 would be 1 and 2 tiles.
+ */
+const FEW_TAPS_PER_THREAD = 16;
 
 /** Contiguous [start, end) ranges splitting `total` units into at most `parts` near-equal pieces. */
 function splitRange(total: number, parts: number): [number, number][] {
@@ -67,7 +74,15 @@ export function convParallel(job: ConvJob, path: KernelPath): void {
     } else {
       const x = share(job.x, sizes.input), gradOut = share(job.gradOut, sizes.output);
       const gradWeight = share(job.gradWeight, sizes.weight);
-      for (const [start, end] of splitRange(backwardWeightUnits(job.g), threads)) tasks.push({ kind: job.kind, path, implicit: job.implicit, g: job.g, x, gradOut, gradWeight, start, end });
+      const units = backwardWeightUnits(job.g);
+      if (job.implicit && units < FEW_TAPS_PER_THREAD * threads && job.g.outChannels >= 16) {
+        // few taps (a first layer): split the output channels in blocks of 8 instead (even tiles)
+        for (const [b0, b1] of splitRange(Math.ceil(job.g.outChannels / 8), threads)) {
+          tasks.push({ kind: job.kind, path, implicit: true, g: job.g, x, gradOut, gradWeight, start: 0, end: units, o0: 8 * b0, o1: Math.min(job.g.outChannels, 8 * b1) });
+        }
+      } else {
+        for (const [start, end] of splitRange(units, threads)) tasks.push({ kind: job.kind, path, implicit: job.implicit, g: job.g, x, gradOut, gradWeight, start, end });
+      }
     }
     runTasks(tasks);
     // The output is the last operand shared.

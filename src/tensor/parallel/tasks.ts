@@ -47,7 +47,7 @@ export type KernelTask =
     bias: FloatArray | null; out: FloatArray; start: number; end: number; }
   | { kind: 'conv2dBackwardInput'; path: KernelPath; implicit: boolean; g: Conv2dGeometry; gradOut: FloatArray; w: FloatArray; gradInput: FloatArray; start: number; end: number }
   | { kind: 'conv2dBackwardWeight'; path: KernelPath; implicit: boolean; g: Conv2dGeometry; x: FloatArray; gradOut: FloatArray; gradWeight: FloatArray;
-    start: number; end: number; }
+    start: number; end: number; o0?: number; o1?: number; }
   | { kind: 'conv2dBackwardBias'; path: KernelPath; g: Conv2dGeometry; gradOut: FloatArray; gradBias: FloatArray; start: number; end: number }
   | { kind: 'maxPool2dForward'; g: Pool2dGeometry; x: FloatArray; out: FloatArray; argmax: Int32Array; simd: boolean; start: number; end: number }
   | { kind: 'maxPool2dBackward'; g: Pool2dGeometry; gradOut: FloatArray; argmax: Int32Array; gradInput: FloatArray; simd: boolean; start: number; end: number }
@@ -111,8 +111,9 @@ export function executeTask(task: KernelTask): void {
       else conv2dBackwardInputImages(task.g, task.gradOut, task.w, task.gradInput, task.start, task.end, serialGemm(task.path));
       return;
     case 'conv2dBackwardWeight':
-      if (task.implicit) implicitConvBackwardWeightTaps(task.g, task.x as Float32Array, task.gradOut as Float32Array, task.gradWeight as Float32Array, task.start, task.end);
-      else conv2dBackwardWeightUnits(task.g, task.x, task.gradOut, task.gradWeight, task.start, task.end, serialGemm(task.path));
+      if (task.implicit) {
+        implicitConvBackwardWeightTaps(task.g, task.x as Float32Array, task.gradOut as Float32Array, task.gradWeight as Float32Array, task.start, task.end, task.o0, task.o1);
+      } else conv2dBackwardWeightUnits(task.g, task.x, task.gradOut, task.gradWeight, task.start, task.end, serialGemm(task.path));
       return;
     case 'conv2dBackwardBias':
       conv2dBackwardBiasChannels(task.g, task.gradOut, task.gradBias, task.start, task.end);

@@ -14,7 +14,8 @@
  * against float64 references in the tests).
  * Cost: 2·C_out·K·N·OH·OW flops (rounded up to tiles of 4 taps × 8 channels), plus per image
  * C_in·H·W and C_out·OH·OW floats copied in. Each element depends only on its own tap and channel, so
- * any split of the taps over threads gives the same bits.
+ * any split of the taps or of the output channels over threads gives the same bits (a split of the
+ * channels suits first layers, whose few taps make uneven tiles: 9 taps split 4 + 5 are 1 and 2 tiles).
  */
 import type { Conv2dGeometry } from '../kernels/conv2d-geometry.js';
 import { convImplicitWeightModuleBuilder } from './conv-implicit-weight-kernel.js';
@@ -38,8 +39,8 @@ const kernelFor = fmaKernelCache(
 );
 
 /**
- * Weight gradient for the taps (columns of dW) [start, end) on the implicit path (check
- * `implicitConvEligible` first), overwriting gradWeight[o, p] for those p and every o.
+ * Weight gradient for the taps (columns of dW) [start, end) and output channels [o0, o1) on the
+ * implicit path (check `implicitConvEligible` first), overwriting gradWeight[o, p] for those p and o.
  * @example
  * implicitConvBackwardWeightTaps(g, x, gradOut, gradWeight, 0, g.inChannels * g.kernelHeight * g.kernelWidth);
  */
@@ -50,13 +51,16 @@ export function implicitConvBackwardWeightTaps(
   gradWeight: Float32Array,
   start: number,
   end: number,
+  o0 = 0,
+  o1 = g.outChannels,
 ): void {
-  if (end <= start) return;
-  const { inChannels: C, outChannels: O, kernelHeight: KH, kernelWidth: KW, outHeight: OH, outWidth: OW } = g;
+  if (end <= start || o1 <= o0) return;
+  const { inChannels: C, outChannels: allO, kernelHeight: KH, kernelWidth: KW, outHeight: OH, outWidth: OW } = g;
   const K = C * KH * KW;
   const taps = end - start;
+  const O = o1 - o0; // the channels computed here; dy rows o0..o1 of each image are contiguous
   if (g.batch === 0 || OH * OW === 0) {
-    for (let o = 0; o < O; o++) gradWeight.fill(0, o * K + start, o * K + end);
+    for (let o = o0; o < o1; o++) gradWeight.fill(0, o * K + start, o * K + end);
     return;
   }
   const hp = g.inHeight + 2 * g.padH;
@@ -99,12 +103,12 @@ export function implicitConvBackwardWeightTaps(
         for (let q = 0; q < g.inWidth; q++) mem[d + q] = x[src + q]!;
       }
     }
-    copyWords(mem, rows, gradOut, n * O * P, O * P);
+    copyWords(mem, rows, gradOut, (n * allO + o0) * P, O * P);
     pack(rowsByte, dyByte, P, oPanels, 4 * P * 8);
     macro(tabByte, imgByte, dyByte, cByte, 4 * oPad, tPanels, oPanels, OH, OW, 4 * (wp - OW), 4 * P * 8, n > 0 ? 1 : 0);
   }
   const cBlock = cByte / 4;
   for (let o = 0; o < O; o++) {
-    for (let i = 0; i < taps; i++) gradWeight[o * K + start + i] = mem[cBlock + i * oPad + o]!;
+    for (let i = 0; i < taps; i++) gradWeight[(o0 + o) * K + start + i] = mem[cBlock + i * oPad + o]!;
   }
 }

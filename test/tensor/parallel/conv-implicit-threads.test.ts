@@ -79,6 +79,24 @@ describe('implicit convolution and relaxed-SIMD GEMM over threads', () => {
     );
   });
 
+  it('a first layer (few taps, 16+ output channels) splits its weight gradient by channel blocks with the same bits', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 2, max: 4 }), fc.integer({ min: 1, max: 2 }), fc.integer({ min: 16, max: 40 }), fc.nat(), (batch, cin, cout, seed) => {
+        const g = conv2dGeometry([batch, cin, 10, 11], [cout, cin, 3, 3], { padding: 1 });
+        expect(implicitConvEligible(g)).toBe(true);
+        const gen = new Generator(seed);
+        const x = Float32Array.from(gen.uniformArray(batch * cin * 110, -1, 1));
+        const dy = Float32Array.from(gen.uniformArray(batch * cout * 110, -1, 1));
+        sameForThreadCounts('first-layer weight gradient', () => {
+          const dw = new Float32Array(cout * cin * 9);
+          conv2dBackwardWeight(g, x, dy, dw);
+          return dw;
+        });
+      }),
+      { numRuns: 10, seed: 1602 },
+    );
+  });
+
   it('the relaxed-SIMD GEMM splits over threads with the same bits (workers run the caller’s kernel)', () => {
     if (!relaxedSimdSupported()) return;
     setRelaxedSimd(true);

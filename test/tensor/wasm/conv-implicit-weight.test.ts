@@ -66,6 +66,23 @@ describe('implicit-GEMM weight gradient (wasm SIMD, stride 1)', () => {
     );
   });
 
+  it('any split of the output channels (with any tap range) gives the same bits and writes only its block', () => {
+    fc.assert(fc.property(fc.integer({ min: 1, max: 40 }), fc.nat(), fc.nat(), fc.nat(), (cout, r0, r1, seed) => {
+      const b = build({ batch: 2, cin: 2, cout, kh: 3, kw: 3, padH: 1, padW: 1, h: 6, w: 7, fma: false, seed });
+      const whole = new Float32Array(cout * b.K);
+      implicitConvBackwardWeightTaps(b.g, b.x, b.dy, whole, 0, b.K);
+      const [o0, o1] = [r0 % (cout + 1), r1 % (cout + 1)].sort((a, c) => a - c) as [number, number];
+      const [t0, t1] = [seed % b.K, b.K - (seed % 3)];
+      const part = new Float32Array(whole.length).fill(NaN);
+      implicitConvBackwardWeightTaps(b.g, b.x, b.dy, part, t0, t1, o0, o1);
+      for (let i = 0; i < whole.length; i++) {
+        const [o, p] = [Math.floor(i / b.K), i % b.K];
+        if (o >= o0 && o < o1 && p >= t0 && p < t1) expect(Object.is(part[i], whole[i]), `dW[${o}, ${p}]`).toBe(true);
+        else expect(part[i], `dW[${o}, ${p}] outside the block`).toBeNaN();
+      }
+    }), { numRuns: 60, seed: 1601 });
+  });
+
   it('splitting the taps into ranges gives the same bits; many taps and channels (K = 630, C_out = 19)', () => {
     const b = build({ batch: 2, cin: 70, cout: 19, kh: 3, kw: 3, padH: 1, padW: 1, h: 7, w: 9, fma: false, seed: 5 });
     const whole = new Float32Array(19 * b.K);
