@@ -75,6 +75,20 @@ describe('fixed projection', () => {
     expect(new FixedProjection(1, 'features.4', 96, 512).apply(v)[0]).not.toBe(a[0]);
   });
 
+  it('apply = each row·v summed over c ascending, for row counts around its blocks of 8 rows (1, 7, 8, 13, 101)', () => {
+    const v = centerFeature(new Generator(3).uniformArray(40), [20, 20]);
+    for (const rows of [1, 7, 8, 13, 101]) {
+      const m = new FixedProjection(11, 'l', rows, 40).apply(v);
+      const row = new Float32Array(40);
+      for (let r = 0; r < rows; r++) {
+        projectionRow(11, 'l', r, row);
+        let acc = 0;
+        for (let c = 0; c < 40; c++) acc += row[c]! * v[c]!;
+        expect(Object.is(m[r], acc), `rows ${rows}, row ${r}`).toBe(true);
+      }
+    }
+  });
+
   it('has entries with variance 1/D', () => {
     const row = new Float64Array(512 * 64);
     for (let r = 0; r < 64; r++) projectionRow(9, 'l', r, row.subarray(r * 512, (r + 1) * 512));
