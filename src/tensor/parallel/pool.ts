@@ -5,8 +5,12 @@
  *   ctrl[READY]  = 1 once the worker is listening; ctrl[EXITED] = 1 once it is gone;
  *   ctrl[DONE]   = sequence number of the last finished task (the caller waits on it with
  *                  Atomics.wait, so a kernel call stays synchronous);
- *   ctrl[FAILED] = 1 when the last task threw (the error text is then on the message port).
+ *   ctrl[FAILED] = 1 when the last task threw (the error text is then on the message port);
+ *   ctrl[POSTED] = messages posted so far (the worker sleeps in Atomics.wait on it, see handoff.ts).
  * Tasks travel by postMessage; their typed arrays live on SharedArrayBuffers, so nothing is copied.
+ * A worker takes messages off its port itself (receiveMessageOnPort), not through its event loop; it
+ * busy-waits briefly for the next one after a task, and the caller for the worker's result, before
+ * either sleeps (handoff.ts says why, when, and what it gains).
  * The calling thread always runs the first task itself; a task whose worker is not ready yet (still
  * booting) also runs on the caller. Results do not depend on which thread runs a task.
  * Workers are unref'd (they never keep the process alive). A worker imports this very module: from
@@ -16,6 +20,7 @@
  * the worker dies, the waiting caller gets an error instead of hanging).
  */
 import type { MessagePort, Worker } from 'node:worker_threads';
+import { CALLER_SPIN_MS, CTRL_LENGTH, DONE, EXITED, FAILED, POSTED, READY, spinAllowed, spinUntil, WORKER_SPIN_MS } from './handoff.js';
 import { KERNEL_WORKER_FLAG, isKernelWorkerThread, moduleModule, nodeProcess, urlModule, workerThreadsModule } from './node-builtins.js';
 import { executeTask, type KernelTask } from './tasks.js';
 import { relaxedSimdInUse, setRelaxedSimd } from '../wasm/relaxed-simd.js';
@@ -24,11 +29,6 @@ import { getNumThreads, setNumThreads, threadsSupported } from './threads.js';
 import { garbageCollector, onSharedCollection } from './shared-gc.js';
 
 export { KERNEL_WORKER_FLAG, isKernelWorkerThread } from './node-builtins.js';
-
-const READY = 0;
-const DONE = 1;
-const FAILED = 2;
-const EXITED = 3;
 
 interface Slot {
   worker: Worker;
@@ -72,7 +72,7 @@ function spawnSlot(): Slot {
   const wt = workerThreadsModule();
   if (wt === undefined) throw new Error('thread pool: node:worker_threads is not available');
   const { port1, port2 } = new wt.MessageChannel();
-  const ctrl = new Int32Array(new SharedArrayBuffer(4 * Int32Array.BYTES_PER_ELEMENT));
+  const ctrl = new Int32Array(new SharedArrayBuffer(CTRL_LENGTH * Int32Array.BYTES_PER_ELEMENT));
   const worker = new wt.Worker(workerBootstrap(), {
     eval: true,
     workerData: { [KERNEL_WORKER_FLAG]: true, port: port2, ctrl },
@@ -93,7 +93,7 @@ let spawnError: string | null = null;
 
 // When the caller collects shared garbage, the workers collect their copies too (shared-gc.ts).
 onSharedCollection(() => {
-  for (const slot of slots) if (isReady(slot)) slot.port.postMessage({ collect: true });
+  for (const slot of slots) if (isReady(slot)) post(slot, { collect: true });
 });
 
 /** Spawns workers up to `count`; a failure is recorded (tasks then run on the caller), not thrown. */
@@ -107,11 +107,21 @@ function ensureSlots(count: number): void {
   }
 }
 
+/** Posts a message and counts it in ctrl[POSTED], waking the worker if it sleeps there. */
+function post(slot: Slot, message: KernelMessage): void {
+  slot.port.postMessage(message);
+  Atomics.add(slot.ctrl, POSTED, 1);
+  Atomics.notify(slot.ctrl, POSTED);
+}
+
 function isReady(slot: Slot): boolean {
   return !slot.exited && Atomics.load(slot.ctrl, EXITED) === 0 && Atomics.load(slot.ctrl, READY) === 1;
 }
 
-function waitFor(slot: Slot): void {
+function waitFor(slot: Slot, spin: boolean): void {
+  if (spin) {
+    spinUntil(() => Atomics.load(slot.ctrl, DONE) === slot.seq || Atomics.load(slot.ctrl, EXITED) === 1, CALLER_SPIN_MS);
+  }
   for (;;) {
     const done = Atomics.load(slot.ctrl, DONE);
     if (done === slot.seq) break;
@@ -140,13 +150,14 @@ export function runTasks(tasks: readonly KernelTask[]): void {
   // Workers run the caller's kernel path (SIMD or JS), whatever their own environment says.
   const mode = kernelsMode();
   const relaxed = relaxedSimdInUse(); // and the same multiply-add instructions
+  const spin = spinAllowed(slots.length + 1);
   const pending: Slot[] = [];
   const local: KernelTask[] = tasks.length > 0 ? [tasks[0]!] : [];
   for (let i = 1; i < tasks.length; i++) {
     const slot = slots[i - 1];
     if (slot !== undefined && isReady(slot)) {
       slot.seq++;
-      slot.port.postMessage({ seq: slot.seq, task: tasks[i], kernels: mode, relaxed });
+      post(slot, { seq: slot.seq, task: tasks[i]!, kernels: mode, relaxed, spin });
       pending.push(slot);
       counters.dispatched++;
     } else {
@@ -164,7 +175,7 @@ export function runTasks(tasks: readonly KernelTask[]): void {
   }
   for (const slot of pending) {
     try {
-      waitFor(slot);
+      waitFor(slot, spin);
     } catch (err) {
       firstError ??= err;
     }
@@ -223,16 +234,24 @@ export async function shutdownThreads(): Promise<void> {
   await Promise.all(all.map((s) => s.worker.terminate()));
 }
 
+type KernelMessage = { seq: number; task: KernelTask; kernels: KernelsMode; relaxed: boolean; spin: boolean } | { collect: true };
 type KernelWorkerData = { port?: MessagePort; ctrl?: Int32Array } | null;
 
-/** In a kernel worker: serve tasks from the port until the process ends. */
+/**
+ * In a kernel worker: serve messages from the port until the thread is terminated. The worker does not
+ * use its event loop: it sleeps in Atomics.wait on ctrl[POSTED] (a futex, woken by the caller's
+ * Atomics.notify, cheaper than an event-loop wake-up), or spins on it for a moment after a task, and
+ * takes each message off the port with receiveMessageOnPort.
+ */
 function serveIfKernelWorker(): void {
   if (!isKernelWorkerThread()) return;
-  const data = workerThreadsModule()!.workerData as KernelWorkerData;
+  const wt = workerThreadsModule()!;
+  const data = wt.workerData as KernelWorkerData;
   if (data?.port === undefined || data.ctrl === undefined) return;
   const { port, ctrl } = data;
   setNumThreads(1);
-  port.on('message', (msg: { seq: number; task: KernelTask; kernels: KernelsMode; relaxed: boolean } | { collect: true }) => {
+  let spin = false;
+  const serve = (msg: KernelMessage): void => {
     if ('collect' in msg) {
       garbageCollector()?.(); // drops this worker's copies of dead shared arrays (shared-gc.ts)
       return;
@@ -245,15 +264,32 @@ function serveIfKernelWorker(): void {
       port.postMessage({ seq: msg.seq, error: err instanceof Error ? (err.stack ?? err.message) : String(err) });
       Atomics.store(ctrl, FAILED, 1);
     }
+    spin = msg.spin;
     Atomics.store(ctrl, DONE, msg.seq);
     Atomics.notify(ctrl, DONE);
-  });
+  };
+  const loop = (): void => {
+    for (let seen = 0; ;) {
+      if (Atomics.load(ctrl, POSTED) === seen) {
+        if (!(spin && spinUntil(() => Atomics.load(ctrl, POSTED) !== seen, WORKER_SPIN_MS))) Atomics.wait(ctrl, POSTED, seen);
+        continue;
+      }
+      const next = wt.receiveMessageOnPort(port);
+      if (next === undefined) {
+        Atomics.wait(ctrl, POSTED, Atomics.load(ctrl, POSTED), 1); // counted but not yet readable: look again shortly
+        continue;
+      }
+      seen++;
+      serve(next.message as KernelMessage);
+    }
+  };
   // Tell a waiting caller when this thread dies (uncaught error, process.exit in the worker).
   nodeProcess()?.on?.('exit', () => {
     Atomics.store(ctrl, EXITED, 1);
     Atomics.notify(ctrl, DONE);
   });
   Atomics.store(ctrl, READY, 1);
+  setImmediate(loop); // after this module (and the bundle importing it) has finished evaluating
 }
 
 serveIfKernelWorker();
