@@ -18,7 +18,7 @@
  * so a reader never sees half an entry. An entry whose checkpoint no longer has the recorded SHA-256
  * is reported, set aside and retrained.
  */
-import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import type { PqkdConfig } from '../pqkd/config.js';
@@ -146,8 +146,16 @@ function processAlive(pid: number): boolean {
   }
 }
 
-/** Takes the claim file of a cache entry (created exclusively, holding our pid); false while a live process holds it. */
-function tryClaim(path: string): boolean {
+/** How long an empty claim file counts as being written by its creator (not stale). */
+const EMPTY_CLAIM_GRACE_MS = 10_000;
+
+/**
+ * Takes the claim file of a cache entry (created exclusively, holding our pid); false while a live
+ * process holds it. An empty claim is one a racer has created but not yet written its pid into (the
+ * exclusive create and the write are two system calls): held, unless it is older than the grace time.
+ * @example tryClaim(join(cacheDir, '.claim-mnist-w32-0123456789abcdef')) // true: ours now
+ */
+export function tryClaim(path: string): boolean {
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
       writeFileSync(path, `${process.pid}\n`, { flag: 'wx' });
@@ -156,13 +164,16 @@ function tryClaim(path: string): boolean {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST')
         throw new CliError(`--teacher-cache: cannot write ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
     }
-    let owner = Number.NaN;
+    let text: string, ageMs: number;
     try {
-      owner = Number.parseInt(readFileSync(path, 'utf8'), 10);
+      text = readFileSync(path, 'utf8');
+      ageMs = Date.now() - statSync(path).mtimeMs;
     } catch {
       continue; // released meanwhile
     }
+    const owner = Number.parseInt(text, 10);
     if (Number.isSafeInteger(owner) && owner > 0 && owner !== process.pid && processAlive(owner)) return false;
+    if (text === '' && ageMs < EMPTY_CLAIM_GRACE_MS) return false; // being written
     rmSync(path, { force: true }); // stale: its process is gone
   }
   return false;
