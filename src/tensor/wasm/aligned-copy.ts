@@ -44,9 +44,15 @@ function stage<T extends Word32Array>(like: T, phase: number, len: number): T {
 export function copyWords<T extends Word32Array>(dst: T, dstStart: number, src: T, srcStart: number, len: number): void {
   const srcByte = src.byteOffset + 4 * srcStart;
   const dstByte = dst.byteOffset + 4 * dstStart;
+  // In phase (the usual case) the plain copy is fast whatever the buffers. Only then are the buffers
+  // looked at: reading `.buffer` is a builtin call, and batch norm copies thousands of rows per pass.
+  if (((srcByte ^ dstByte) & 7) === 0) {
+    dst.set(src.subarray(srcStart, srcStart + len), dstStart);
+    return;
+  }
   const sharedSrc = isShared(src);
   const sharedDst = isShared(dst);
-  if (((srcByte ^ dstByte) & 7) === 0 || (!sharedSrc && !sharedDst)) {
+  if (!sharedSrc && !sharedDst) {
     dst.set(src.subarray(srcStart, srcStart + len), dstStart);
     return;
   }
