@@ -23,6 +23,16 @@ export const DTYPES: readonly DType[] = ['bool', 'int32', 'float32', 'float64'];
 export type TypedArray = Float32Array | Float64Array | Int32Array | Uint8Array;
 export type FloatArray = Float32Array | Float64Array;
 
+/**
+ * True when the array's memory is a SharedArrayBuffer (worker threads see it without a copy).
+ *
+ * @example
+ * isSharedArray(new Float32Array(new SharedArrayBuffer(16))); // true
+ */
+export function isSharedArray(a: TypedArray): boolean {
+  return typeof SharedArrayBuffer !== 'undefined' && a.buffer instanceof SharedArrayBuffer;
+}
+
 export interface DTypeToArray {
   float32: Float32Array;
   float64: Float64Array;

@@ -14,7 +14,7 @@
  * (a teacher trained, then a student; 1 thread, then 2 threads with shared arrays) would otherwise
  * keep a pool full of arrays nobody asks for and allocate every new array afresh.
  */
-import type { TypedArray } from './dtype.js';
+import { isSharedArray, type TypedArray } from './dtype.js';
 import { noteSharedGarbage } from './parallel/shared-gc.js';
 
 const MAX_PER_KEY = 16;
@@ -36,10 +36,6 @@ function key(kind: string, length: number, shared: boolean): string {
   return `${kind}:${length}:${shared ? 's' : 'p'}`;
 }
 
-function isShared(a: TypedArray): boolean {
-  return typeof SharedArrayBuffer !== 'undefined' && a.buffer instanceof SharedArrayBuffer;
-}
-
 /** Evicts the oldest arrays of the least recently used keys other than `keep` until `bytes` more fit. */
 function makeRoom(bytes: number, keep: string): boolean {
   while (pooledBytes + bytes > MAX_POOLED_BYTES) {
@@ -51,7 +47,7 @@ function makeRoom(bytes: number, keep: string): boolean {
     const evicted = pool.get(victim)!.shift()!;
     pooledBytes -= evicted.byteLength;
     stats.evicted++;
-    if (isShared(evicted)) noteSharedGarbage(evicted.byteLength);
+    if (isSharedArray(evicted)) noteSharedGarbage(evicted.byteLength);
   }
   return true;
 }
@@ -59,11 +55,11 @@ function makeRoom(bytes: number, keep: string): boolean {
 /** Hands an array back for reuse. The caller guarantees nothing references it any more. */
 export function releaseStorageArray(a: TypedArray): void {
   if (a.length < POOL_MIN_ELEMENTS || a.byteOffset !== 0 || a.byteLength !== a.buffer.byteLength) return;
-  const k = key(a.constructor.name, a.length, isShared(a));
+  const k = key(a.constructor.name, a.length, isSharedArray(a));
   const list = pool.get(k) ?? [];
   if (list.length >= MAX_PER_KEY || a.byteLength > MAX_POOLED_BYTES || list.includes(a) || !makeRoom(a.byteLength, k)) {
     stats.dropped++;
-    if (isShared(a)) noteSharedGarbage(a.byteLength);
+    if (isSharedArray(a)) noteSharedGarbage(a.byteLength);
     return;
   }
   list.push(a);

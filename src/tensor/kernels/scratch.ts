@@ -16,6 +16,7 @@
  * worker pool copies ordinary operands into such arrays). Shared and unshared arrays live in
  * separate buckets.
  */
+import { isSharedArray } from '../dtype.js';
 
 export type ScratchDType = 'float32' | 'float64';
 export type ScratchArray = Float32Array | Float64Array;
@@ -44,10 +45,6 @@ function bucketOf(length: number): number {
 
 function keyOf(dtype: ScratchDType, shared: boolean, bucket: number): string {
   return `${dtype}:${shared ? 's' : 'p'}:${bucket}`;
-}
-
-function isShared(buf: ScratchArray): boolean {
-  return typeof SharedArrayBuffer !== 'undefined' && buf.buffer instanceof SharedArrayBuffer;
 }
 
 /**
@@ -105,7 +102,7 @@ export function releaseScratch(buf: ScratchArray): void {
       `releaseScratch: array of length ${buf.length} (byteOffset ${buf.byteOffset}) was not acquired from the pool`,
     );
   }
-  const key = keyOf(dtype, isShared(buf), bucket);
+  const key = keyOf(dtype, isSharedArray(buf), bucket);
   let list = freeLists.get(key);
   if (list === undefined) {
     list = [];

@@ -3,7 +3,7 @@
  * other array has the addressed range [start, end) copied into shared scratch (and copied back for
  * outputs). Cost: O(end − start) per copied operand, nothing for shared ones.
  */
-import type { FloatArray, TypedArray } from '../dtype.js';
+import { isSharedArray, type FloatArray } from '../dtype.js';
 import { acquireScratch, releaseScratch } from '../kernels/scratch.js';
 
 /** An operand as the workers see it: element i of the original is `array[i − shift]`. */
@@ -16,15 +16,7 @@ export interface SharedOperand {
   release(): void;
 }
 
-/**
- * True when the array's memory is a SharedArrayBuffer.
- *
- * @example
- * isSharedArray(new Float32Array(new SharedArrayBuffer(16))); // true
- */
-export function isSharedArray(a: TypedArray): boolean {
-  return typeof SharedArrayBuffer !== 'undefined' && a.buffer instanceof SharedArrayBuffer;
-}
+export { isSharedArray };
 
 /**
  * Shares elements [start, end) of `a` with workers, copying only if `a` is not already shared.

@@ -13,7 +13,7 @@
  * copy goes through a private staging array placed at the shared side's alignment: the shared side
  * then moves whole words, and the other side is an ordinary copy, which V8 does with memcpy.
  */
-import type { TypedArray } from '../dtype.js';
+import { isSharedArray } from '../dtype.js';
 
 /** Elements staged at a time (256 KiB). */
 const STAGE_ELEMENTS = 1 << 16;
@@ -22,10 +22,6 @@ const STAGE_ELEMENTS = 1 << 16;
 type Word32Array = Float32Array | Int32Array;
 
 let stageBuffer: ArrayBuffer | null = null;
-
-function isShared(a: TypedArray): boolean {
-  return typeof SharedArrayBuffer !== 'undefined' && a.buffer instanceof SharedArrayBuffer;
-}
 
 /** A private view of `len` elements whose first element's byte address is ≡ `phase` (0 or 4) mod 8. */
 function stage<T extends Word32Array>(like: T, phase: number, len: number): T {
@@ -50,8 +46,8 @@ export function copyWords<T extends Word32Array>(dst: T, dstStart: number, src: 
     dst.set(src.subarray(srcStart, srcStart + len), dstStart);
     return;
   }
-  const sharedSrc = isShared(src);
-  const sharedDst = isShared(dst);
+  const sharedSrc = isSharedArray(src);
+  const sharedDst = isSharedArray(dst);
   if (!sharedSrc && !sharedDst) {
     dst.set(src.subarray(srcStart, srcStart + len), dstStart);
     return;
