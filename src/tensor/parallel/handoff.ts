@@ -17,7 +17,7 @@
  * 32.5 ms. (Beside a mutation-testing run, whose many processes sleep and wake all the time, every
  * 2-thread variant was slower than 1 thread, and the spinning ones more so: use 1 thread there.)
  */
-import { osModule } from './node-builtins.js';
+import { coreCount } from './threads.js';
 
 /** ctrl[READY] = 1 once the worker is listening. */
 export const READY = 0;
@@ -42,8 +42,7 @@ export const CALLER_SPIN_MS = 0.5;
  * @example spinAllowed(2); // true on a machine with at least two cores
  */
 export function spinAllowed(threads: number): boolean {
-  const os = osModule();
-  return threads <= (os?.availableParallelism?.() ?? os?.cpus().length ?? 1);
+  return threads <= coreCount();
 }
 
 /**

@@ -113,7 +113,9 @@ export function executeTask(task: KernelTask): void {
     case 'conv2dBackwardWeight':
       if (task.implicit) {
         implicitConvBackwardWeightTaps(task.g, task.x as Float32Array, task.gradOut as Float32Array, task.gradWeight as Float32Array, task.start, task.end, task.o0, task.o1);
-      } else conv2dBackwardWeightUnits(task.g, task.x, task.gradOut, task.gradWeight, task.start, task.end, serialGemm(task.path));
+      } else {
+        conv2dBackwardWeightUnits(task.g, task.x, task.gradOut, task.gradWeight, task.start, task.end, serialGemm(task.path));
+      }
       return;
     case 'conv2dBackwardBias':
       conv2dBackwardBiasChannels(task.g, task.gradOut, task.gradBias, task.start, task.end);

@@ -35,8 +35,24 @@ export function defaultNumThreads(): number {
   if (!threadsSupported() || workerThreadsModule()?.isMainThread === false) return 1;
   const env = nodeProcess()?.env?.PQKD_THREADS;
   if (env !== undefined && env !== '') return parseThreads(env, 'PQKD_THREADS');
-  const os = osModule();
-  return Math.max(1, os?.availableParallelism?.() ?? os?.cpus().length ?? 1);
+  return coreCount();
+}
+
+let cores: number | null = null;
+
+/**
+ * The machine's core count (`os.availableParallelism()`, else the CPU count, else 1), read once: it is
+ * a system call, and the pool asks on every split.
+ *
+ * @example
+ * coreCount(); // 2 on a two-core machine
+ */
+export function coreCount(): number {
+  if (cores === null) {
+    const os = osModule();
+    cores = Math.max(1, os?.availableParallelism?.() ?? os?.cpus().length ?? 1);
+  }
+  return cores;
 }
 
 /**
