@@ -10,8 +10,8 @@
  * once and the stored (rounded) m and v feed the parameter update, as in PyTorch.
  */
 import type { FloatArray } from '../../tensor/dtype.js';
-import { optimizerUpdate } from '../../tensor/kernel-dispatch.js';
-import type { Tensor } from '../../tensor/tensor.js';
+import { optimizerStateArrays, optimizerUpdate } from '../../tensor/kernel-dispatch.js';
+import { Tensor } from '../../tensor/tensor.js';
 import { checkHyper, Optimizer, type Hyperparameters, type ParamState } from './optimizer.js';
 
 /** Options of `new Adam` / `new AdamW` (PyTorch defaults; weightDecay default 0 for Adam, 0.01 for AdamW). */
@@ -55,6 +55,29 @@ abstract class AdamCore extends Optimizer {
 
   protected bufferNames(): string[] {
     return this.amsgrad ? ['expAvg', 'expAvgSq', 'maxExpAvgSq'] : ['expAvg', 'expAvgSq'];
+  }
+
+  /** Per parameter, its float32 state arrays in kernel memory (null: ordinary buffers); made at the first call. */
+  #resident: (Float32Array[] | null)[] | undefined;
+
+  /**
+   * The state of every float32 parameter lives in one kernel arena, allocated at the first update for all
+   * of them (kernel-dispatch.ts `optimizerStateArrays`: the SIMD kernel then updates it in place); other
+   * parameters, and every parameter on the JS path, get ordinary buffers.
+   */
+  protected override createBuffers(index: number): Record<string, Tensor> {
+    const names = this.bufferNames();
+    if (this.#resident === undefined) {
+      const float32 = this.params.map((p) => p.dtype === 'float32');
+      const lengths = this.params.flatMap((p, k) => (float32[k] ? names.map(() => p.numel()) : []));
+      const arrays = lengths.length > 0 ? optimizerStateArrays(lengths) : null;
+      let next = 0;
+      this.#resident = float32.map((f) => (arrays !== null && f ? names.map(() => arrays[next++]!) : null));
+    }
+    const arrays = this.#resident[index];
+    if (arrays === null || arrays === undefined) return super.createBuffers(index);
+    const shape = this.params[index]!.shape;
+    return Object.fromEntries(names.map((name, k) => [name, Tensor.fromData(arrays[k]!.fill(0), shape, 'float32')]));
   }
 
   protected update(p: FloatArray, g: FloatArray, state: ParamState): void {

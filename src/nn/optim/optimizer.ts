@@ -94,6 +94,16 @@ export abstract class Optimizer {
   protected abstract update(param: FloatArray, grad: FloatArray, state: ParamState): void;
 
   /**
+   * Zero-filled state buffers (`bufferNames()`) for params[index], each of the parameter's shape and
+   * dtype. Subclasses may place them elsewhere (Adam: in kernel memory); they are called again for a
+   * parameter whose state `loadStateDict` restores, and may then return the same arrays.
+   */
+  protected createBuffers(index: number): Record<string, Tensor> {
+    const p = this.params[index]!;
+    return Object.fromEntries(this.bufferNames().map((name) => [name, Tensor.zeroed(p.shape, p.dtype)]));
+  }
+
+  /**
    * Clears every parameter's gradient, like PyTorch's `zero_grad(set_to_none)`: by default sets it to
    * null; with `{ setToNone: false }` fills it with zeros in place, so the next backward adds into the
    * same buffer and a training loop allocates no new gradient memory.
@@ -112,8 +122,7 @@ export abstract class Optimizer {
       }
       let s = this.state[i];
       if (s === null || s === undefined) {
-        s = { step: 0, buffers: {} };
-        for (const name of this.bufferNames()) s.buffers[name] = Tensor.zeroed(p.shape, p.dtype);
+        s = { step: 0, buffers: this.createBuffers(i) };
         this.state[i] = s;
       }
       s.step += 1;
@@ -178,6 +187,14 @@ export abstract class Optimizer {
     });
     this.#lr = lr;
     this.initialLr = initialLr;
-    restored.forEach((s, i) => (this.state[i] = s));
+    restored.forEach((s, i) => {
+      if (s === null) {
+        this.state[i] = null;
+        return;
+      }
+      const buffers = this.createBuffers(i);
+      for (const [name, b] of Object.entries(s.buffers)) buffers[name]!.data.set(b.data);
+      this.state[i] = { step: s.step, buffers };
+    });
   }
 }

@@ -21,6 +21,7 @@ import { serialGemm, type KernelPath } from '../wasm/gemm-rows.js';
 import { batchNormBackwardSimd, batchNormForwardSimd, batchNormStatsSimd } from '../wasm/batchnorm-simd.js';
 import { addSimd, reluGradSimd, reluSimd } from '../wasm/elementwise-simd.js';
 import { adamStepSimd } from '../wasm/adam-simd.js';
+import { adamResident, adamStepResident } from '../wasm/adam-resident.js';
 import { sgdStepSimd } from '../wasm/sgd-simd.js';
 import { maxPool2x2BackwardSimd } from '../wasm/maxpool-backward-simd.js';
 import { maxPool2x2Simd } from '../wasm/maxpool-simd.js';
@@ -181,7 +182,10 @@ export function optimizerRange(job: OptimizerJob, simd: boolean, start: number, 
     else sgdUpdateRange(p, g, buf ?? undefined, o, start, end);
   } else {
     const { p, g, m, v, vMax, o } = job;
-    if (simd) adamStepSimd(part(p), part(g), part(m), part(v), vMax === null ? null : part(vMax), o);
-    else adamUpdateRange(p, g, m, v, vMax, o, start, end);
+    if (simd) {
+      // state in an arena of this thread (wasm/adam-resident.ts) is updated in place, else copied through the kernel's memory
+      const kernel = adamResident(m as Float32Array, v as Float32Array, vMax as Float32Array | null) ? adamStepResident : adamStepSimd;
+      kernel(part(p), part(g), part(m), part(v), vMax === null ? null : part(vMax), o);
+    } else adamUpdateRange(p, g, m, v, vMax, o, start, end);
   }
 }

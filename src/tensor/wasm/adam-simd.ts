@@ -34,7 +34,9 @@ import { copyWords } from './aligned-copy.js';
 /** Floats per block: 8 Ki floats = 32 KiB per operand (5 operands stay in L2). */
 export const ADAM_BLOCK = 1 << 13;
 /** Mode bits; the module has one function per mode, `adam{mode}`, so the loop has no branch. */
-const WD = 1, DECOUPLED = 2, LERP_HIGH = 4, AMSGRAD = 8, MODES = 16;
+const WD = 1, DECOUPLED = 2, LERP_HIGH = 4, AMSGRAD = 8;
+/** The number of `adam{mode}` functions in the module. */
+export const ADAM_MODES = 16;
 /** The float64 parameters, each splatted once before the loop into the f64x2 local `{name}Splat`. */
 const SCALARS = ['stepSize', 'bc2', 'eps', 'w', 'omw', 'beta2', 'omb2', 'wd', 'decay'] as const;
 
@@ -111,7 +113,7 @@ export function adamModuleBuilder(sharedMemory: boolean): ModuleBuilder {
     ['stepSize', 'f64'], ['bc2', 'f64'], ['eps', 'f64'], ['w', 'f64'], ['omw', 'f64'], ['beta2', 'f64'], ['omb2', 'f64'],
     ['wd', 'f64'], ['decay', 'f64']];
   const builder = new ModuleBuilder().importMemory({ module: 'env', field: 'memory', initial: 1, maximum: MAX_PAGES, shared: sharedMemory });
-  for (let mode = 0; mode < MODES; mode++) {
+  for (let mode = 0; mode < ADAM_MODES; mode++) {
     builder.addFunction(`adam${mode}`, params, [], (f) => {
       f.local('i', 'i32');
       for (const l of ['gd', 'md', 'pd0', 'pd1', 'm0', 'm1', 's0', 's1', 'vm', 'p0', 'p1']) f.local(l, 'v128');
@@ -130,8 +132,14 @@ export function adamModuleBuilder(sharedMemory: boolean): ModuleBuilder {
   return builder;
 }
 
-type AdamExport = (p: number, g: number, m: number, v: number, vmax: number, bytes: number, stepSize: number, bc2: number, eps: number,
+/** One exported `adam{mode}` function (see `adamModuleBuilder`). */
+export type AdamExport = (p: number, g: number, m: number, v: number, vmax: number, bytes: number, stepSize: number, bc2: number, eps: number,
   w: number, omw: number, beta2: number, omb2: number, wd: number, decay: number) => void;
+
+/** The index of the `adam{mode}` function for these options (w = 1 − β1; `amsgrad`: a v̂max array is given). */
+export function adamModeIndex(o: AdamStepOptions, w: number, amsgrad: boolean): number {
+  return (o.weightDecay !== 0 ? WD : 0) | (o.decoupled ? DECOUPLED : 0) | (w < 0.5 ? 0 : LERP_HIGH) | (amsgrad ? AMSGRAD : 0);
+}
 
 let state: { memory: KernelMemory; run: AdamExport[] } | undefined;
 
@@ -142,7 +150,7 @@ function adamState(): NonNullable<typeof state> {
   const memory = new KernelMemory(1);
   memory.ensureBytes(64 + 5 * ADAM_BLOCK * 4);
   const instance = new api.Instance(new api.Module(adamModuleBuilder(memory.isShared).encode()), { env: { memory: memory.memory } });
-  state = { memory, run: Array.from({ length: MODES }, (_, mode) => instance.exports[`adam${mode}`] as AdamExport) };
+  state = { memory, run: Array.from({ length: ADAM_MODES }, (_, mode) => instance.exports[`adam${mode}`] as AdamExport) };
   return state;
 }
 
@@ -163,7 +171,7 @@ export function adamStepSimd(p: Float32Array, g: Float32Array, m: Float32Array, 
   const mem = s.memory.f32();
   const [P, G, M, V, X] = [0, 1, 2, 3, 4].map((k) => 64 + k * ADAM_BLOCK * 4) as [number, number, number, number, number];
   const { stepSize, bc2Sqrt, w, decay } = adamConstants(o);
-  const run = s.run[(o.weightDecay !== 0 ? WD : 0) | (o.decoupled ? DECOUPLED : 0) | (w < 0.5 ? 0 : LERP_HIGH) | (vMax !== null ? AMSGRAD : 0)]!;
+  const run = s.run[adamModeIndex(o, w, vMax !== null)]!;
   for (let start = 0; start < n; start += ADAM_BLOCK) {
     const end = Math.min(n, start + ADAM_BLOCK), len = end - start;
     copyWords(mem, P / 4, p, start, end - start);
