@@ -71,4 +71,57 @@ describe('scratch pool', () => {
     expect(stats.hits).toBeGreaterThan(0);
     expect(stats.hits).toBe(stats.releases);
   });
+
+  it('counts pooled elements on release and acquire, and clearScratch empties the pool', () => {
+    clearScratch();
+    resetScratchStats();
+    expect(scratchStats().pooledElements).toBe(0);
+    const a = acquireScratch('float64', 1000);
+    const b = acquireScratch('float32', 5);
+    releaseScratch(a);
+    expect(scratchStats().pooledElements).toBe(1024);
+    releaseScratch(b);
+    expect(scratchStats().pooledElements).toBe(1032);
+    expect(acquireScratch('float64', 600)).toBe(a);
+    expect(scratchStats().pooledElements).toBe(8);
+    releaseScratch(a);
+    clearScratch();
+    expect(scratchStats().pooledElements).toBe(0);
+    const c = acquireScratch('float64', 1000);
+    expect(c).not.toBe(a);
+    expect(scratchStats()).toMatchObject({ allocations: 3, hits: 1, releases: 3, pooledElements: 0 });
+    releaseScratch(c);
+  });
+
+  it('rejects an integer array and a prefix view of a larger buffer by name', () => {
+    expect(() => releaseScratch(new Int32Array(8) as unknown as Float32Array)).toThrow(new TypeError('releaseScratch: expected a Float32Array or Float64Array'));
+    // Length 8 (a power of two) and byteOffset 0, but the buffer holds 16 elements.
+    expect(() => releaseScratch(new Float32Array(16).subarray(0, 8))).toThrow(
+      new RangeError('releaseScratch: array of length 8 (byteOffset 0) was not acquired from the pool'),
+    );
+  });
+
+  it('refuses lengths above 2^31 before allocating', () => {
+    expect(() => acquireScratch('float64', Number.MAX_SAFE_INTEGER)).toThrow(
+      new RangeError(`acquireScratch: length ${Number.MAX_SAFE_INTEGER} exceeds 2^31`),
+    );
+  });
+
+  it('without SharedArrayBuffer (a browser page that is not cross-origin isolated): shared scratch throws, plain scratch works', () => {
+    const descriptor = Object.getOwnPropertyDescriptor(globalThis, 'SharedArrayBuffer')!;
+    expect(Reflect.deleteProperty(globalThis, 'SharedArrayBuffer')).toBe(true);
+    try {
+      expect(typeof SharedArrayBuffer).toBe('undefined');
+      expect(() => acquireScratch('float32', 4, true)).toThrow(
+        new Error('acquireScratch: shared scratch requested but SharedArrayBuffer is not available'),
+      );
+      const a = acquireScratch('float32', 4);
+      releaseScratch(a);
+      expect(acquireScratch('float32', 3)).toBe(a);
+      releaseScratch(a);
+    } finally {
+      Object.defineProperty(globalThis, 'SharedArrayBuffer', descriptor);
+    }
+    expect(typeof SharedArrayBuffer).toBe('function');
+  });
 });
