@@ -1,0 +1,115 @@
+// A sampled mutation score, for a folder too slow to mutate whole on two cores (src/photonics: under
+// Stryker's instrumentation its permanent and sampling loops run ~20× slower, and a full run takes many
+// hours; reports/mutation/README.md). Not part of CI.
+//   1. The sampling frame: every line of every .ts file in --folder (index.ts excluded) that holds code:
+//      not blank, not a comment, not an import or `export … from` line.
+//   2. --lines of them are drawn without replacement by a seeded generator (xorshift32, --seed): the same
+//      seed and sources give the same sample, written to reports/mutation/chunks/<name>.lines.json.
+//   3. Stryker runs on exactly those lines (`--mutate file:L-L,…`; a mutant counts when its whole node lies
+//      on a sampled line, so mutants spanning several lines, e.g. a removed block, are outside the frame),
+//      with the test files --tests, JSON to reports/mutation/chunks/<name>.json.
+//   4. The score (detected / valid over the sampled lines' mutants, Stryker's definition) and a 95%
+//      bootstrap interval: the lines are resampled with replacement 2000 times (seeded) and the 2.5% and
+//      97.5% quantiles of the ratio taken, so the interval accounts for mutants of one line being alike.
+// Usage:
+//   nice -n 19 node scripts/mutate-sample.mjs --folder src/photonics --tests 'test/photonics/**/*.test.ts' \
+//     --lines 80 --seed 17 --name photonics-sample [--concurrency 2]
+//   node scripts/mutate-sample.mjs --score reports/mutation/chunks/photonics-sample.json   (step 4 only)
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const argv = process.argv.slice(2);
+const option = (name, fallback) => {
+  const i = argv.indexOf(name);
+  return i >= 0 ? argv[i + 1] : fallback;
+};
+const usage = (why) => {
+  console.error(`mutate-sample: ${why}`);
+  process.exit(2);
+};
+
+/** xorshift32: uniform integers in [0, n) from a 32-bit seed (not Math.random: the sample must be reproducible). */
+function generator(seed) {
+  let x = seed >>> 0 || 0x9e3779b9;
+  return (n) => {
+    x ^= x << 13;
+    x >>>= 0;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    x >>>= 0;
+    return x % n;
+  };
+}
+
+/** Score and 95% bootstrap interval over lines from a Stryker JSON report. */
+function score(reportPath, seed) {
+  const files = JSON.parse(readFileSync(reportPath, 'utf8')).files;
+  const lines = new Map();
+  for (const [file, { mutants }] of Object.entries(files)) {
+    for (const m of mutants) {
+      if (!['Killed', 'Timeout', 'Survived', 'NoCoverage'].includes(m.status)) continue;
+      const key = `${file}:${m.location.start.line}`;
+      const entry = lines.get(key) ?? { detected: 0, valid: 0 };
+      entry.valid++;
+      if (m.status === 'Killed' || m.status === 'Timeout') entry.detected++;
+      lines.set(key, entry);
+    }
+  }
+  const units = [...lines.values()];
+  const ratio = (list) => list.reduce((s, u) => s + u.detected, 0) / list.reduce((s, u) => s + u.valid, 0);
+  const next = generator(seed);
+  const boots = Array.from({ length: 2000 }, () => ratio(units.map(() => units[next(units.length)]))).sort((a, b) => a - b);
+  const valid = units.reduce((s, u) => s + u.valid, 0), detected = units.reduce((s, u) => s + u.detected, 0);
+  return { lines: units.length, valid, detected, score: ratio(units), low: boots[49], high: boots[1949] };
+}
+
+const seed = Number(option('--seed', '17'));
+if (argv.includes('--score')) {
+  const r = score(option('--score'), seed);
+  console.log(`mutate-sample: ${r.detected}/${r.valid} mutants detected on ${r.lines} lines with mutants: ` +
+    `${(100 * r.score).toFixed(1)}% (95% bootstrap interval over lines ${(100 * r.low).toFixed(1)}–${(100 * r.high).toFixed(1)}%)`);
+  process.exit(0);
+}
+
+const folder = option('--folder');
+const tests = option('--tests');
+const count = Number(option('--lines', '80'));
+const name = option('--name', 'sample');
+if (!folder || !tests) usage('--folder and --tests are required');
+if (!Number.isInteger(count) || count < 1) usage(`--lines must be a positive integer, got ${option('--lines')}`);
+const frame = readdirSync(folder)
+  .filter((f) => f.endsWith('.ts') && f !== 'index.ts')
+  .sort()
+  .flatMap((f) => {
+    const path = `${folder}/${f}`;
+    return readFileSync(path, 'utf8').split('\n').flatMap((text, i) => {
+      const t = text.trim();
+      const code = t !== '' && !t.startsWith('//') && !t.startsWith('*') && !t.startsWith('/*') && !t.startsWith('import ') && !/^export .* from /.test(t);
+      return code ? [{ path, line: i + 1 }] : [];
+    });
+  });
+if (count > frame.length) usage(`--lines ${count} is more than the ${frame.length} code lines of ${folder}`);
+const next = generator(seed);
+const pool = [...frame];
+const sample = Array.from({ length: count }, () => pool.splice(next(pool.length), 1)[0]).sort((a, b) => a.path.localeCompare(b.path) || a.line - b.line);
+const outDir = 'reports/mutation/chunks';
+mkdirSync(outDir, { recursive: true });
+writeFileSync(join(outDir, `${name}.lines.json`), `${JSON.stringify({ folder, seed, frame: frame.length, sample }, null, 1)}\n`);
+console.log(`mutate-sample: ${count} of ${frame.length} code lines of ${folder} (seed ${seed}) at ${new Date().toISOString()}`);
+const report = join(outDir, `${name}.json`);
+const code = await new Promise((resolve) => {
+  const child = spawn('npx', ['stryker', 'run', '--mutate', sample.map((s) => `${s.path}:${s.line}-${s.line}`).join(','),
+    '--concurrency', option('--concurrency', '2'), '--reporters', 'json,progress-append-only,clear-text'],
+  { stdio: 'inherit', env: { ...process.env, PQKD_MUTATE_TESTS: tests, PQKD_MUTATE_JSON: `${report}.partial` } });
+  child.on('close', (c, signal) => resolve(signal ?? c));
+});
+if (code !== 0 || !existsSync(`${report}.partial`)) {
+  rmSync(`${report}.partial`, { force: true });
+  console.error(`mutate-sample: Stryker did not finish (exit ${code})`);
+  process.exit(1);
+}
+renameSync(`${report}.partial`, report);
+const r = score(report, seed);
+console.log(`mutate-sample: ${r.detected}/${r.valid} mutants detected on ${r.lines} lines with mutants: ` +
+  `${(100 * r.score).toFixed(1)}% (95% bootstrap interval over lines ${(100 * r.low).toFixed(1)}–${(100 * r.high).toFixed(1)}%) -> ${report}`);
