@@ -3,18 +3,20 @@
 // hours; reports/mutation/README.md). Not part of CI.
 //   1. The sampling frame: every line of every .ts file in --folder (index.ts excluded) that holds code:
 //      not blank, not a comment, not an import or `export … from` line.
-//   2. --lines of them are drawn without replacement by a seeded generator (xorshift32, --seed): the same
-//      seed and sources give the same sample, written to reports/mutation/chunks/<name>.lines.json.
+//   2. The frame is shuffled by a seeded generator (xorshift32, --seed; Fisher–Yates) and batch k (--batch,
+//      from 0) takes the lines [k·n, (k+1)·n) of that order (n = --lines): each batch is a simple random
+//      sample, batches of one seed never overlap, and any set of finished batches is again one (a run
+//      too long for a session is done a batch at a time). Written to reports/mutation/chunks/<name>-<k>.lines.json.
 //   3. Stryker runs on exactly those lines (`--mutate file:L-L,…`; a mutant counts when its whole node lies
 //      on a sampled line, so mutants spanning several lines, e.g. a removed block, are outside the frame),
-//      with the test files --tests, JSON to reports/mutation/chunks/<name>.json.
+//      with the test files --tests, JSON to reports/mutation/chunks/<name>-<k>.json.
 //   4. The score (detected / valid over the sampled lines' mutants, Stryker's definition) and a 95%
 //      bootstrap interval: the lines are resampled with replacement 2000 times (seeded) and the 2.5% and
 //      97.5% quantiles of the ratio taken, so the interval accounts for mutants of one line being alike.
 // Usage:
 //   nice -n 19 node scripts/mutate-sample.mjs --folder src/photonics --tests 'test/photonics/**/*.test.ts' \
-//     --lines 80 --seed 17 --name photonics-sample [--concurrency 2]
-//   node scripts/mutate-sample.mjs --score reports/mutation/chunks/photonics-sample.json   (step 4 only)
+//     --lines 100 --seed 17 --batch 0 --name photonics-sample [--concurrency 2]
+//   node scripts/mutate-sample.mjs --score reports/mutation/chunks/photonics-sample-*.json   (step 4 only, over the batches given)
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -43,10 +45,9 @@ function generator(seed) {
 }
 
 /** Score and 95% bootstrap interval over lines from a Stryker JSON report. */
-function score(reportPath, seed) {
-  const files = JSON.parse(readFileSync(reportPath, 'utf8')).files;
+function score(reportPaths, seed) {
   const lines = new Map();
-  for (const [file, { mutants }] of Object.entries(files)) {
+  for (const [file, { mutants }] of reportPaths.flatMap((p) => Object.entries(JSON.parse(readFileSync(p, 'utf8')).files))) {
     for (const m of mutants) {
       if (!['Killed', 'Timeout', 'Survived', 'NoCoverage'].includes(m.status)) continue;
       const key = `${file}:${m.location.start.line}`;
@@ -66,7 +67,7 @@ function score(reportPath, seed) {
 
 const seed = Number(option('--seed', '17'));
 if (argv.includes('--score')) {
-  const r = score(option('--score'), seed);
+  const r = score(argv.slice(argv.indexOf('--score') + 1).filter((a) => a.endsWith('.json')), seed);
   console.log(`mutate-sample: ${r.detected}/${r.valid} mutants detected on ${r.lines} lines with mutants: ` +
     `${(100 * r.score).toFixed(1)}% (95% bootstrap interval over lines ${(100 * r.low).toFixed(1)}–${(100 * r.high).toFixed(1)}%)`);
   process.exit(0);
@@ -90,14 +91,21 @@ const frame = readdirSync(folder)
     });
   });
 if (count > frame.length) usage(`--lines ${count} is more than the ${frame.length} code lines of ${folder}`);
+const batch = Number(option('--batch', '0'));
+if (!Number.isInteger(batch) || batch < 0 || batch * count >= frame.length) usage(`--batch must be an integer in [0, ${Math.ceil(frame.length / count)}), got ${option('--batch')}`);
 const next = generator(seed);
-const pool = [...frame];
-const sample = Array.from({ length: count }, () => pool.splice(next(pool.length), 1)[0]).sort((a, b) => a.path.localeCompare(b.path) || a.line - b.line);
+const order = [...frame];
+for (let i = order.length - 1; i > 0; i--) {
+  const j = next(i + 1);
+  [order[i], order[j]] = [order[j], order[i]];
+}
+const sample = order.slice(batch * count, (batch + 1) * count).sort((a, b) => a.path.localeCompare(b.path) || a.line - b.line);
+const label = `${name}-${batch}`;
 const outDir = 'reports/mutation/chunks';
 mkdirSync(outDir, { recursive: true });
-writeFileSync(join(outDir, `${name}.lines.json`), `${JSON.stringify({ folder, seed, frame: frame.length, sample }, null, 1)}\n`);
-console.log(`mutate-sample: ${count} of ${frame.length} code lines of ${folder} (seed ${seed}) at ${new Date().toISOString()}`);
-const report = join(outDir, `${name}.json`);
+writeFileSync(join(outDir, `${label}.lines.json`), `${JSON.stringify({ folder, seed, batch, frame: frame.length, sample }, null, 1)}\n`);
+console.log(`mutate-sample: batch ${batch}: ${sample.length} of ${frame.length} code lines of ${folder} (seed ${seed}) at ${new Date().toISOString()}`);
+const report = join(outDir, `${label}.json`);
 const code = await new Promise((resolve) => {
   const child = spawn('npx', ['stryker', 'run', '--mutate', sample.map((s) => `${s.path}:${s.line}-${s.line}`).join(','),
     '--concurrency', option('--concurrency', '2'), '--reporters', 'json,progress-append-only,clear-text'],
@@ -110,6 +118,6 @@ if (code !== 0 || !existsSync(`${report}.partial`)) {
   process.exit(1);
 }
 renameSync(`${report}.partial`, report);
-const r = score(report, seed);
+const r = score([report], seed);
 console.log(`mutate-sample: ${r.detected}/${r.valid} mutants detected on ${r.lines} lines with mutants: ` +
   `${(100 * r.score).toFixed(1)}% (95% bootstrap interval over lines ${(100 * r.low).toFixed(1)}–${(100 * r.high).toFixed(1)}%) -> ${report}`);
