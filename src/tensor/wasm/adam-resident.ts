@@ -57,7 +57,7 @@ export function adamResidentArrays(lengths: readonly number[], shared: boolean):
   const bytes = lengths.reduce((sum, n) => sum + slotBytes(n), FIRST_ARRAY);
   const pages = Math.ceil(bytes / PAGE_BYTES);
   if (pages > MAX_PAGES) return null;
-  const memory = new KernelMemory(pages, shared);
+  const memory = new KernelMemory(pages, shared, pages); // never grows: its maximum is its size
   let module = modules.get(memory.isShared);
   if (module === undefined) {
     module = new api.Module(adamModuleBuilder(memory.isShared).encode());

@@ -55,28 +55,31 @@ export class KernelMemory {
   readonly memory: WasmMemory;
   readonly isShared: boolean;
   private f32View: Float32Array;
+  private readonly maximumPages: number;
 
   /**
    * @param initialPages Initial size in 64 KiB pages.
    * @param preferShared Try a shared memory first (true; tests use it to cover that path); false, the
    *   default, makes an ordinary one, which is also what runtimes without SharedArrayBuffer get.
+   * @param maximumPages The most it may grow to (MAX_PAGES by default; a shared memory reserves it up front).
    */
-  constructor(initialPages = 16, preferShared = false) {
+  constructor(initialPages = 16, preferShared = false, maximumPages = MAX_PAGES) {
     const api = webAssemblyApi();
     if (api === undefined) throw new Error('KernelMemory: this runtime has no WebAssembly support');
     let memory: WasmMemory;
     let shared = true;
     try {
       if (!preferShared) throw new Error('ordinary memory requested');
-      memory = new api.Memory({ initial: initialPages, maximum: MAX_PAGES, shared: true });
+      memory = new api.Memory({ initial: initialPages, maximum: maximumPages, shared: true });
       // the buffer's tag tells whether the runtime really made it shared (works without the global)
       shared = Object.prototype.toString.call(memory.buffer) === '[object SharedArrayBuffer]';
     } catch {
-      memory = new api.Memory({ initial: initialPages, maximum: MAX_PAGES });
+      memory = new api.Memory({ initial: initialPages, maximum: maximumPages });
       shared = false;
     }
     this.memory = memory;
     this.isShared = shared;
+    this.maximumPages = maximumPages;
     this.f32View = new Float32Array(memory.buffer);
   }
 
@@ -90,8 +93,8 @@ export class KernelMemory {
     const have = this.memory.buffer.byteLength;
     if (bytes <= have) return;
     const pages = Math.ceil((bytes - have) / PAGE_BYTES);
-    if (have / PAGE_BYTES + pages > MAX_PAGES) {
-      throw new RangeError(`KernelMemory.ensureBytes: ${bytes} bytes requested, the limit is ${MAX_PAGES * PAGE_BYTES}`);
+    if (have / PAGE_BYTES + pages > this.maximumPages) {
+      throw new RangeError(`KernelMemory.ensureBytes: ${bytes} bytes requested, the limit is ${this.maximumPages * PAGE_BYTES}`);
     }
     this.memory.grow(pages);
   }

@@ -7,6 +7,7 @@ import { adamUpdateRange, type AdamStepOptions } from '../../../src/tensor/kerne
 import { Tensor } from '../../../src/tensor/tensor.js';
 import { adamResident, adamResidentArrays, adamStepResident } from '../../../src/tensor/wasm/adam-resident.js';
 import { ADAM_BLOCK } from '../../../src/tensor/wasm/adam-simd.js';
+import { KernelMemory, PAGE_BYTES } from '../../../src/tensor/wasm/runtime.js';
 import { setKernelsMode, wasmSimdSupported } from '../../../src/tensor/wasm/support.js';
 import { expectExactlyEqual } from '../kernels/helpers.js';
 
@@ -65,6 +66,21 @@ describe.runIf(wasmSimdSupported())('Adam with its state resident in kernel memo
     expectExactlyEqual(v!, vRef, 'v');
     expectExactlyEqual(p, pRef, 'p');
     expect(m![end]).toBe(0.25);
+  });
+
+  it('a kernel memory never grows past its maximum (an arena\'s is its size, so its views are never detached)', () => {
+    const memory = new KernelMemory(2, false, 2);
+    expect(() => memory.ensureBytes(2 * PAGE_BYTES)).not.toThrow();
+    expect(() => memory.ensureBytes(2 * PAGE_BYTES + 1)).toThrow(`KernelMemory.ensureBytes: ${2 * PAGE_BYTES + 1} bytes requested, the limit is ${2 * PAGE_BYTES}`);
+    const grown = new KernelMemory(1, false, 3);
+    grown.ensureBytes(3 * PAGE_BYTES);
+    expect(grown.byteLength).toBe(3 * PAGE_BYTES);
+    for (const shared of [false, true]) {
+      const [m] = adamResidentArrays([5], shared)!;
+      m![4] = 1.5; // the arrays stay usable: the arena never needs to grow
+      expect(m!.buffer.byteLength % PAGE_BYTES).toBe(0);
+      expect(m!.buffer.byteLength).toBeLessThanOrEqual(2 * PAGE_BYTES); // the two 32 KiB blocks and one small array
+    }
   });
 
   it('arrays of different arenas, or ordinary arrays, are not resident; adamStepResident refuses them', () => {
