@@ -15,7 +15,9 @@
 //      97.5% quantiles of the ratio taken, so the interval accounts for mutants of one line being alike.
 // Usage:
 //   nice -n 19 node scripts/mutate-sample.mjs --folder src/photonics --tests 'test/photonics/**/*.test.ts' \
-//     --lines 100 --seed 17 --batch 0 --name photonics-sample [--concurrency 2]
+//     --lines 100 --seed 17 --batch 0 --batches 3 --name photonics-sample [--concurrency 2]
+//   (batches --batch … --batch + --batches − 1, each skipped when done; then reports/mutation/summary-<name>.md
+//   over every finished batch of the name: the score with its interval and every surviving mutant)
 //   node scripts/mutate-sample.mjs --score reports/mutation/chunks/photonics-sample-*.json   (step 4 only, over the batches given)
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
@@ -91,33 +93,64 @@ const frame = readdirSync(folder)
     });
   });
 if (count > frame.length) usage(`--lines ${count} is more than the ${frame.length} code lines of ${folder}`);
-const batch = Number(option('--batch', '0'));
-if (!Number.isInteger(batch) || batch < 0 || batch * count >= frame.length) usage(`--batch must be an integer in [0, ${Math.ceil(frame.length / count)}), got ${option('--batch')}`);
+const first = Number(option('--batch', '0'));
+const batches = Number(option('--batches', '1'));
+const last = Math.ceil(frame.length / count);
+if (!Number.isInteger(first) || first < 0 || first >= last) usage(`--batch must be an integer in [0, ${last}), got ${option('--batch')}`);
+if (!Number.isInteger(batches) || batches < 1) usage(`--batches must be a positive integer, got ${option('--batches')}`);
 const next = generator(seed);
 const order = [...frame];
 for (let i = order.length - 1; i > 0; i--) {
   const j = next(i + 1);
   [order[i], order[j]] = [order[j], order[i]];
 }
-const sample = order.slice(batch * count, (batch + 1) * count).sort((a, b) => a.path.localeCompare(b.path) || a.line - b.line);
-const label = `${name}-${batch}`;
 const outDir = 'reports/mutation/chunks';
 mkdirSync(outDir, { recursive: true });
-writeFileSync(join(outDir, `${label}.lines.json`), `${JSON.stringify({ folder, seed, batch, frame: frame.length, sample }, null, 1)}\n`);
-console.log(`mutate-sample: batch ${batch}: ${sample.length} of ${frame.length} code lines of ${folder} (seed ${seed}) at ${new Date().toISOString()}`);
-const report = join(outDir, `${label}.json`);
-const code = await new Promise((resolve) => {
-  const child = spawn('npx', ['stryker', 'run', '--mutate', sample.map((s) => `${s.path}:${s.line}-${s.line}`).join(','),
-    '--concurrency', option('--concurrency', '2'), '--reporters', 'json,progress-append-only,clear-text'],
-  { stdio: 'inherit', env: { ...process.env, PQKD_MUTATE_TESTS: tests, PQKD_MUTATE_JSON: `${report}.partial` } });
-  child.on('close', (c, signal) => resolve(signal ?? c));
-});
-if (code !== 0 || !existsSync(`${report}.partial`)) {
-  rmSync(`${report}.partial`, { force: true });
-  console.error(`mutate-sample: Stryker did not finish (exit ${code})`);
-  process.exit(1);
+const reportOf = (batch) => join(outDir, `${name}-${batch}.json`);
+const meta = (batch) => ({ folder, seed, lines: count, batch, frame: frame.length });
+
+/** Runs one batch (skipped when its report exists for the same folder, seed, size and frame); false if Stryker failed. */
+async function runBatch(batch) {
+  const report = reportOf(batch), linesFile = join(outDir, `${name}-${batch}.lines.json`);
+  if (existsSync(report) && existsSync(linesFile)) {
+    const had = JSON.parse(readFileSync(linesFile, 'utf8'));
+    const same = had.folder === folder && had.seed === seed && had.frame === frame.length && had.batch === batch &&
+      had.sample.length === order.slice(batch * count, (batch + 1) * count).length;
+    if (!same) usage(`${report} is of another sample (${linesFile}: ${had.folder}, seed ${had.seed}, ${had.sample.length} lines); remove it or use another --name`);
+    console.log(`mutate-sample: batch ${batch} already done (${report})`);
+    return true;
+  }
+  const sample = order.slice(batch * count, (batch + 1) * count).sort((a, b) => a.path.localeCompare(b.path) || a.line - b.line);
+  writeFileSync(linesFile, `${JSON.stringify({ ...meta(batch), sample }, null, 1)}\n`);
+  console.log(`mutate-sample: batch ${batch}: ${sample.length} of ${frame.length} code lines of ${folder} (seed ${seed}) at ${new Date().toISOString()}`);
+  const code = await new Promise((resolve) => {
+    const child = spawn('npx', ['stryker', 'run', '--mutate', sample.map((s) => `${s.path}:${s.line}-${s.line}`).join(','),
+      '--concurrency', option('--concurrency', '2'), '--reporters', 'json,progress-append-only,clear-text'],
+    { stdio: 'inherit', env: { ...process.env, PQKD_MUTATE_TESTS: tests, PQKD_MUTATE_JSON: `${report}.partial` } });
+    child.on('close', (c, signal) => resolve(signal ?? c));
+  });
+  if (code !== 0 || !existsSync(`${report}.partial`)) {
+    rmSync(`${report}.partial`, { force: true });
+    console.error(`mutate-sample: batch ${batch}: Stryker did not finish (exit ${code})`);
+    return false;
+  }
+  renameSync(`${report}.partial`, report);
+  return true;
 }
-renameSync(`${report}.partial`, report);
-const r = score([report], seed);
-console.log(`mutate-sample: ${r.detected}/${r.valid} mutants detected on ${r.lines} lines with mutants: ` +
-  `${(100 * r.score).toFixed(1)}% (95% bootstrap interval over lines ${(100 * r.low).toFixed(1)}–${(100 * r.high).toFixed(1)}%) -> ${report}`);
+
+let ok = true;
+for (let batch = first; batch < Math.min(last, first + batches) && ok; batch++) ok = await runBatch(batch);
+// the summary covers every finished batch of this name (earlier runs' too): survivors listed, score with its interval
+const done = Array.from({ length: last }, (_, k) => reportOf(k)).filter((p) => existsSync(p));
+if (done.length > 0) {
+  const r = score(done, seed);
+  const line = `Sampled: ${done.length} batch(es) of ${count} of the ${frame.length} code lines of ${folder} (seed ${seed}): ` +
+    `${r.detected}/${r.valid} mutants detected on ${r.lines} lines with mutants, ${(100 * r.score).toFixed(1)}% ` +
+    `(95% bootstrap interval over lines ${(100 * r.low).toFixed(1)}–${(100 * r.high).toFixed(1)}%).`;
+  const out = `reports/mutation/summary-${name}.md`;
+  const summary = spawn('node', ['scripts/mutation-summary.mjs', ...done, '--out', out], { stdio: 'inherit' });
+  await new Promise((resolve) => summary.on('close', resolve));
+  writeFileSync(out, readFileSync(out, 'utf8').replace('\nMutation score:', `\n${line}\n\nMutation score:`));
+  console.log(`mutate-sample: ${line} -> ${out}`);
+}
+process.exit(ok ? 0 : 1);

@@ -25,7 +25,10 @@ if (inputs.length === 0) inputs.push('reports/mutation/mutation.json');
 const files = {};
 for (const input of inputs) {
   try {
-    Object.assign(files, JSON.parse(readFileSync(input, 'utf8')).files);
+    // reports on disjoint files (chunks) or on disjoint lines of the same files (scripts/mutate-sample.mjs batches)
+    for (const [file, { mutants }] of Object.entries(JSON.parse(readFileSync(input, 'utf8')).files)) {
+      files[file] = { mutants: [...(files[file]?.mutants ?? []), ...mutants] };
+    }
   } catch (e) {
     console.error(`mutation-summary: cannot read ${input}: ${e.message}`);
     process.exit(2);
