@@ -10,6 +10,7 @@ import { spawn } from 'node:child_process';
 import { clearInterval, setInterval } from 'node:timers';
 import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { SCOPES } from './mutation-scope.mjs';
 
 const argv = process.argv.slice(2);
 const option = (name) => {
@@ -34,17 +35,14 @@ const files = (dir) =>
 const split = (list, parts) =>
   Array.from({ length: parts }, (_, k) => list.slice(Math.floor((k * list.length) / parts), Math.floor(((k + 1) * list.length) / parts)));
 
-const tensorTests = ['test/tensor/*.test.ts', 'test/tensor/kernels/**/*.test.ts', 'test/tensor/wasm/**/*.test.ts', 'test/tensor/parallel/**/*.test.ts'];
-const autogradTests = ['test/autograd/**/*.test.ts', 'test/reference/**/*.test.ts', 'test/gradcheck.prop.test.ts'];
-const photonicsTests = ['test/photonics/**/*.test.ts'];
 // Small chunks, the folders interleaved, so that a run stopped early still samples every folder.
-const kernels = split(files('src/tensor/kernels'), 4).map((mutate, k) => ({ name: `kernels-${k + 1}`, mutate, tests: [...tensorTests, ...autogradTests] }));
+const kernels = split(files(SCOPES.kernels.folder), 4).map((mutate, k) => ({ name: `kernels-${k + 1}`, mutate, tests: SCOPES.kernels.tests }));
 // The single-amplitude path (outputAmplitude and its permanents) first: small, and rewritten for issue 20.
 const amplitudes = ['src/photonics/fock-amplitude.ts', 'src/photonics/probability.ts', 'src/photonics/permanent-repeated.ts'];
-const photonics = split(files('src/photonics').filter((f) => !amplitudes.includes(f)), 6).map((mutate, k) => ({ name: `photonics-${k + 1}`, mutate, tests: photonicsTests }));
+const photonics = split(files(SCOPES.photonics.folder).filter((f) => !amplitudes.includes(f)), 6).map((mutate, k) => ({ name: `photonics-${k + 1}`, mutate, tests: SCOPES.photonics.tests }));
 const chunks = [
-  { name: 'ops', mutate: files('src/autograd/ops'), tests: [...autogradTests, 'test/tensor/*.test.ts'] },
-  { name: 'photonics-amplitudes', mutate: amplitudes, tests: photonicsTests },
+  { name: 'ops', mutate: files(SCOPES.ops.folder), tests: SCOPES.ops.tests },
+  { name: 'photonics-amplitudes', mutate: amplitudes, tests: SCOPES.photonics.tests },
 ];
 for (let k = 0; k < 6; k++) chunks.push(...photonics.slice(k, k + 1), ...kernels.slice(k, k + 1));
 

@@ -1,4 +1,4 @@
-// A sampled mutation score, for a folder too slow to mutate whole on two cores (src/photonics: under
+// `npm run mutate`: a sampled mutation score, for folders too slow to mutate whole on two cores (src/photonics: under
 // Stryker's instrumentation its permanent and sampling loops run ~20× slower, and a full run takes many
 // hours; reports/mutation/README.md). Not part of CI.
 //   1. The sampling frame: every line of every .ts file in --folder (index.ts excluded) that holds code:
@@ -14,14 +14,16 @@
 //      bootstrap interval: the lines are resampled with replacement 2000 times (seeded) and the 2.5% and
 //      97.5% quantiles of the ratio taken, so the interval accounts for mutants of one line being alike.
 // Usage:
-//   nice -n 19 node scripts/mutate-sample.mjs --folder src/photonics --tests 'test/photonics/**/*.test.ts' \
-//     --lines 100 --seed 17 --batch 0 --batches 3 --name photonics-sample [--concurrency 2]
-//   (batches --batch … --batch + --batches − 1, each skipped when done; then reports/mutation/summary-<name>.md
-//   over every finished batch of the name: the score with its interval and every surviving mutant)
+//   nice -n 19 node scripts/mutate-sample.mjs --scope <all|kernels|ops|photonics> [--batches 2] [--batch 0] \
+//     [--lines 100] [--seed 17] [--concurrency 2]          (scripts/mutation-scope.mjs: folders, tests; name <scope>-sample)
+//   nice -n 19 node scripts/mutate-sample.mjs --folder src/photonics --tests 'test/photonics/**/*.test.ts' --name photonics-sample …
+//   Runs batches --batch … --batch + --batches − 1 of each folder, each skipped when done; then writes
+//   reports/mutation/summary-<name>.md over every finished batch of the name: the score with its interval and every survivor.
 //   node scripts/mutate-sample.mjs --score reports/mutation/chunks/photonics-sample-*.json   (step 4 only, over the batches given)
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { SCOPES } from './mutation-scope.mjs';
 
 const argv = process.argv.slice(2);
 const option = (name, fallback) => {
@@ -75,82 +77,101 @@ if (argv.includes('--score')) {
   process.exit(0);
 }
 
-const folder = option('--folder');
-const tests = option('--tests');
-const count = Number(option('--lines', '80'));
-const name = option('--name', 'sample');
-if (!folder || !tests) usage('--folder and --tests are required');
-if (!Number.isInteger(count) || count < 1) usage(`--lines must be a positive integer, got ${option('--lines')}`);
-const frame = readdirSync(folder)
-  .filter((f) => f.endsWith('.ts') && f !== 'index.ts')
-  .sort()
-  .flatMap((f) => {
-    const path = `${folder}/${f}`;
-    return readFileSync(path, 'utf8').split('\n').flatMap((text, i) => {
-      const t = text.trim();
-      const code = t !== '' && !t.startsWith('//') && !t.startsWith('*') && !t.startsWith('/*') && !t.startsWith('import ') && !/^export .* from /.test(t);
-      return code ? [{ path, line: i + 1 }] : [];
-    });
-  });
-if (count > frame.length) usage(`--lines ${count} is more than the ${frame.length} code lines of ${folder}`);
+const count = Number(option('--lines', '100'));
 const first = Number(option('--batch', '0'));
 const batches = Number(option('--batches', '1'));
-const last = Math.ceil(frame.length / count);
-if (!Number.isInteger(first) || first < 0 || first >= last) usage(`--batch must be an integer in [0, ${last}), got ${option('--batch')}`);
+if (!Number.isInteger(count) || count < 1) usage(`--lines must be a positive integer, got ${option('--lines')}`);
 if (!Number.isInteger(batches) || batches < 1) usage(`--batches must be a positive integer, got ${option('--batches')}`);
-const next = generator(seed);
-const order = [...frame];
-for (let i = order.length - 1; i > 0; i--) {
-  const j = next(i + 1);
-  [order[i], order[j]] = [order[j], order[i]];
-}
 const outDir = 'reports/mutation/chunks';
-mkdirSync(outDir, { recursive: true });
-const reportOf = (batch) => join(outDir, `${name}-${batch}.json`);
-const meta = (batch) => ({ folder, seed, lines: count, batch, frame: frame.length });
 
-/** Runs one batch (skipped when its report exists for the same folder, seed, size and frame); false if Stryker failed. */
-async function runBatch(batch) {
-  const report = reportOf(batch), linesFile = join(outDir, `${name}-${batch}.lines.json`);
-  if (existsSync(report) && existsSync(linesFile)) {
-    const had = JSON.parse(readFileSync(linesFile, 'utf8'));
-    const same = had.folder === folder && had.seed === seed && had.frame === frame.length && had.batch === batch &&
-      had.sample.length === order.slice(batch * count, (batch + 1) * count).length;
-    if (!same) usage(`${report} is of another sample (${linesFile}: ${had.folder}, seed ${had.seed}, ${had.sample.length} lines); remove it or use another --name`);
-    console.log(`mutate-sample: batch ${batch} already done (${report})`);
-    return true;
-  }
-  const sample = order.slice(batch * count, (batch + 1) * count).sort((a, b) => a.path.localeCompare(b.path) || a.line - b.line);
-  writeFileSync(linesFile, `${JSON.stringify({ ...meta(batch), sample }, null, 1)}\n`);
-  console.log(`mutate-sample: batch ${batch}: ${sample.length} of ${frame.length} code lines of ${folder} (seed ${seed}) at ${new Date().toISOString()}`);
+/** The sampling frame of a folder: its code lines (see the header), files in name order. */
+function codeLines(folder) {
+  return readdirSync(folder)
+    .filter((f) => f.endsWith('.ts') && f !== 'index.ts')
+    .sort()
+    .flatMap((f) => {
+      const path = `${folder}/${f}`;
+      return readFileSync(path, 'utf8').split('\n').flatMap((text, i) => {
+        const t = text.trim();
+        const code = t !== '' && !t.startsWith('//') && !t.startsWith('*') && !t.startsWith('/*') && !t.startsWith('import ') && !/^export .* from /.test(t);
+        return code ? [{ path, line: i + 1 }] : [];
+      });
+    });
+}
+
+/** Runs Stryker on one batch's lines; false when it did not finish. */
+async function runStryker(sample, tests, report) {
   const code = await new Promise((resolve) => {
     const child = spawn('npx', ['stryker', 'run', '--mutate', sample.map((s) => `${s.path}:${s.line}-${s.line}`).join(','),
       '--concurrency', option('--concurrency', '2'), '--reporters', 'json,progress-append-only,clear-text'],
-    { stdio: 'inherit', env: { ...process.env, PQKD_MUTATE_TESTS: tests, PQKD_MUTATE_JSON: `${report}.partial` } });
+    { stdio: 'inherit', env: { ...process.env, PQKD_MUTATE_TESTS: tests.join(','), PQKD_MUTATE_JSON: `${report}.partial` } });
     child.on('close', (c, signal) => resolve(signal ?? c));
   });
-  if (code !== 0 || !existsSync(`${report}.partial`)) {
-    rmSync(`${report}.partial`, { force: true });
-    console.error(`mutate-sample: batch ${batch}: Stryker did not finish (exit ${code})`);
-    return false;
+  if (code === 0 && existsSync(`${report}.partial`)) {
+    renameSync(`${report}.partial`, report);
+    return true;
   }
-  renameSync(`${report}.partial`, report);
-  return true;
+  rmSync(`${report}.partial`, { force: true });
+  console.error(`mutate-sample: Stryker did not finish (exit ${code}) for ${report}`);
+  return false;
 }
 
-let ok = true;
-for (let batch = first; batch < Math.min(last, first + batches) && ok; batch++) ok = await runBatch(batch);
-// the summary covers every finished batch of this name (earlier runs' too): survivors listed, score with its interval
-const done = Array.from({ length: last }, (_, k) => reportOf(k)).filter((p) => existsSync(p));
-if (done.length > 0) {
-  const r = score(done, seed);
-  const line = `Sampled: ${done.length} batch(es) of ${count} of the ${frame.length} code lines of ${folder} (seed ${seed}): ` +
-    `${r.detected}/${r.valid} mutants detected on ${r.lines} lines with mutants, ${(100 * r.score).toFixed(1)}% ` +
-    `(95% bootstrap interval over lines ${(100 * r.low).toFixed(1)}–${(100 * r.high).toFixed(1)}%).`;
-  const out = `reports/mutation/summary-${name}.md`;
-  const summary = spawn('node', ['scripts/mutation-summary.mjs', ...done, '--out', out], { stdio: 'inherit' });
-  await new Promise((resolve) => summary.on('close', resolve));
-  writeFileSync(out, readFileSync(out, 'utf8').replace('\nMutation score:', `\n${line}\n\nMutation score:`));
-  console.log(`mutate-sample: ${line} -> ${out}`);
+/** Batches first … first + batches − 1 of one folder (each skipped when done), then its summary; false if one failed. */
+async function sampleFolder({ folder, tests, name }) {
+  const frame = codeLines(folder);
+  const last = Math.ceil(frame.length / count);
+  if (!Number.isInteger(first) || first < 0 || first >= last) usage(`--batch must be an integer in [0, ${last}) for ${folder}, got ${option('--batch')}`);
+  const next = generator(seed);
+  const order = [...frame];
+  for (let i = order.length - 1; i > 0; i--) {
+    const j = next(i + 1);
+    [order[i], order[j]] = [order[j], order[i]];
+  }
+  mkdirSync(outDir, { recursive: true });
+  const reportOf = (batch) => join(outDir, `${name}-${batch}.json`);
+  let ok = true;
+  for (let batch = first; batch < Math.min(last, first + batches) && ok; batch++) {
+    const report = reportOf(batch), linesFile = join(outDir, `${name}-${batch}.lines.json`);
+    const sample = order.slice(batch * count, (batch + 1) * count);
+    if (existsSync(report) && existsSync(linesFile)) {
+      const had = JSON.parse(readFileSync(linesFile, 'utf8'));
+      if (had.folder !== folder || had.seed !== seed || had.frame !== frame.length || had.batch !== batch || had.sample.length !== sample.length) {
+        usage(`${report} is of another sample (${linesFile}: ${had.folder}, seed ${had.seed}, ${had.sample.length} lines); remove it or use another --name`);
+      }
+      console.log(`mutate-sample: ${name} batch ${batch} already done (${report})`);
+      continue;
+    }
+    sample.sort((a, b) => a.path.localeCompare(b.path) || a.line - b.line);
+    writeFileSync(linesFile, `${JSON.stringify({ folder, seed, lines: count, batch, frame: frame.length, sample }, null, 1)}\n`);
+    console.log(`mutate-sample: ${name} batch ${batch}: ${sample.length} of ${frame.length} code lines of ${folder} (seed ${seed}) at ${new Date().toISOString()}`);
+    ok = await runStryker(sample, tests, report);
+  }
+  // the summary covers every finished batch of this name (earlier runs' too): the score with its interval, every survivor
+  const done = Array.from({ length: last }, (_, k) => reportOf(k)).filter((p) => existsSync(p));
+  if (done.length > 0) {
+    const r = score(done, seed);
+    const line = `Sampled: ${done.length} batch(es) of ${count} of the ${frame.length} code lines of ${folder} (seed ${seed}): ` +
+      `${r.detected}/${r.valid} mutants detected on ${r.lines} lines with mutants, ${(100 * r.score).toFixed(1)}% ` +
+      `(95% bootstrap interval over lines ${(100 * r.low).toFixed(1)}–${(100 * r.high).toFixed(1)}%).`;
+    const out = `reports/mutation/summary-${name}.md`;
+    const summary = spawn('node', ['scripts/mutation-summary.mjs', ...done, '--out', out], { stdio: 'inherit' });
+    await new Promise((resolve) => summary.on('close', resolve));
+    writeFileSync(out, readFileSync(out, 'utf8').replace('\nMutation score:', `\n${line}\n\nMutation score:`));
+    console.log(`mutate-sample: ${line} -> ${out}`);
+  }
+  return ok;
 }
+
+const scope = option('--scope');
+let targets;
+if (scope !== undefined) {
+  if (scope !== 'all' && !(scope in SCOPES)) usage(`--scope must be all, ${Object.keys(SCOPES).join(', ')}; got ${scope}`);
+  targets = Object.entries(SCOPES).filter(([k]) => scope === 'all' || k === scope).map(([k, v]) => ({ ...v, name: `${k}-sample` }));
+} else {
+  const folder = option('--folder'), tests = option('--tests');
+  if (!folder || !tests) usage('give --scope, or --folder and --tests');
+  targets = [{ folder, tests: tests.split(','), name: option('--name', 'sample') }];
+}
+let ok = true;
+for (const target of targets) if (ok) ok = await sampleFolder(target);
 process.exit(ok ? 0 : 1);
