@@ -19,6 +19,7 @@
 //   nice -n 19 node scripts/mutate-sample.mjs --folder src/photonics --tests 'test/photonics/**/*.test.ts' --name photonics-sample …
 //   Runs batches --batch … --batch + --batches − 1 of each folder, each skipped when done; then writes
 //   reports/mutation/summary-<name>.md over every finished batch of the name: the score with its interval and every survivor.
+//   node scripts/mutate-sample.mjs --scope photonics --batches 3 --plan   (prints each batch's lines as JSON, runs nothing)
 //   node scripts/mutate-sample.mjs --score reports/mutation/chunks/photonics-sample-*.json   (step 4 only, over the batches given)
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
@@ -142,13 +143,17 @@ async function sampleFolder({ folder, tests, name }) {
       continue;
     }
     sample.sort((a, b) => a.path.localeCompare(b.path) || a.line - b.line);
+    if (argv.includes('--plan')) {
+      console.log(JSON.stringify({ name, folder, seed, batch, frame: frame.length, sample }));
+      continue;
+    }
     writeFileSync(linesFile, `${JSON.stringify({ folder, seed, lines: count, batch, frame: frame.length, sample }, null, 1)}\n`);
     console.log(`mutate-sample: ${name} batch ${batch}: ${sample.length} of ${frame.length} code lines of ${folder} (seed ${seed}) at ${new Date().toISOString()}`);
     ok = await runStryker(sample, tests, report);
   }
   // the summary covers every finished batch of this name (earlier runs' too): the score with its interval, every survivor
   const done = Array.from({ length: last }, (_, k) => reportOf(k)).filter((p) => existsSync(p));
-  if (done.length > 0) {
+  if (done.length > 0 && !argv.includes('--plan')) {
     const r = score(done, seed);
     const line = `Sampled: ${done.length} batch(es) of ${count} of the ${frame.length} code lines of ${folder} (seed ${seed}): ` +
       `${r.detected}/${r.valid} mutants detected on ${r.lines} lines with mutants, ${(100 * r.score).toFixed(1)}% ` +
