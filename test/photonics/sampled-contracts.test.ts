@@ -1,0 +1,100 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { assertUnitary, cidentity, cmatrixFrom } from '../../src/photonics/complex-matrix.js';
+import { meanCounts } from '../../src/photonics/observables.js';
+import { smallPermanentKernel } from '../../src/photonics/permanent.js';
+import { permanentRepeated } from '../../src/photonics/permanent-repeated.js';
+import { gaussianHistogram } from '../../src/photonics/shots.js';
+import { Generator } from '../../src/tensor/random.js';
+import { permutationSum } from './permanent-oracles.js';
+
+// Documented behaviour of src/photonics that the sampled mutation run (issue 20) found untested. Expected
+// values come from closed forms, plain loops written here or the permutation-sum oracle, never from the code.
+
+describe('sampled photonics contracts', () => {
+  it('assertUnitary: an error equal to the tolerance passes (max |U·U† − I| ≤ tol)', () => {
+    expect(() => assertUnitary(cidentity(3), 'op', 'U', 0)).not.toThrow(); // error exactly 0
+    const two = cmatrixFrom(1, 1, [2], [0]); // U·U† − I = 3 exactly
+    expect(() => assertUnitary(two, 'op', 'U', 3)).not.toThrow();
+    expect(() => assertUnitary(two, 'op', 'U', 2.5)).toThrow(
+      new RangeError('op: U must be unitary (max |U·U† − I| ≤ 2.5), got error 3.000e+0'),
+    );
+  });
+
+  it('smallPermanentKernel returns true with Per for n ≤ 3 and false for n = 4', () => {
+    const re = Float64Array.of(1, 2, 3, 4, 5, 6, 7, 8, 10);
+    const im = Float64Array.of(0, 1, 0, -1, 0, 2, 0, 0, 1);
+    const out = new Float64Array(2);
+    expect(smallPermanentKernel(3, re, im, out)).toBe(true);
+    const [pr, pi] = permutationSum(3, (r, c) => [re[r * 3 + c]!, im[r * 3 + c]!]);
+    expect(out[0]).toBeCloseTo(pr, 10);
+    expect(out[1]).toBeCloseTo(pi, 10);
+    expect(smallPermanentKernel(4, new Float64Array(16), new Float64Array(16), out)).toBe(false);
+  });
+
+  it('permanentRepeated of a small non-negative integer matrix is the exact integer (Glynn, no cancellation)', () => {
+    // Glynn's terms are integers here and its 2^−(N−1) scale is exact, so the documented choice of Glynn
+    // when cancellation is mild gives the permutation sum of the expanded matrix bit for bit.
+    const cases: [number[], number, number[], number[]][] = [
+      [[1, 2, 3, 4], 2, [2, 1], [1, 2]],
+      [[1, 1, 1, 1], 2, [3, 2], [2, 3]],
+      [[1, 1, 1, 2], 2, [4, 3], [3, 4]],
+      [[1, 2, 0, 1, 1, 3, 2, 1, 1], 3, [2, 1, 2], [1, 3, 1]],
+    ];
+    for (const [v, m, rowMult, colMult] of cases) {
+      const rows: number[] = [];
+      const cols: number[] = [];
+      rowMult.forEach((k, i) => { for (let c = 0; c < k; c++) rows.push(i); });
+      colMult.forEach((k, j) => { for (let c = 0; c < k; c++) cols.push(j); });
+      const [want] = permutationSum(rows.length, (r, c) => [v[rows[r]! * m + cols[c]!]!, 0]);
+      const got = permanentRepeated(cmatrixFrom(m, m, v, v.map(() => 0)), rowMult, colMult);
+      expect(got.re).toBe(want);
+      expect(got.im).toBe(0);
+    }
+  });
+
+  it('gaussianHistogram of unnormalised weights sums to 1 and matches N(p, (diag p − p·pᵀ)/S) drawn by hand', () => {
+    const weights = Float64Array.of(2, 6, 0, 8, 1);
+    const total = 17;
+    const shots = 10;
+    const got = gaussianHistogram(weights, shots, new Generator(5));
+    const gen = new Generator(5);
+    const z = Array.from(weights, () => gen.normal());
+    const p = Array.from(weights, (w) => w / total);
+    let proj = 0;
+    for (let k = 0; k < p.length; k++) proj += Math.sqrt(p[k]!) * z[k]!;
+    for (let k = 0; k < p.length; k++) {
+      expect(got[k]).toBeCloseTo(p[k]! + (Math.sqrt(p[k]!) * z[k]! - p[k]! * proj) / Math.sqrt(shots), 12);
+    }
+    expect(Math.abs(got.reduce((a, b) => a + b, 0) - 1)).toBeLessThan(1e-12);
+  });
+
+  it('meanCounts reads only the columns of occupied input modes (⟨n_i⟩ = Σ_k s_k·|U_ik|²)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: 0, max: 3 }), { minLength: 3, maxLength: 3 }),
+        fc.array(fc.double({ min: -1, max: 1, noNaN: true }), { minLength: 18, maxLength: 18 }),
+        (input, entries) => {
+          const m = 3;
+          const re = entries.slice(0, 9);
+          const im = entries.slice(9);
+          // columns of empty input modes are garbage (NaN, ±∞): they carry no photon
+          for (let k = 0; k < m; k++) {
+            if (input[k] !== 0) continue;
+            for (let i = 0; i < m; i++) {
+              re[i * m + k] = i === 0 ? Number.NaN : Number.POSITIVE_INFINITY;
+              im[i * m + k] = Number.NEGATIVE_INFINITY;
+            }
+          }
+          const got = meanCounts(cmatrixFrom(m, m, re, im), input);
+          for (let i = 0; i < m; i++) {
+            let want = 0;
+            for (let k = 0; k < m; k++) if (input[k] !== 0) want += input[k]! * (re[i * m + k]! ** 2 + im[i * m + k]! ** 2);
+            expect(got[i]).toBeCloseTo(want, 12);
+          }
+        },
+      ),
+      { seed: 20, numRuns: 100 },
+    );
+  });
+});
