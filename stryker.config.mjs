@@ -1,13 +1,13 @@
-// Mutation testing (StrykerJS + its vitest runner): `npm run mutate`, NOT part of CI or `npm test`.
-// Scope: the kernels, the differentiable ops and the photonics simulator. A partial run overrides the
-// scope with Stryker's own flag and the tests with PQKD_MUTATE_TESTS:
+// Mutation testing (StrykerJS + its vitest runner), NOT part of CI or `npm test`.
+// Scope: the kernels, the differentiable ops and the photonics simulator (scripts/mutation-scope.mjs).
+// `npm run mutate` (scripts/mutate-sample.mjs) mutates a seeded random sample of their code lines, which
+// fits in under an hour on two cores; every mutant (`npm run mutate:full`, or scripts/mutate-chunks.mjs in
+// chunks, one JSON report each, PQKD_MUTATE_JSON naming it) takes many hours, most of them in src/photonics.
+// A partial run overrides the scope with Stryker's own flag and the tests with PQKD_MUTATE_TESTS:
 //   PQKD_MUTATE_TESTS='test/photonics/**/*.test.ts' npx stryker run --mutate 'src/photonics/**/*.ts' && node scripts/mutation-summary.mjs
-// Time budget (< 1 h on two cores): vitest.mutate.config.ts limits the run to the test folders of the
-// mutated code, and `coverageAnalysis: 'perTest'` then runs, for each mutant, only the tests that execute it.
-// The score and every surviving mutant go to reports/mutation/ (mutation.json, mutation.html) and
-// scripts/mutation-summary.mjs condenses them into reports/mutation/summary.md.
-// scripts/mutate-chunks.mjs runs the same scope in chunks (one JSON report each, PQKD_MUTATE_JSON
-// naming it), so a run stopped by a deadline keeps what it finished; see reports/mutation/README.md.
+// vitest.mutate.config.ts limits each run to the test folders of the mutated code, and
+// `coverageAnalysis: 'perTest'` then runs, for each mutant, only the tests that execute it.
+// Reports go to reports/mutation/ (see its README.md; scripts/mutation-summary.mjs condenses Stryker's JSON).
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
   testRunner: 'vitest',
