@@ -178,7 +178,7 @@ export function groupHistogramFromWeights(
   const layout = groupLayout(groups);
   const total = checkedTotal(weights, 'groupHistogramFromWeights');
   const res = prepareOut(out, layout.dim, 'groupHistogramFromWeights');
-  const inv = 1 / total;
+  // w / total, not w·(1/total): 1/total overflows to ∞ for a total below 2^−1024 (subnormal weights)
   for (let g = 0; g < layout.tables.length; g++) {
     const table = layout.tables[g]!;
     const off = layout.offsets[g]!;
@@ -186,7 +186,7 @@ export function groupHistogramFromWeights(
       const w = weights[mask]!;
       if (w === 0) continue;
       const i = off + binOf(table, mask);
-      res[i] = res[i]! + w * inv;
+      res[i] = res[i]! + w / total;
     }
   }
   return res;

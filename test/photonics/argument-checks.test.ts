@@ -1,17 +1,20 @@
 import { describe, expect, it } from 'vitest';
-import { cidentity, cmatrix } from '../../src/photonics/complex-matrix.js';
-import { beamSplitter, permutation } from '../../src/photonics/components.js';
-import { Detector } from '../../src/photonics/detectors.js';
+import { CliffordSampler } from '../../src/photonics/clifford.js';
+import { cidentity, cmatrix, cmatrixFrom } from '../../src/photonics/complex-matrix.js';
+import { beamSplitter, mzi, permutation } from '../../src/photonics/components.js';
+import { Detector, detectorMatrix } from '../../src/photonics/detectors.js';
 import { modeGroups } from '../../src/photonics/exact-features.js';
 import { clickRatesFromWeights, groupLayout, type Groups } from '../../src/photonics/features.js';
 import { checkOccupation } from '../../src/photonics/fock.js';
 import { meshUnitary, reckLayout, type Mesh } from '../../src/photonics/mesh.js';
 import { applyDarkCounts } from '../../src/photonics/noise.js';
 import { partialDistinguishabilityDistribution } from '../../src/photonics/noisy-slos.js';
+import { permanentNaive } from '../../src/photonics/permanent.js';
 import { checkSquare, photonModes, sampleClickMasks, type InputState, type ShotSampler } from '../../src/photonics/sampling.js';
 import { slosPlan } from '../../src/photonics/slos-plan.js';
 import { slosState } from '../../src/photonics/slos.js';
-import { zeroSetContext } from '../../src/photonics/zero-set.js';
+import { tbi } from '../../src/photonics/tbi.js';
+import { emptyZeroSetContext, setZeroSetUnitary, zeroSetContext } from '../../src/photonics/zero-set.js';
 import { Generator } from '../../src/tensor/random.js';
 
 // The documented argument checks of src/photonics, each message written out in full (issue 20: the
@@ -134,5 +137,52 @@ describe('argument checks of src/photonics', () => {
     expect(() => partialDistinguishabilityDistribution(plan, u, 0.5, { maxRuns: 1 })).toThrow(
       /^partialDistinguishabilityDistribution: the noise model needs \d+ SLOS runs .* over maxRuns = 1;/,
     );
+  });
+
+  it('detectorMatrix refuses a mode equal to the number of per-mode values', () => {
+    expect(() => detectorMatrix({ resolution: 'pnr', efficiency: [0.9, 0.8] }, 2, 2)).toThrow(
+      new RangeError('detectorMatrix: mode 2 is out of range for 2 per-mode values'),
+    );
+    // mode 1 is the last valid one; with no photon and no dark count the detector reports 0 (rows k = 0, 1)
+    expect(Array.from(detectorMatrix({ resolution: 'pnr', efficiency: [0.9, 0.8] }, 0, 1))).toEqual([1, 0]);
+  });
+
+  it('setZeroSetUnitary names itself (its default op) and U when U is not square', () => {
+    const ctx = emptyZeroSetContext(2, [1, 0]);
+    expect(() => setZeroSetUnitary(ctx, cmatrix(2, 3))).toThrow(new RangeError('setZeroSetUnitary: U must be square, got 2×3'));
+  });
+
+  it('cmatrixFrom refuses an imaginary part of the wrong length', () => {
+    expect(() => cmatrixFrom(1, 1, [1], [1, 2])).toThrow(
+      new RangeError('cmatrixFrom: re and im must have rows·cols = 1 entries, got re 1, im 2'),
+    );
+  });
+
+  it('mzi builds a component named MZI', () => {
+    expect(mzi(0.3, 0.1).name).toBe('MZI');
+  });
+
+  it('CliffordSampler names itself for a bad input mode', () => {
+    expect(() => new CliffordSampler(cidentity(2), { modes: [5] })).toThrow(
+      new RangeError('CliffordSampler: input.modes[0] must be an integer mode in [0, 2), got 5'),
+    );
+  });
+
+  it('partialDistinguishabilityDistribution names U when it is not square', () => {
+    expect(() => partialDistinguishabilityDistribution(slosPlan(2, [1, 1]), cmatrix(2, 3), 0.5)).toThrow(
+      new RangeError('partialDistinguishabilityDistribution: U must be square, got 2×3'),
+    );
+  });
+
+  it('tbi refuses missing or empty loop lengths', () => {
+    const msg = new RangeError('tbi: loopLengths must be a non-empty list of loop lengths, got none');
+    expect(() => tbi({ modes: 4, loopLengths: [] })).toThrow(msg);
+    expect(() => tbi({ modes: 4 } as unknown as Parameters<typeof tbi>[0])).toThrow(msg);
+  });
+
+  it('permanentNaive accepts n = 10 (all-ones: 10!) and refuses n = 11', () => {
+    const ones = (n: number) => cmatrixFrom(n, n, new Array<number>(n * n).fill(1));
+    expect(permanentNaive(ones(10))).toEqual({ re: 3628800, im: 0 });
+    expect(() => permanentNaive(ones(11))).toThrow(new RangeError('permanentNaive: n must be ≤ 10 (n! terms), got 11'));
   });
 });

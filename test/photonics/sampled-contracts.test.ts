@@ -1,10 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { assertUnitary, cidentity, cmatrixFrom } from '../../src/photonics/complex-matrix.js';
+import { beamSplitter } from '../../src/photonics/components.js';
+import { Detector } from '../../src/photonics/detectors.js';
+import { DistinguishableSampler } from '../../src/photonics/distinguishable.js';
+import { estimate } from '../../src/photonics/estimate.js';
+import { groupHistogramFromWeights } from '../../src/photonics/features.js';
+import { lossyTbi, sampleLossyTbiClicks } from '../../src/photonics/lossy-tbi.js';
 import { meanCounts } from '../../src/photonics/observables.js';
 import { smallPermanentKernel } from '../../src/photonics/permanent.js';
 import { permanentRepeated } from '../../src/photonics/permanent-repeated.js';
 import { gaussianHistogram } from '../../src/photonics/shots.js';
+import { slosPlan } from '../../src/photonics/slos-plan.js';
+import { slosDistribution, slosState } from '../../src/photonics/slos.js';
 import { Generator } from '../../src/tensor/random.js';
 import { permutationSum } from './permanent-oracles.js';
 
@@ -96,5 +104,83 @@ describe('sampled photonics contracts', () => {
       ),
       { seed: 20, numRuns: 100 },
     );
+  });
+
+  it('DistinguishableSampler never puts a photon in a zero-probability mode, even at uniform() = 0', () => {
+    // swap: the photon in mode 0 leaves in mode 1 with certainty; u = 0·cdf must pick the first cdf > 0
+    const sampler = new DistinguishableSampler(cmatrixFrom(2, 2, [0, 1, 1, 0]), [1, 0]);
+    const zero = { uniform: () => 0 } as unknown as Generator;
+    const out = new Int32Array(2);
+    sampler.sampleShot(zero, out, 0);
+    expect(Array.from(out)).toEqual([0, 1]);
+  });
+
+  it('estimate reports the plan time exactly when there is one', () => {
+    const slos = estimate({ modes: 8, photons: 4, backend: 'slos' });
+    expect(slos.setupMs).toBeGreaterThan(0);
+    expect(slos.message).toContain(`ms per evaluation (+ ≈ ${slos.setupMs.toPrecision(3)} ms plan)`);
+    const perm = estimate({ modes: 8, photons: 4, backend: 'permanent' });
+    expect(perm.setupMs).toBe(0);
+    expect(perm.message).toMatch(/ms per evaluation$/);
+  });
+
+  it('sampleLossyTbiClicks: lossless identity splitters send every photon straight through', () => {
+    const lossy = lossyTbi({ modes: 4, loopLengths: [1], splitterLoss: 0 });
+    const shots = 20;
+    const out = new Uint32Array(shots + 1).fill(77); // one slot past the shots keeps its value
+    sampleLossyTbiClicks(lossy, new Float64Array(lossy.circuit.nParams), [1, 0, 1, 0], shots, new Generator(3), out);
+    expect(Array.from(out.subarray(0, shots))).toEqual(new Array<number>(shots).fill(0b0101));
+    expect(out[shots]).toBe(77);
+  });
+
+  it('pseudo-PNR detection without bunching equals PNR detection draw for draw', () => {
+    // at most one photon per mode: no wire assignment to draw, so both detectors use the generator alike
+    const pnr = new Detector({ resolution: 'pnr', efficiency: 0.7 }, 4);
+    const pseudo = new Detector({ resolution: 'pseudo-pnr', wires: 4, efficiency: 0.7 }, 4);
+    const a = new Int32Array(4 * 200);
+    const g = new Generator(11);
+    for (let i = 0; i < a.length; i++) a[i] = g.uniform() < 0.5 ? 1 : 0;
+    const b = a.slice();
+    const ga = new Generator(12);
+    const gb = new Generator(12);
+    for (let s = 0; s < 200; s++) {
+      pnr.applyShot(a, 4 * s, ga);
+      pseudo.applyShot(b, 4 * s, gb);
+    }
+    expect(Array.from(b)).toEqual(Array.from(a));
+  });
+
+  it('slosDistribution past the float64 range: n photons on one splitter input are binomial (n = 70, rescaled layers)', () => {
+    const n = 70;
+    const theta = 0.6;
+    const plan = slosPlan(2, [n, 0]);
+    const probs = slosDistribution(plan, beamSplitter(theta).matrix);
+    const c2 = Math.cos(theta) ** 2;
+    for (let i = 0; i < probs.length; i++) {
+      const k = slosState(plan, i)[0]!; // photons left in mode 0
+      // C(n, k)·c2^k·(1 − c2)^(n−k) in logs (closed form, no overflow)
+      let lnC = 0;
+      for (let j = 1; j <= k; j++) lnC += Math.log((n - k + j) / j);
+      const want = Math.exp(lnC + k * Math.log(c2) + (n - k) * Math.log(1 - c2));
+      expect(Math.abs(probs[i]! - want)).toBeLessThan(1e-12);
+    }
+  });
+
+  it('slosDistribution of 171 photons spread over two modes through the identity keeps them there', () => {
+    // Π s! = 86!·85! is finite but the output factorials are not: the photon count alone needs the log path
+    const plan = slosPlan(2, [86, 85]);
+    const probs = slosDistribution(plan, cidentity(2));
+    for (let i = 0; i < probs.length; i++) {
+      const t = slosState(plan, i);
+      expect(probs[i]).toBeCloseTo(t[0] === 86 ? 1 : 0, 10);
+    }
+  });
+
+  it('groupHistogramFromWeights normalises weights whose total is below 2^−1024 (1/total overflows)', () => {
+    const tiny = 2 ** -1070; // subnormal; 1·tiny and 3·tiny are exact, total 4·tiny = 2^−1068
+    const hist = groupHistogramFromWeights(Float64Array.of(tiny, 3 * tiny), [[0]]);
+    expect(Array.from(hist)).toEqual([0.25, 0.75]);
+    const zeros = groupHistogramFromWeights(Float64Array.of(tiny, 0, 0, 3 * tiny), [[0], [1]]);
+    expect(Array.from(zeros)).toEqual([0.25, 0.75, 0.25, 0.75]); // masks 0 and 3; the zero weights add nothing
   });
 });
