@@ -1,16 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { CliffordSampler } from '../../src/photonics/clifford.js';
-import { cidentity, cmatrix, cmatrixFrom } from '../../src/photonics/complex-matrix.js';
+import { cidentity, cmatrix, cmatrixFrom, maxAbsDiff } from '../../src/photonics/complex-matrix.js';
 import { beamSplitter, mzi, permutation } from '../../src/photonics/components.js';
 import { Detector, detectorMatrix } from '../../src/photonics/detectors.js';
+import { DistinguishableSampler } from '../../src/photonics/distinguishable.js';
 import { modeGroups } from '../../src/photonics/exact-features.js';
-import { clickRatesFromWeights, groupLayout, type Groups } from '../../src/photonics/features.js';
+import { clickRates, clickRatesFromWeights, groupLayout, type Groups } from '../../src/photonics/features.js';
 import { checkOccupation } from '../../src/photonics/fock.js';
 import { meshUnitary, reckLayout, type Mesh } from '../../src/photonics/mesh.js';
 import { applyDarkCounts } from '../../src/photonics/noise.js';
-import { partialDistinguishabilityDistribution } from '../../src/photonics/noisy-slos.js';
-import { permanentNaive } from '../../src/photonics/permanent.js';
+import { noisyClickDistribution, partialDistinguishabilityDistribution } from '../../src/photonics/noisy-slos.js';
+import { permanentGlynn, permanentNaive } from '../../src/photonics/permanent.js';
 import { checkSquare, photonModes, sampleClickMasks, type InputState, type ShotSampler } from '../../src/photonics/sampling.js';
+import { gaussianHistogram } from '../../src/photonics/shots.js';
 import { slosPlan } from '../../src/photonics/slos-plan.js';
 import { slosState } from '../../src/photonics/slos.js';
 import { tbi } from '../../src/photonics/tbi.js';
@@ -184,5 +186,52 @@ describe('argument checks of src/photonics', () => {
     const ones = (n: number) => cmatrixFrom(n, n, new Array<number>(n * n).fill(1));
     expect(permanentNaive(ones(10))).toEqual({ re: 3628800, im: 0 });
     expect(() => permanentNaive(ones(11))).toThrow(new RangeError('permanentNaive: n must be ≤ 10 (n! terms), got 11'));
+  });
+
+  it('maxAbsDiff refuses matrices that differ in rows or in columns only', () => {
+    const msg = (a: string, b: string): RangeError => new RangeError(`maxAbsDiff: shapes differ, ${a} vs ${b}`);
+    expect(() => maxAbsDiff(cmatrix(2, 3), cmatrix(3, 3))).toThrow(msg('2×3', '3×3'));
+    expect(() => maxAbsDiff(cmatrix(2, 3), cmatrix(2, 2))).toThrow(msg('2×3', '2×2'));
+  });
+
+  it('clickRates refuses zero shots', () => {
+    expect(() => clickRates(new Uint32Array(0), 2)).toThrow(new RangeError('clickRates: clickMasks must hold at least one shot, got 0'));
+  });
+
+  it('groupLayout refuses a negative or fractional mode', () => {
+    const msg = (got: number): RangeError => new RangeError(`groupLayout: groups[1][0] must be an integer mode in [0, 32), got ${got}`);
+    expect(() => groupLayout([[0], [-1]])).toThrow(msg(-1));
+    expect(() => groupLayout([[0], [1.5]])).toThrow(msg(1.5));
+  });
+
+  it('DistinguishableSampler, permanentGlynn and gaussianHistogram name themselves', () => {
+    expect(() => new DistinguishableSampler(cmatrix(2, 3), [1, 0])).toThrow(
+      new RangeError('DistinguishableSampler: U must be a square m×m matrix (m ≥ 1), got 2×3'),
+    );
+    expect(() => permanentGlynn(cmatrix(2, 3))).toThrow(new RangeError('permanentGlynn: A must be square, got 2×3'));
+    expect(() => gaussianHistogram([1], 0, new Generator(1))).toThrow(
+      new RangeError('gaussianHistogram: shots must be a positive integer, got 0'),
+    );
+  });
+
+  it('noisy SLOS counts one run per (good, bad, lost) split of each mode', () => {
+    // a mode with s photons has (s+1)(s+2)/2 splits with bad and lost photons possible, s + 1 with only
+    // one of them, 1 with neither; input [2, 1, 0] gives 6·3·1, 3·2·1 and 1
+    const plan = slosPlan(3, [2, 1, 0]);
+    const u = cidentity(3);
+    const runs = (noise: Parameters<typeof noisyClickDistribution>[2]): number => {
+      try {
+        noisyClickDistribution(plan, u, noise, { maxRuns: 1 });
+      } catch (e) {
+        const m = /needs (-?\d+) SLOS runs/.exec(String(e));
+        if (m !== null) return Number(m[1]);
+        throw e;
+      }
+      return 1; // accepted under maxRuns = 1
+    };
+    expect(runs({ loss: 0.1, indistinguishableProbability: 0.5 })).toBe(18);
+    expect(runs({ indistinguishableProbability: 0.5 })).toBe(6);
+    expect(runs({ loss: 0.1 })).toBe(6);
+    expect(runs({})).toBe(1);
   });
 });

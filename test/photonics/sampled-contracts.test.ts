@@ -10,6 +10,7 @@ import { lossyTbi, sampleLossyTbiClicks } from '../../src/photonics/lossy-tbi.js
 import { meanCounts } from '../../src/photonics/observables.js';
 import { smallPermanentKernel } from '../../src/photonics/permanent.js';
 import { permanentRepeated } from '../../src/photonics/permanent-repeated.js';
+import { binomialVariate } from '../../src/photonics/sampling-variates.js';
 import { gaussianHistogram } from '../../src/photonics/shots.js';
 import { slosPlan } from '../../src/photonics/slos-plan.js';
 import { slosAmplitudes, slosState } from '../../src/photonics/slos.js';
@@ -192,5 +193,20 @@ describe('sampled photonics contracts', () => {
     expect(Array.from(hist)).toEqual([0.25, 0.75]);
     const zeros = groupHistogramFromWeights(Float64Array.of(tiny, 0, 0, 3 * tiny), [[0], [1]]);
     expect(Array.from(zeros)).toEqual([0.25, 0.75, 0.25, 0.75]); // masks 0 and 3; the zero weights add nothing
+  });
+
+  it('DistinguishableSampler.sampleShot overwrites its slice of out and nothing else', () => {
+    const sampler = new DistinguishableSampler(cidentity(3), [1, 0, 1]); // identity: photons stay put
+    const out = new Int32Array(9).fill(7);
+    sampler.sampleShot(new Generator(2), out, 3);
+    expect(Array.from(out)).toEqual([7, 7, 7, 1, 0, 1, 7, 7, 7]);
+  });
+
+  it('binomialVariate with n = 0 or p = 0 is 0 and draws nothing (reproducible streams)', () => {
+    for (const [n, p] of [[0, 0.3], [0, 0.9], [5, 0], [100, 0]] as const) {
+      const gen = new Generator(9);
+      expect(binomialVariate(n, p, gen)).toBe(0);
+      expect(gen.uniform()).toBe(new Generator(9).uniform());
+    }
   });
 });
