@@ -1,18 +1,22 @@
 import { describe, expect, it } from 'vitest';
+import { Circuit } from '../../src/photonics/circuit.js';
 import { CliffordSampler } from '../../src/photonics/clifford.js';
 import { cidentity, cmatrix, cmatrixFrom, maxAbsDiff } from '../../src/photonics/complex-matrix.js';
 import { beamSplitter, mzi, permutation } from '../../src/photonics/components.js';
 import { Detector, detectorMatrix } from '../../src/photonics/detectors.js';
 import { DistinguishableSampler } from '../../src/photonics/distinguishable.js';
-import { modeGroups } from '../../src/photonics/exact-features.js';
+import { slosLayerSizes } from '../../src/photonics/estimate.js';
+import { exactGroupHistogramFromDistribution, modeGroups } from '../../src/photonics/exact-features.js';
 import { clickRates, clickRatesFromWeights, groupLayout, type Groups } from '../../src/photonics/features.js';
 import { checkOccupation } from '../../src/photonics/fock.js';
 import { meshUnitary, reckLayout, type Mesh } from '../../src/photonics/mesh.js';
 import { applyDarkCounts } from '../../src/photonics/noise.js';
 import { noisyClickDistribution, partialDistinguishabilityDistribution } from '../../src/photonics/noisy-slos.js';
 import { permanentGlynn, permanentNaive } from '../../src/photonics/permanent.js';
+import { outputAmplitude } from '../../src/photonics/probability.js';
+import { dirichletOnes } from '../../src/photonics/sampling-variates.js';
 import { checkSquare, photonModes, sampleClickMasks, type InputState, type ShotSampler } from '../../src/photonics/sampling.js';
-import { gaussianHistogram } from '../../src/photonics/shots.js';
+import { gaussianHistogram, InverseCdfSampler } from '../../src/photonics/shots.js';
 import { slosPlan } from '../../src/photonics/slos-plan.js';
 import { slosState } from '../../src/photonics/slos.js';
 import { tbi } from '../../src/photonics/tbi.js';
@@ -233,5 +237,56 @@ describe('argument checks of src/photonics', () => {
     expect(runs({ indistinguishableProbability: 0.5 })).toBe(6);
     expect(runs({ loss: 0.1 })).toBe(6);
     expect(runs({})).toBe(1);
+  });
+
+  it('Detector names a per-mode value outside [0, 1] with its index', () => {
+    expect(() => new Detector({ resolution: 'pnr', efficiency: [0.5, 1.5] }, 2)).toThrow(
+      new RangeError('detection: efficiency[1] must be in [0, 1], got 1.5'),
+    );
+    expect(() => new Detector({ resolution: 'pnr', efficiency: [-0.1, 1] }, 2)).toThrow(
+      new RangeError('detection: efficiency[0] must be in [0, 1], got -0.1'),
+    );
+  });
+
+  it('dirichletOnes refuses an out of the wrong length', () => {
+    expect(() => dirichletOnes(3, new Generator(1), new Float64Array(2))).toThrow(
+      new RangeError('dirichletOnes: out must have length 3, got 2'),
+    );
+  });
+
+  it('Circuit.unitary names a non-square out', () => {
+    expect(() => new Circuit(3).unitary(cmatrix(3, 2))).toThrow(new RangeError('Circuit.unitary: out must be square, got 3×2'));
+  });
+
+  it('DistinguishableSampler names options.loss', () => {
+    expect(() => new DistinguishableSampler(cidentity(2), [1, 0], { loss: 2 })).toThrow(
+      new RangeError('DistinguishableSampler: options.loss must be in [0, 1], got 2'),
+    );
+  });
+
+  it('slosLayerSizes names itself for a bad mask', () => {
+    expect(() => slosLayerSizes(4, 2, -1)).toThrow(new RangeError('slosLayerSizes: mask.maxPerMode must be a non-negative integer, got -1'));
+  });
+
+  it('exactGroupHistogramFromDistribution names itself for a wrong-length out', () => {
+    const plan = slosPlan(2, [1, 0]);
+    expect(() => exactGroupHistogramFromDistribution(plan, Float64Array.of(1, 0), [[0], [1]], new Float64Array(3))).toThrow(
+      new RangeError('exactGroupHistogramFromDistribution: out must have Σ 2^|G| = 4 entries, got 3'),
+    );
+  });
+
+  it('permanentNaive and outputAmplitude name themselves', () => {
+    expect(() => permanentNaive(cmatrix(2, 3))).toThrow(new RangeError('permanentNaive: A must be square, got 2×3'));
+    expect(() => outputAmplitude(cidentity(2), [1, 0, 0], [1, 0])).toThrow(/^outputAmplitude: /);
+  });
+
+  it('checkSquare refuses storage of the wrong length in re or in im', () => {
+    const u = (re: number, im: number) => ({ rows: 2, cols: 2, re: new Float64Array(re), im: new Float64Array(im) });
+    expect(() => checkSquare(u(3, 4), 'op')).toThrow(new RangeError('op: U.re and U.im must have 4 entries, got 3 and 4'));
+    expect(() => checkSquare(u(4, 3), 'op')).toThrow(new RangeError('op: U.re and U.im must have 4 entries, got 4 and 3'));
+  });
+
+  it('InverseCdfSampler names setWeights for empty weights', () => {
+    expect(() => new InverseCdfSampler([])).toThrow(new RangeError('InverseCdfSampler.setWeights: weights must be non-empty'));
   });
 });

@@ -209,4 +209,21 @@ describe('sampled photonics contracts', () => {
       expect(gen.uniform()).toBe(new Generator(9).uniform());
     }
   });
+
+  it('Detector: no dark counts and full efficiency draw nothing; a dark count d fires exactly when uniform() < d', () => {
+    const gen = new Generator(4);
+    const occ = Int32Array.of(2, 0, 1);
+    new Detector({ resolution: 'pnr' }, 3).applyShot(occ, 0, gen);
+    expect(Array.from(occ)).toEqual([2, 0, 1]);
+    expect(gen.uniform()).toBe(new Generator(4).uniform());
+    // P(u < d) = d exactly on the generator's grid of [0, 1): u = d must not fire
+    const at = (u: number) => ({ uniform: () => u }) as unknown as Generator;
+    const one = (d: number, u: number): number => {
+      const x = Int32Array.of(0);
+      new Detector({ resolution: 'pnr', darkCount: d }, 1).applyShot(x, 0, at(u));
+      return x[0]!;
+    };
+    expect(one(0.25, 0.25)).toBe(0);
+    expect(one(0.25, 0.25 - 2 ** -54)).toBe(1);
+  });
 });
