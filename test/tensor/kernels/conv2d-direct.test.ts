@@ -7,39 +7,19 @@
  * sum written out here.
  */
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, it } from 'vitest';
 import {
   conv2dBackwardBias, conv2dBackwardBiasChannels, conv2dBackwardInputDirect, conv2dBackwardWeightDirect, conv2dForwardDirectImages,
 } from '../../../src/tensor/kernels/conv2d-direct.js';
 import { conv2dGeometry } from '../../../src/tensor/kernels/conv2d-geometry.js';
 import { naiveConv2d, naiveConv2dBackwardInput, naiveConv2dBackwardWeight } from '../../reference/naive-conv2d.js';
 import { build, convCaseArb } from './conv-cases.js';
-import { absOf, expectAllClose, expectExactlyEqual, makeArray, roundTo, type FloatDTypeName } from './helpers.js';
+import { absOf, expectAllClose, expectExactlyEqual, expectTail, expectThrowWith, makeArray, padded, roundTo } from './helpers.js';
+
+const expectThrow = (f: () => void, message: string): void => expectThrowWith(f, RangeError, message);
 
 const SENTINEL = -4321.25;
 const FAR = 1e6;
-
-/** A float array of values.length + extra elements: the values, then `tail`. */
-function padded(dtype: FloatDTypeName, values: ArrayLike<number>, extra: number, tail: number) {
-  const a = makeArray(dtype, values.length + extra).fill(tail);
-  a.set(values);
-  return a;
-}
-
-function expectTail(a: ArrayLike<number>, from: number, value: number, what: string): void {
-  for (let i = from; i < a.length; i++) if (!Object.is(a[i], value)) throw new Error(`${what}[${i}] = ${a[i]}, the tail must stay ${value}`);
-}
-
-function expectThrow(f: () => void, message: string): void {
-  let caught: unknown = null;
-  try {
-    f();
-  } catch (e) {
-    caught = e;
-  }
-  expect(caught).toBeInstanceOf(RangeError);
-  expect((caught as Error).message).toBe(message);
-}
 
 /** A non-empty range [lo, hi) inside [0, size) from two naturals. */
 const range = (size: number, u: number, v: number): [number, number] => {

@@ -8,17 +8,9 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { checkShape, conv2dGeometry, pairOption } from '../../../src/tensor/kernels/conv2d-geometry.js';
 import { naiveConvOutShape } from '../../reference/naive-conv2d.js';
+import { expectThrowWith } from './helpers.js';
 
-function expectThrow(f: () => unknown, message: string): void {
-  let caught: unknown = null;
-  try {
-    f();
-  } catch (e) {
-    caught = e;
-  }
-  expect(caught).toBeInstanceOf(RangeError);
-  expect((caught as Error).message).toBe(message);
-}
+const expectThrow = (f: () => unknown, message: string): void => expectThrowWith(f, RangeError, message);
 
 describe('pairOption', () => {
   it('takes undefined (the fallback), one integer or a pair, each at least min', () => {

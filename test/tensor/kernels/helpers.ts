@@ -75,3 +75,18 @@ export function simdAtol(dtype: FloatDTypeName, magnitude: ArrayLike<number>, k:
   if (dtype !== 'float32' || kernelsMode() !== 'simd') return undefined;
   return Float64Array.from(magnitude, (m) => simdGemmTolerance(k, m));
 }
+
+/** A float array of values.length + extra elements: the values, then `tail` (kernels accept longer buffers). */
+export function padded(dtype: FloatDTypeName, values: ArrayLike<number>, extra: number, tail: number): FloatArray {
+  const a = makeArray(dtype, values.length + extra).fill(tail);
+  a.set(values);
+  return a;
+}
+
+/** Throws unless a[from..] all equal `value` (Object.is: a buffer's tail that a kernel must not write). */
+export function expectTail(a: ArrayLike<number>, from: number, value: number, what: string): void {
+  for (let i = from; i < a.length; i++) if (!Object.is(a[i], value)) throw new Error(`${what}[${i}] = ${a[i]}, the tail must stay ${value}`);
+}
+
+/** `fn` must throw an instance of `type` whose message is exactly `message` (the ops tests' helper). */
+export { expectError as expectThrowWith } from '../../autograd/ops/expect-error.js';

@@ -17,21 +17,12 @@ import { resetScratchStats, scratchStats } from '../../../src/tensor/kernels/scr
 import {
   naiveAvgPool2d, naiveAvgPool2dBackward, naiveMaxPool2d, naiveMaxPool2dBackward, type NaivePoolParams,
 } from '../../reference/naive-pool2d.js';
-import { DTYPES, Generator, absOf, expectAllClose, expectExactlyEqual, makeArray, roundTo, type FloatDTypeName } from './helpers.js';
+import {
+  DTYPES, Generator, absOf, expectAllClose, expectExactlyEqual, expectTail, expectThrowWith as expectThrow, padded, roundTo, type FloatDTypeName,
+} from './helpers.js';
 
 type Shape = [number, number, number, number];
 const SENTINEL = -4321.25;
-
-function expectThrow(f: () => void, type: typeof RangeError, message: string): void {
-  let caught: unknown = null;
-  try {
-    f();
-  } catch (e) {
-    caught = e;
-  }
-  expect(caught).toBeInstanceOf(type);
-  expect((caught as Error).message).toBe(message);
-}
 
 function paramsOf(g: Pool2dGeometry): NaivePoolParams {
   return {
@@ -41,17 +32,6 @@ function paramsOf(g: Pool2dGeometry): NaivePoolParams {
 }
 
 const shapeOf = (g: Pool2dGeometry): Shape => [g.batch, g.channels, g.inHeight, g.inWidth];
-
-/** A float array of n + extra elements: the first n from values, the rest `tail`. */
-function padded(dtype: FloatDTypeName, values: ArrayLike<number>, extra: number, tail: number) {
-  const a = makeArray(dtype, values.length + extra).fill(tail);
-  a.set(values);
-  return a;
-}
-
-function expectTail(a: ArrayLike<number>, from: number, value: number, what: string): void {
-  for (let i = from; i < a.length; i++) if (!Object.is(a[i], value)) throw new Error(`${what}[${i}] = ${a[i]}, the tail must stay ${value}`);
-}
 
 describe('pool2d kernels: buffer checks', () => {
   // 2·3·4·5 = 120 inputs, 2·3·3·4 = 72 outputs; every mis-multiplied size is below 71.
