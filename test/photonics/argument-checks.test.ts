@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { Circuit } from '../../src/photonics/circuit.js';
 import { CliffordSampler } from '../../src/photonics/clifford.js';
+import { createLeaveOneOutWorkspace } from '../../src/photonics/clifford-permanents.js';
 import { cidentity, cmatrix, cmatrixFrom, maxAbsDiff } from '../../src/photonics/complex-matrix.js';
 import { beamSplitter, mzi, permutation } from '../../src/photonics/components.js';
 import { Detector, detectorMatrix } from '../../src/photonics/detectors.js';
-import { DistinguishableSampler } from '../../src/photonics/distinguishable.js';
+import { DistinguishableSampler, PartialDistinguishabilitySampler } from '../../src/photonics/distinguishable.js';
 import { slosLayerSizes } from '../../src/photonics/estimate.js';
 import { exactGroupHistogramFromDistribution, modeGroups } from '../../src/photonics/exact-features.js';
 import { clickRates, clickRatesFromWeights, groupLayout, type Groups } from '../../src/photonics/features.js';
@@ -12,6 +13,7 @@ import { checkOccupation } from '../../src/photonics/fock.js';
 import { meshUnitary, reckLayout, type Mesh } from '../../src/photonics/mesh.js';
 import { applyDarkCounts } from '../../src/photonics/noise.js';
 import { noisyClickDistribution, partialDistinguishabilityDistribution } from '../../src/photonics/noisy-slos.js';
+import { secondMoments } from '../../src/photonics/observables.js';
 import { permanentGlynn, permanentNaive } from '../../src/photonics/permanent.js';
 import { outputAmplitude } from '../../src/photonics/probability.js';
 import { dirichletOnes } from '../../src/photonics/sampling-variates.js';
@@ -288,5 +290,28 @@ describe('argument checks of src/photonics', () => {
 
   it('InverseCdfSampler names setWeights for empty weights', () => {
     expect(() => new InverseCdfSampler([])).toThrow(new RangeError('InverseCdfSampler.setWeights: weights must be non-empty'));
+  });
+
+  it('more argument messages: workspace size, empty permutation, maxPhotons, short out, loss, groups, noise', () => {
+    expect(() => createLeaveOneOutWorkspace(31)).toThrow(
+      new RangeError('createLeaveOneOutWorkspace: maxRows must be an integer in [0, 30], got 31'),
+    );
+    expect(() => permutation([])).toThrow(new RangeError('permutation: perm must be non-empty'));
+    expect(() => detectorMatrix({ resolution: 'pnr' }, -1)).toThrow(
+      new RangeError('detectorMatrix: maxPhotons must be a non-negative integer, got -1'),
+    );
+    const plan = slosPlan(2, [1, 1]); // 3 final states
+    expect(() => partialDistinguishabilityDistribution(plan, beamSplitter(Math.PI / 4).matrix, 0.5, { out: new Float64Array(2) })).toThrow(
+      new RangeError('partialDistinguishabilityDistribution: out must hold 3 values, got 2'),
+    );
+    expect(() => new PartialDistinguishabilitySampler(cidentity(2), [1, 0], { goodPhotonProbability: 0.5, loss: 2 })).toThrow(
+      new RangeError('PartialDistinguishabilitySampler: options.loss must be in [0, 1], got 2'),
+    );
+    expect(() => exactGroupHistogramFromDistribution(plan, new Float64Array(3), [[]])).toThrow(
+      new RangeError('exactGroupHistogramFromDistribution: groups[0] must have 1 … 20 modes (2^g bins), got 0'),
+    );
+    expect(() => secondMoments(cidentity(2), [1, 0], { loss: 2 })).toThrow(
+      new RangeError('secondMoments: noise.loss must be a probability in [0, 1], got 2'),
+    );
   });
 });

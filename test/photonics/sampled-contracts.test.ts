@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
+import { clementsDecompose } from '../../src/photonics/clements.js';
 import { assertUnitary, cidentity, cmatrixFrom } from '../../src/photonics/complex-matrix.js';
 import { beamSplitter } from '../../src/photonics/components.js';
 import { Detector } from '../../src/photonics/detectors.js';
@@ -225,5 +226,33 @@ describe('sampled photonics contracts', () => {
     };
     expect(one(0.25, 0.25)).toBe(0);
     expect(one(0.25, 0.25 - 2 ** -54)).toBe(1);
+  });
+
+  it('clementsDecompose: an element already 0 gives θ = φ = 0 (documented edge case), whatever the phase of its divisor', () => {
+    // diagonal 2×2 unitary with both entries e^{−3iπ/4}: the one cell nulls an element that is already 0
+    const c = Math.SQRT1_2;
+    const mesh = clementsDecompose(cmatrixFrom(2, 2, [-c, 0, 0, -c], [-c, 0, 0, -c]));
+    expect(Array.from(mesh.theta)).toEqual([0]);
+    expect(Math.abs(mesh.phi[0]!)).toBe(0);
+  });
+
+  it('estimate: a Glynn permanent needs at least the kernel scratch, 8·(3n + 2) bytes (work 3n, out 2)', () => {
+    for (let n = 1; n <= 30; n++) expect(estimate({ modes: n, photons: n, backend: 'permanent' }).bytes).toBeGreaterThanOrEqual(8 * (3 * n + 2));
+  });
+
+  it('binomialVariate: inversion with one uniform when n·p < 16, the order-statistic path otherwise (documented)', () => {
+    const after = (n: number, p: number): number => {
+      const gen = new Generator(21);
+      binomialVariate(n, p, gen);
+      return gen.uniform();
+    };
+    const second = (): number => {
+      const gen = new Generator(21);
+      gen.uniform();
+      return gen.uniform();
+    };
+    expect(after(10, 0.3)).toBe(second()); // n·p = 3
+    expect(after(31, 0.5)).toBe(second()); // n·p = 15.5
+    expect(after(32, 0.5)).not.toBe(second()); // n·p = 16: Beta order statistic first
   });
 });
