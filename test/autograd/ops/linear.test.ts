@@ -40,6 +40,13 @@ describe('linear values and dtypes', () => {
     expect(arr(w.grad)).toEqual([1, 2, 1, 2]);
     expect(arr(b.grad)).toEqual([1, 1]);
   });
+  it('float32 input and weight with a float64 bias give a float64 y, the bias not rounded to float32', () => {
+    // x = [1], W = [[1]] (float32), b = [0.1] (float64): y = 1 + 0.1 in float64; fusing into a float32
+    // GEMM would give float32 and 1 + fround(0.1).
+    const y = linear(make([1], [1, 1], 'float32'), make([1], [1, 1], 'float32'), make([0.1], [1], 'float64'));
+    expect(y.dtype).toBe('float64');
+    expect(arr(y)).toEqual([1 + 0.1]);
+  });
   it('int32 input, weight and bias stay int32 and exact (the matmul + add path)', () => {
     const y = linear(make([1, 2, 3, 4], [2, 2], 'int32'), make([1, 1, 2, -1], [2, 2], 'int32'), make([10, 20], [2], 'int32'));
     expect(y.dtype).toBe('int32');
