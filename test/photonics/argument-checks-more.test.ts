@@ -7,15 +7,18 @@ import { Detector, detectorMatrix } from '../../src/photonics/detectors.js';
 import { DistinguishableSampler, PartialDistinguishabilitySampler } from '../../src/photonics/distinguishable.js';
 import { slosLayerSizes } from '../../src/photonics/estimate.js';
 import { exactGroupHistogramFromDistribution } from '../../src/photonics/exact-features.js';
-import { clickRates, groupLayout } from '../../src/photonics/features.js';
+import { clickMasks, clickRates, groupLayout } from '../../src/photonics/features.js';
 import { noisyClickDistribution, partialDistinguishabilityDistribution } from '../../src/photonics/noisy-slos.js';
-import { secondMoments } from '../../src/photonics/observables.js';
+import { meanCounts, secondMoments } from '../../src/photonics/observables.js';
 import { permanentGlynn, permanentNaive } from '../../src/photonics/permanent.js';
+import { permanentRepeated } from '../../src/photonics/permanent-repeated.js';
 import { outputAmplitude } from '../../src/photonics/probability.js';
 import { dirichletOnes } from '../../src/photonics/sampling-variates.js';
 import { checkSquare } from '../../src/photonics/sampling.js';
 import { gaussianHistogram, InverseCdfSampler } from '../../src/photonics/shots.js';
+import { lossyTbi } from '../../src/photonics/lossy-tbi.js';
 import { slosPlan } from '../../src/photonics/slos-plan.js';
+import { clickDistribution } from '../../src/photonics/slos.js';
 import { Generator } from '../../src/tensor/random.js';
 
 // More documented argument checks of src/photonics (issue 20, photonics sample batches 4–6; the first
@@ -140,6 +143,30 @@ describe('argument checks of src/photonics (2)', () => {
     );
     expect(() => secondMoments(cidentity(2), [1, 0], { loss: 2 })).toThrow(
       new RangeError('secondMoments: noise.loss must be a probability in [0, 1], got 2'),
+    );
+  });
+
+  it('clickMasks, meanCounts and permanentRepeated name themselves and the argument', () => {
+    expect(() => clickMasks(Int32Array.of(1, 0, 0, 1), 2, new Uint32Array(3))).toThrow(
+      new RangeError('clickMasks: out must have length 2, got 3'),
+    );
+    expect(() => meanCounts(cmatrix(2, 3), [1, 0])).toThrow(new RangeError('meanCounts: U must be square, got 2×3'));
+    expect(() => permanentRepeated(cidentity(2), [1], [1, 0])).toThrow(new RangeError('permanentRepeated: rowMult must have 2 entries, got 1'));
+  });
+
+  it('permutation refuses an entry past the end, negative or fractional; clickDistribution and lossyTbi name theirs', () => {
+    const msg = (got: string): RangeError => new RangeError(`permutation: perm must be a permutation of 0..2, got [${got}]`);
+    expect(() => permutation([0, 3, 1])).toThrow(msg('0, 3, 1'));
+    expect(() => permutation([0, -1, 1])).toThrow(msg('0, -1, 1'));
+    expect(() => permutation([0, 1.5, 1])).toThrow(msg('0, 1.5, 1'));
+    expect(() => clickDistribution(slosPlan(2, [1, 1]), new Float64Array(2))).toThrow(
+      new RangeError('clickDistribution: probs must hold 3 values, got 2'),
+    );
+    const splitters = lossyTbi({ modes: 3, loopLengths: [1], splitterLoss: 0 }).circuit.nParams;
+    const losses = new Array<number>(splitters).fill(0.1);
+    losses[0] = -0.1;
+    expect(() => lossyTbi({ modes: 3, loopLengths: [1], splitterLoss: losses })).toThrow(
+      new RangeError('lossyTbi: splitterLoss[0] must be in [0, 1], got -0.1'),
     );
   });
 });

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { clementsDecompose } from '../../src/photonics/clements.js';
-import { assertUnitary, cidentity, cmatrixFrom } from '../../src/photonics/complex-matrix.js';
+import { Circuit } from '../../src/photonics/circuit.js';
+import { assertUnitary, cidentity, cmatrix, cmatrixFrom } from '../../src/photonics/complex-matrix.js';
 import { beamSplitter } from '../../src/photonics/components.js';
 import { Detector } from '../../src/photonics/detectors.js';
 import { DistinguishableSampler } from '../../src/photonics/distinguishable.js';
@@ -254,5 +255,24 @@ describe('sampled photonics contracts', () => {
     expect(after(10, 0.3)).toBe(second()); // n·p = 3
     expect(after(31, 0.5)).toBe(second()); // n·p = 15.5
     expect(after(32, 0.5)).not.toBe(second()); // n·p = 16: Beta order statistic first
+  });
+
+  it('estimate advice: the largest mode count below the request that fits (zero-set, one 20-mode group)', () => {
+    // 20 modes in one group: 8·2^20 bytes > 1 MiB; 19 modes in the default groups (10, 9): 8·(2^10 + 2^9) + 64·16
+    const e = estimate({ modes: 20, photons: 4, backend: 'zero-set', groupSizes: [20], maxBytes: 2 ** 20 });
+    expect(e.fits).toBe(false);
+    expect(e.message).toContain('and 4 photons fit up to 19 modes');
+  });
+
+  it('permanentRepeated of the zero matrix past N = 1000 (Glynn skipped) is 0', () => {
+    expect(permanentRepeated(cmatrix(1, 1), [1001], [1001])).toEqual({ re: 0, im: 0 });
+  });
+
+  it('Circuit: a 3-mode component with purely imaginary entries is placed as given (U = i·P)', () => {
+    // cyclic shift times i: entries 0 + 1i, so no entry may be skipped for a zero real part
+    const m = cmatrixFrom(3, 3, new Array<number>(9).fill(0), [0, 0, 1, 1, 0, 0, 0, 1, 0]);
+    const u = new Circuit(3).add([0, 1, 2], { name: 'iP', size: 3, matrix: m }).unitary();
+    expect(Array.from(u.re)).toEqual(new Array<number>(9).fill(0));
+    expect(Array.from(u.im)).toEqual([0, 0, 1, 1, 0, 0, 0, 1, 0]);
   });
 });
