@@ -140,6 +140,7 @@ function guarded(v: RepeatedView, total: number, op: string, overFactorials: boo
     && Number.isFinite(out[2]!) && out[2]! / fact <= CANCELLATION_LIMIT * Math.hypot(re, im);
   if (glynnOk) return { re, im };
   const scale = naturalScale(v, total, overFactorials);
+  if (scale.nonFinite) return { re: NaN, im: NaN };
   if (!scale.nonzero) return { re: 0, im: 0 };
   return scaleResult(contractedAmplitude(v, scale), scale, op, v);
 }
