@@ -32,7 +32,7 @@ export interface RepeatedView {
   nu: ArrayLike<number>;
 }
 
-/** S = mantissa·2^exponent for the normalizer c = cScaled·2^shift; `log2` = log₂ S (for comparisons). */
+/** S = mantissa·2^exponent for the normalizer c·2^shift; `log2` = log₂ S (for comparisons). */
 export interface NaturalScale {
   /** c·2^−shift: shift is 0 unless the norms of M overflow float64 (entries near the top of its range). */
   c: number;

@@ -18,10 +18,10 @@
  * Cost per call: n updates (as wasm/adam-simd.ts) plus 3 memcpy passes over cache-resident blocks
  * (and, for a length that is not a multiple of 4, one copying call on the last 0–3 elements).
  */
-import { ADAM_BLOCK, ADAM_MODES, adamModeIndex, adamModuleBuilder, adamStepSimd, type AdamExport } from './adam-simd.js';
+import { ADAM_BLOCK, adamFunctions, adamModeIndex, adamStepSimd, type AdamExport } from './adam-simd.js';
 import { copyWords } from './aligned-copy.js';
 import { adamConstants, type AdamStepOptions } from '../kernels/optim-update.js';
-import { KernelMemory, MAX_PAGES, PAGE_BYTES, webAssemblyApi, type WasmModule } from './runtime.js';
+import { KernelMemory, MAX_PAGES, PAGE_BYTES, webAssemblyApi } from './runtime.js';
 
 /** An arena: its memory's float32 view and the Adam functions instantiated on it. */
 interface Arena {
@@ -31,8 +31,6 @@ interface Arena {
 
 /** Arenas by their buffer: a state array is resident exactly when its buffer is one of these. */
 const arenas = new WeakMap<ArrayBufferLike, Arena>();
-/** The compiled module, per memory kind (a module declares whether its imported memory is shared). */
-const modules = new Map<boolean, WasmModule>();
 
 const P_BLOCK = 64;
 const G_BLOCK = P_BLOCK + 4 * ADAM_BLOCK;
@@ -52,21 +50,13 @@ function slotBytes(n: number): number {
  * const [m, v] = adamResidentArrays([10, 10], false)!; // m.length === 10, zeros
  */
 export function adamResidentArrays(lengths: readonly number[], shared: boolean): Float32Array[] | null {
-  const api = webAssemblyApi();
-  if (api === undefined) return null;
+  if (webAssemblyApi() === undefined) return null;
   const bytes = lengths.reduce((sum, n) => sum + slotBytes(n), FIRST_ARRAY);
   const pages = Math.ceil(bytes / PAGE_BYTES);
   if (pages > MAX_PAGES) return null;
   const memory = new KernelMemory(pages, shared, pages); // never grows: its maximum is its size
-  let module = modules.get(memory.isShared);
-  if (module === undefined) {
-    module = new api.Module(adamModuleBuilder(memory.isShared).encode());
-    modules.set(memory.isShared, module);
-  }
-  const instance = new api.Instance(module, { env: { memory: memory.memory } });
-  const run = Array.from({ length: ADAM_MODES }, (_, mode) => instance.exports[`adam${mode}`] as AdamExport);
   const buffer = memory.memory.buffer;
-  arenas.set(buffer, { f32: memory.f32(), run });
+  arenas.set(buffer, { f32: memory.f32(), run: adamFunctions(memory) });
   let offset = FIRST_ARRAY;
   return lengths.map((n) => {
     const view = new Float32Array(buffer, offset, n);

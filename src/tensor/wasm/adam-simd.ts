@@ -28,7 +28,7 @@
 import type { FunctionBuilder } from './function-builder.js';
 import { adamConstants, type AdamStepOptions } from '../kernels/optim-update.js';
 import { ModuleBuilder } from './module-builder.js';
-import { KernelMemory, MAX_PAGES, webAssemblyApi } from './runtime.js';
+import { KernelMemory, MAX_PAGES, webAssemblyApi, type WasmModule } from './runtime.js';
 import { copyWords } from './aligned-copy.js';
 
 /** Floats per block: 8 Ki floats = 32 KiB per operand (5 operands stay in L2). */
@@ -36,7 +36,7 @@ export const ADAM_BLOCK = 1 << 13;
 /** Mode bits; the module has one function per mode, `adam{mode}`, so the loop has no branch. */
 const WD = 1, DECOUPLED = 2, LERP_HIGH = 4, AMSGRAD = 8;
 /** The number of `adam{mode}` functions in the module. */
-export const ADAM_MODES = 16;
+const ADAM_MODES = 16;
 /** The float64 parameters, each splatted once before the loop into the f64x2 local `{name}Splat`. */
 const SCALARS = ['stepSize', 'bc2', 'eps', 'w', 'omw', 'beta2', 'omb2', 'wd', 'decay'] as const;
 
@@ -141,16 +141,33 @@ export function adamModeIndex(o: AdamStepOptions, w: number, amsgrad: boolean): 
   return (o.weightDecay !== 0 ? WD : 0) | (o.decoupled ? DECOUPLED : 0) | (w < 0.5 ? 0 : LERP_HIGH) | (amsgrad ? AMSGRAD : 0);
 }
 
+/** The compiled module, per memory kind (a module declares whether its imported memory is shared). */
+const modules = new Map<boolean, WasmModule>();
+
+/**
+ * The `adam{mode}` functions (indexed by `adamModeIndex`) instantiated on `memory`; the module is compiled
+ * once per memory kind. Used here and by wasm/adam-resident.ts (one instance per arena).
+ * @example const run = adamFunctions(new KernelMemory(1)); run[0]!(…);
+ */
+export function adamFunctions(memory: KernelMemory): AdamExport[] {
+  const api = webAssemblyApi();
+  if (api === undefined) throw new Error('Adam SIMD: this runtime has no WebAssembly');
+  let module = modules.get(memory.isShared);
+  if (module === undefined) {
+    module = new api.Module(adamModuleBuilder(memory.isShared).encode());
+    modules.set(memory.isShared, module);
+  }
+  const instance = new api.Instance(module, { env: { memory: memory.memory } });
+  return Array.from({ length: ADAM_MODES }, (_, mode) => instance.exports[`adam${mode}`] as AdamExport);
+}
+
 let state: { memory: KernelMemory; run: AdamExport[] } | undefined;
 
 function adamState(): NonNullable<typeof state> {
   if (state !== undefined) return state;
-  const api = webAssemblyApi();
-  if (api === undefined) throw new Error('Adam SIMD: this runtime has no WebAssembly');
   const memory = new KernelMemory(1);
   memory.ensureBytes(64 + 5 * ADAM_BLOCK * 4);
-  const instance = new api.Instance(new api.Module(adamModuleBuilder(memory.isShared).encode()), { env: { memory: memory.memory } });
-  state = { memory, run: Array.from({ length: ADAM_MODES }, (_, mode) => instance.exports[`adam${mode}`] as AdamExport) };
+  state = { memory, run: adamFunctions(memory) };
   return state;
 }
 
