@@ -12,7 +12,7 @@
  */
 import { crossEntropy } from '../src/autograd/functional/losses.js';
 import { noGrad } from '../src/autograd/grad-mode.js';
-import { Adam, Conv2d, Flatten, Linear, MaxPool2d, ReLU, SGD, Sequential, type Optimizer } from '../src/nn/index.js';
+import { Adam, SGD, type Optimizer, type Sequential } from '../src/nn/index.js';
 import { randint, randn } from '../src/tensor/create.js';
 import { Generator } from '../src/tensor/random.js';
 import type { BenchCase, BenchSuite } from './harness.js';
@@ -27,15 +27,9 @@ const F2 = BATCH * 128 * 10;
 export const FORWARD_FLOPS = 2 * (C1 + C2 + F1 + F2);
 export const STEP_FLOPS = FORWARD_FLOPS + 2 * C1 + 4 * (C2 + F1 + F2);
 
-/** The reference MNIST CNN with PyTorch's default initialisation from `seed`. */
-export function referenceMnistCnn(seed: number): Sequential {
-  const g = new Generator(seed);
-  return new Sequential(
-    new Conv2d(1, 32, 3, { padding: 1, generator: g }), new ReLU(), new MaxPool2d(2),
-    new Conv2d(32, 64, 3, { padding: 1, generator: g }), new ReLU(), new MaxPool2d(2),
-    new Flatten(), new Linear(3136, 128, { generator: g }), new ReLU(), new Linear(128, 10, { generator: g }),
-  );
-}
+import { referenceMnistCnn } from './recipes/reference-cnn.js';
+
+export { referenceMnistCnn };
 
 const imagesPerSecond = (ms: number): Record<string, number> => ({ images_per_s: Math.round((BATCH / ms) * 1000) });
 

@@ -140,6 +140,36 @@ describe('the packed tarball installed with --omit=dev into an empty project', (
     expect(result).toEqual({ count: 10000, tensor: true, grad: [2, 1, 3, 3] });
   });
 
+  it('trains data-parallel from the bundle: the replica worker loads the bundle, same bits on 1 and 2 threads', () => {
+    writeFileSync(join(consumer, 'recipe.mjs'), `
+      import { Generator, Linear, ReLU, Sequential, crossEntropy } from 'pqkd';
+      export function task() {
+        const g = new Generator(3);
+        return { model: new Sequential(new Linear(4, 6, { generator: g }), new ReLU(), new Linear(6, 3, { generator: g })),
+                 loss: (model, [x, y]) => crossEntropy(model.forward(x), y) };
+      }
+    `);
+    const result = JSON.parse(
+      runInConsumer(`
+        import { DataParallel, Generator, SGD, randn, randint } from 'pqkd';
+        const out = {};
+        for (const threads of [1, 2]) {
+          const dp = await DataParallel.create({ module: new URL('./recipe.mjs', import.meta.url).href, export: 'task' }, { threads });
+          const opt = new SGD(dp.model.parameters(), { lr: 0.1 });
+          const g = new Generator(5);
+          const losses = [];
+          for (let i = 0; i < 3; i++) { opt.zeroGrad(); losses.push(dp.backward([randn([8, 4], { generator: g }), randint(0, 3, [8], { generator: g })])); opt.step(); }
+          out[threads] = { threads: dp.threads, losses, w: Array.from(dp.model.parameters()[0].data) };
+          await dp.close();
+        }
+        console.log(JSON.stringify(out));
+      `),
+    ) as Record<string, { threads: number; losses: number[]; w: number[] }>;
+    expect([result['1']!.threads, result['2']!.threads]).toEqual([1, 2]);
+    expect(result['2']!.losses).toEqual(result['1']!.losses);
+    expect(result['2']!.w).toEqual(result['1']!.w);
+  });
+
   it('type-checks a consumer against the shipped declarations (skipLibCheck off)', () => {
     writeFileSync(
       join(consumer, 'main.ts'),

@@ -22,7 +22,7 @@ import { PQKD_VERSION } from './run-dir.js';
 import { CliError } from './errors.js';
 import { installSignalHandlers, InterruptedError } from './interrupt.js';
 import { startMemoryTrace } from './memory-trace.js';
-import { isKernelWorkerThread } from '../tensor/parallel/node-builtins.js';
+import { isEngineWorkerThread } from '../tensor/parallel/node-builtins.js';
 
 type Command = (argv: string[], ctx: CommandContext) => Promise<number>;
 
@@ -98,7 +98,7 @@ const invokedDirectly = (() => {
 })();
 
 // Kernel workers load this same file (the bundle); they must not start the CLI.
-if (invokedDirectly && !isKernelWorkerThread()) {
+if (invokedDirectly && !isEngineWorkerThread()) {
   startMemoryTrace(process.env);
   installSignalHandlers();
   main(process.argv.slice(2)).then(

@@ -9,6 +9,7 @@ export { Conv2d, type Conv2dModuleOptions } from './conv2d.js';
 export { BatchNorm1d, BatchNorm2d, type BatchNormModuleOptions } from './batch-norm.js';
 export { MaxPool2d, AvgPool2d, GlobalAvgPool2d, type MaxPool2dOptions, type AvgPool2dOptions } from './pooling.js';
 export { ReLU, Flatten, Dropout, type FlattenOptions, type DropoutModuleOptions } from './activation.js';
+export { DataParallel, type DataParallelOptions, type DataParallelBackwardOptions, type ReplicaRecipe, type ReplicaTask } from './data-parallel.js';
 export * as init from './init.js';
 export * from './optim/index.js';
 export {

@@ -47,6 +47,23 @@ export class Storage {
   }
 
   /**
+   * Makes this storage use `array` from now on (same kind and length), its elements as they are in
+   * `array`; the old array goes back to the pool if it came from it. Data-parallel training uses it
+   * to put a model's parameters on SharedArrayBuffers and to let each replica adopt those same arrays
+   * (src/nn/data-parallel.ts). Counts as an in-place write. Throws on another kind or length.
+   */
+  replaceArray(array: TypedArray): void {
+    const own = this.data;
+    if (array === own) return;
+    if (array.constructor !== own.constructor || array.length !== own.length) {
+      throw new TypeError(`Storage.replaceArray: expected a ${own.constructor.name} of ${own.length} elements, got ${array.constructor.name} of ${array.length}`);
+    }
+    this.#data = array;
+    releaseAllocated(own);
+    this.version++;
+  }
+
+  /**
    * Hands the array to the storage pool and makes every later `data` read throw, so a tensor used
    * after its release fails loudly instead of reading memory that another tensor now owns. The
    * caller guarantees that no tensor still needed shares this storage. Idempotent.

@@ -53,6 +53,24 @@ export function urlModule(): typeof Url | undefined {
   return builtin<typeof Url>('node:url');
 }
 
+/**
+ * The source a worker evaluates (with `eval: true`) to load the module at `moduleUrl`, whose top level
+ * then starts serving. From .ts sources it first registers tsx's loader in the worker (Node 20
+ * workers do not inherit loader hooks, and `--import tsx` in a worker's execArgv does not apply to its
+ * entry); a bundle is imported as it is. Throws when a .ts module cannot find tsx.
+ *
+ * @example
+ * new Worker(workerEntrySource(import.meta.url), { eval: true, workerData });
+ */
+export function workerEntrySource(moduleUrl: string): string {
+  if (!moduleUrl.endsWith('.ts')) return `import(${JSON.stringify(moduleUrl)});`;
+  // require.resolve picks the CommonJS build of tsx's API; its ESM twin sits beside it.
+  const api = moduleModule()?.createRequire(moduleUrl).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs');
+  const apiUrl = api === undefined ? undefined : urlModule()?.pathToFileURL(api).href;
+  if (apiUrl === undefined) throw new Error('worker threads: cannot resolve tsx/esm/api to load .ts workers');
+  return `import(${JSON.stringify(apiUrl)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(moduleUrl)}); });`;
+}
+
 /** workerData key that marks a kernel worker thread. */
 export const KERNEL_WORKER_FLAG = 'pqkdKernelWorker';
 
@@ -68,4 +86,22 @@ export function isKernelWorkerThread(): boolean {
   if (wt === undefined || wt.isMainThread) return false;
   const data = wt.workerData as { [KERNEL_WORKER_FLAG]?: unknown } | null | undefined;
   return data?.[KERNEL_WORKER_FLAG] === true;
+}
+
+/** workerData key that marks a data-parallel replica worker (src/nn/replica-worker.ts). */
+export const REPLICA_WORKER_FLAG = 'pqkdReplicaWorker';
+
+/**
+ * True inside any worker the engine starts: a kernel worker or a data-parallel replica worker. Both
+ * load the application's modules again (a bundle, or a replica recipe's module), so an entry point
+ * that runs code at top level must skip it when this is true.
+ *
+ * @example
+ * if (!isEngineWorkerThread()) await main(process.argv);
+ */
+export function isEngineWorkerThread(): boolean {
+  const wt = workerThreadsModule();
+  if (wt === undefined || wt.isMainThread) return false;
+  const data = wt.workerData as Record<string, unknown> | null | undefined;
+  return data?.[KERNEL_WORKER_FLAG] === true || data?.[REPLICA_WORKER_FLAG] === true;
 }

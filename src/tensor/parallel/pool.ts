@@ -21,7 +21,7 @@
  */
 import type { MessagePort, Worker } from 'node:worker_threads';
 import { CALLER_SPIN_MS, CTRL_LENGTH, DONE, EXITED, FAILED, POSTED, READY, spinAllowed, spinUntil, WORKER_SPIN_MS } from './handoff.js';
-import { KERNEL_WORKER_FLAG, isKernelWorkerThread, moduleModule, nodeProcess, urlModule, workerThreadsModule } from './node-builtins.js';
+import { KERNEL_WORKER_FLAG, isKernelWorkerThread, nodeProcess, workerEntrySource, workerThreadsModule } from './node-builtins.js';
 import { executeTask, type KernelTask } from './tasks.js';
 import { relaxedSimdInUse, setRelaxedSimd } from '../wasm/relaxed-simd.js';
 import { kernelsMode, setKernelsMode, type KernelsMode } from '../wasm/support.js';
@@ -53,27 +53,12 @@ export interface ThreadPoolStats {
 const slots: Slot[] = [];
 const counters = { dispatched: 0, ranOnCaller: 0 };
 
-/**
- * The bootstrap a worker evaluates: import this module (whose top level starts serving). From .ts
- * sources it first registers tsx's loader in the worker (Node 20 workers do not inherit loader
- * hooks, and `--import tsx` in a worker's execArgv does not apply to its entry).
- */
-function workerBootstrap(): string {
-  const here = import.meta.url;
-  if (!here.endsWith('.ts')) return `import(${JSON.stringify(here)});`;
-  // require.resolve picks the CommonJS build of tsx's API; its ESM twin sits beside it.
-  const api = moduleModule()?.createRequire(here).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs');
-  const apiUrl = api === undefined ? undefined : urlModule()?.pathToFileURL(api).href;
-  if (apiUrl === undefined) throw new Error('thread pool: cannot resolve tsx/esm/api to load .ts workers');
-  return `import(${JSON.stringify(apiUrl)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(here)}); });`;
-}
-
 function spawnSlot(): Slot {
   const wt = workerThreadsModule();
   if (wt === undefined) throw new Error('thread pool: node:worker_threads is not available');
   const { port1, port2 } = new wt.MessageChannel();
   const ctrl = new Int32Array(new SharedArrayBuffer(CTRL_LENGTH * Int32Array.BYTES_PER_ELEMENT));
-  const worker = new wt.Worker(workerBootstrap(), {
+  const worker = new wt.Worker(workerEntrySource(import.meta.url), {
     eval: true,
     workerData: { [KERNEL_WORKER_FLAG]: true, port: port2, ctrl },
     transferList: [port2],
