@@ -70,6 +70,7 @@ export const README_ROWS: readonly ReadmeRow[] = [
 export const README_SYSTEMS: readonly { system: string; label: string }[] = [
   { system: 'pqkd', label: 'pqkd 1 thread' },
   { system: 'pqkd-2t', label: 'pqkd 2 threads' },
+  { system: 'pqkd-dp2', label: 'pqkd 2 threads, data-parallel' },
   { system: 'tfjs-wasm', label: 'tfjs-wasm 4.22 (XNNPACK)' },
   { system: 'jax-wasm', label: 'jax-js 0.1.25 (wasm)' },
   { system: 'torch', label: 'PyTorch 1 thread' },

@@ -5,14 +5,16 @@
  * Cases: `cnn_forward_b64` (inference forward under noGrad), `train_step_sgd` (SGD lr 0.01) and
  * `train_step_adam` (Adam lr 1e-3): zeroGrad, forward, loss, backward, optimiser step. Input is a
  * fixed N(0, 1) batch with fixed labels (the cost does not depend on the values).
- * Systems: 'pqkd' = 1 engine thread, 'pqkd-2t' = 2 threads (same results, bit for bit).
+ * Systems: 'pqkd' = 1 engine thread, 'pqkd-2t' = 2 threads (same results, bit for bit), and for the
+ * two training steps 'pqkd-dp2' = `DataParallel` on 2 threads (2 shards of 32 images, each thread a
+ * whole forward and backward; its own bits, the same on 1 and 2 threads; bench/recipes/reference-cnn.ts).
  * flops = 2·MACs: forward 2·(c1 + c2 + f1 + f2) with c1 = 64·32·28²·9, c2 = 64·64·14²·32·9,
  * f1 = 64·3136·128, f2 = 64·128·10; a training step adds 2·c1 (weight grad only: the input needs
  * none) + 4·(c2 + f1 + f2) (input and weight grads). Pointwise ops, pools and the loss are not counted.
  */
 import { crossEntropy } from '../src/autograd/functional/losses.js';
 import { noGrad } from '../src/autograd/grad-mode.js';
-import { Adam, SGD, type Optimizer, type Sequential } from '../src/nn/index.js';
+import { Adam, DataParallel, SGD, type Module, type Optimizer, type Sequential } from '../src/nn/index.js';
 import { randint, randn } from '../src/tensor/create.js';
 import { Generator } from '../src/tensor/random.js';
 import type { BenchCase, BenchSuite } from './harness.js';
@@ -66,7 +68,43 @@ function cases(config: PqkdSystem): BenchCase[] {
   ];
 }
 
+/** The two training steps with `DataParallel` (2 shards) on 2 threads; the engine's own threads are 2 too (optimiser). */
+function dataParallelCases(): BenchCase[] {
+  const config = PQKD_SYSTEMS.find((s) => s.system === 'pqkd-2t');
+  if (config === undefined) return [];
+  const g = new Generator(2024);
+  const x = randn([BATCH, 1, 28, 28], { generator: g });
+  const y = randint(0, 10, [BATCH], { generator: g });
+  const recipe = { module: new URL('./recipes/reference-cnn.ts', import.meta.url).href, export: 'referenceCnnTask', options: { seed: 1 } };
+  const stepCase = (name: string, makeOptimizer: (m: Module) => Optimizer): BenchCase => {
+    let dp: DataParallel | null = null;
+    let optimizer: Optimizer | null = null;
+    return {
+      name, system: 'pqkd-dp2', flops: STEP_FLOPS, iterations: 10, extra: imagesPerSecond,
+      setup: async () => {
+        await useSystem(config);
+        dp = await DataParallel.create(recipe, { threads: 2, shards: 2 });
+        optimizer = makeOptimizer(dp.model);
+      },
+      fn: () => {
+        optimizer!.zeroGrad({ setToNone: false });
+        const value = dp!.backward([x, y]);
+        optimizer!.step();
+        return value;
+      },
+      teardown: async () => {
+        await dp?.close();
+        resetSystem();
+      },
+    };
+  };
+  return [
+    stepCase('train_step_sgd', (m) => new SGD(m.parameters(), { lr: 0.01 })),
+    stepCase('train_step_adam', (m) => new Adam(m.parameters(), { lr: 1e-3 })),
+  ];
+}
+
 export const suite: BenchSuite = {
   name: 'train',
-  cases: () => PQKD_SYSTEMS.flatMap(cases),
+  cases: () => [...PQKD_SYSTEMS.flatMap(cases), ...dataParallelCases()],
 };

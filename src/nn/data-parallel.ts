@@ -14,7 +14,7 @@
  */
 import { narrow } from '../tensor/views.js';
 import type { TypedArray } from '../tensor/dtype.js';
-import { CTRL_LENGTH } from '../tensor/parallel/handoff.js';
+import { CTRL_LENGTH, spinAllowed } from '../tensor/parallel/handoff.js';
 import { REPLICA_WORKER_FLAG, workerEntrySource, workerThreadsModule } from '../tensor/parallel/node-builtins.js';
 import { getNumThreads, setNumThreads, threadsSupported } from '../tensor/parallel/threads.js';
 import { describe, shapeToString } from '../tensor/shape.js';
@@ -165,46 +165,55 @@ export class DataParallel {
     const losses = new Float64Array(this.shards);
     const seqs = this.#workers.map((w, i) => w.post(this.#stepFor(i + 1, inputs, broadcast, batch, scale)));
     const saved = getNumThreads();
-    if (this.threads > 1) setNumThreads(1); // the other cores run shards now
-    let error: unknown = null;
+    // The other cores run shards now, and then the replica workers spin for the next step: the kernels
+    // of this thread stay on it until the gradients are summed.
+    if (this.threads > 1) setNumThreads(1);
     try {
-      for (let k = 0; k < this.shards; k += this.threads) {
-        const [start, end] = shardBounds(batch, this.shards, k);
-        const views = inputs.map((x) => narrow(x, 0, start, end - start));
-        if (k === 0) {
-          losses[0] = runShard(this.#task, views, broadcast, scale(0), `${OP}.backward`);
-          continue;
-        }
-        const restore = gradientsInto(this.#params, this.#gradArrays(k));
-        try {
-          losses[k] = runShard(this.#task, views, broadcast, scale(k), `${OP}.backward`);
-        } finally {
-          restore();
-        }
+      let error: unknown = null;
+      try {
+        this.#runLocalShards(inputs, broadcast, batch, losses, scale);
+      } catch (err) {
+        error = err;
       }
-    } catch (err) {
-      error = err;
+      this.#workers.forEach((w, i) => {
+        try {
+          for (const r of w.wait(seqs[i]!, WAIT_SPIN_MS)) {
+            losses[r.k] = r.loss;
+            this.#grads[r.k] = r.grads;
+          }
+        } catch (err) {
+          error ??= err;
+        }
+      });
+      // eslint-disable-next-line @typescript-eslint/only-throw-error -- the first failure, as it was thrown
+      if (error !== null) throw error;
+      let loss = 0;
+      for (let k = 0; k < this.shards; k++) {
+        if (k > 0) addGradients(this.#params, this.#grads[k]!);
+        loss += scale(k) * losses[k]!;
+      }
+      return loss;
     } finally {
       if (this.threads > 1) setNumThreads(saved);
     }
-    this.#workers.forEach((w, i) => {
-      try {
-        for (const r of w.wait(seqs[i]!, WAIT_SPIN_MS)) {
-          losses[r.k] = r.loss;
-          this.#grads[r.k] = r.grads;
-        }
-      } catch (err) {
-        error ??= err;
+  }
+
+  /** The shards this thread runs: 0, threads, 2·threads, … */
+  #runLocalShards(inputs: Tensor[], broadcast: Tensor[], batch: number, losses: Float64Array, scale: (k: number) => number): void {
+    for (let k = 0; k < this.shards; k += this.threads) {
+      const [start, end] = shardBounds(batch, this.shards, k);
+      const views = inputs.map((x) => narrow(x, 0, start, end - start));
+      if (k === 0) {
+        losses[0] = runShard(this.#task, views, broadcast, scale(0), `${OP}.backward`);
+        continue;
       }
-    });
-    // eslint-disable-next-line @typescript-eslint/only-throw-error -- the first failure, as it was thrown
-    if (error !== null) throw error;
-    let loss = 0;
-    for (let k = 0; k < this.shards; k++) {
-      if (k > 0) addGradients(this.#params, this.#grads[k]!);
-      loss += scale(k) * losses[k]!;
+      const restore = gradientsInto(this.#params, this.#gradArrays(k));
+      try {
+        losses[k] = runShard(this.#task, views, broadcast, scale(k), `${OP}.backward`);
+      } finally {
+        restore();
+      }
     }
-    return loss;
   }
 
   /** Stops the workers (the model stays usable on the calling thread). */
@@ -241,7 +250,7 @@ export class DataParallel {
       shards.push({ k, scale: scale(k), inputs: inputs.map((x) => ship(x, start, end)), grads });
     }
     return {
-      kernels: kernelsMode(), relaxed: relaxedSimdInUse(), training: this.model.namedModules().map(([, m]) => m.training),
+      kernels: kernelsMode(), relaxed: relaxedSimdInUse(), spin: spinAllowed(this.threads), training: this.model.namedModules().map(([, m]) => m.training),
       shards, broadcast: broadcast.map((t) => ship(t, 0, t.ndim === 0 ? 1 : t.shape[0]!)),
     };
   }

@@ -12,12 +12,14 @@
  * Inputs and gradient arrays are ordinary arrays *transferred* with the messages (no copy either way,
  * and kernels read and write them at full speed, unlike SharedArrayBuffers): the main thread sends a
  * shard's gradient arrays with the step and gets them back with the reply.
- * The worker does not spin after a step: the main thread has an optimiser step to run first.
+ * After a step the worker spins for the next one for up to REPLICA_SPIN_MS (the main thread's gradient
+ * sum and optimiser step) before it sleeps, when the step says spinning is allowed (no more threads
+ * than cores), so that the next step starts on both threads at once.
  */
 import type { MessagePort } from 'node:worker_threads';
 import { fromTypedArray } from '../tensor/create.js';
 import type { TypedArray } from '../tensor/dtype.js';
-import { DONE, EXITED, FAILED, POSTED, READY } from '../tensor/parallel/handoff.js';
+import { DONE, EXITED, FAILED, POSTED, READY, spinUntil } from '../tensor/parallel/handoff.js';
 import { REPLICA_WORKER_FLAG, nodeProcess, workerThreadsModule } from '../tensor/parallel/node-builtins.js';
 import { setNumThreads } from '../tensor/parallel/threads.js';
 import { shapeToString } from '../tensor/shape.js';
@@ -57,6 +59,8 @@ export interface ReplicaStep {
   kernels: KernelsMode;
   relaxed: boolean;
   training: boolean[];
+  /** Whether the worker may spin for the next step afterwards (threads ≤ cores). */
+  spin: boolean;
   /** Shard k, its seed n_k/N, its rows of each input, and one array per parameter for its gradient. */
   shards: { k: number; scale: number; inputs: ShippedTensor[]; grads: TypedArray[] }[];
   broadcast: ShippedTensor[];
@@ -70,6 +74,9 @@ export interface ShardResult {
 }
 
 const OP = 'DataParallel (replica worker)';
+
+/** How long a replica worker spins for the next step before it sleeps, in milliseconds. */
+export const REPLICA_SPIN_MS = 2;
 
 function manifestOf(entries: [string, Tensor][]): ManifestEntry[] {
   return entries.map(([name, t]) => [name, [...t.shape], t.dtype]);
@@ -134,9 +141,11 @@ async function boot(data: ReplicaWorkerData): Promise<ReplicaTask> {
 function serve(task: ReplicaTask, data: ReplicaWorkerData): void {
   const wt = workerThreadsModule()!;
   const { port, ctrl } = data;
+  let spin = false;
   for (let seen = 0; ;) {
     if (Atomics.load(ctrl, POSTED) === seen) {
-      Atomics.wait(ctrl, POSTED, seen);
+      if (!(spin && spinUntil(() => Atomics.load(ctrl, POSTED) !== seen, REPLICA_SPIN_MS))) Atomics.wait(ctrl, POSTED, seen);
+      spin = false;
       continue;
     }
     const next = wt.receiveMessageOnPort(port);
@@ -153,6 +162,7 @@ function serve(task: ReplicaTask, data: ReplicaWorkerData): void {
       port.postMessage({ error: err instanceof Error ? err.message : String(err) });
       Atomics.store(ctrl, FAILED, 1);
     }
+    spin = step.spin;
     Atomics.store(ctrl, DONE, step.seq);
     Atomics.notify(ctrl, DONE);
   }
