@@ -136,6 +136,12 @@ describe('DataParallel', () => {
     expect([loss, ...bits(grads(dp))]).toEqual([one.backward(ok), ...bits(grads(one))]);
   });
 
+  it('reports a replica worker that exits during a step instead of waiting for it', async () => {
+    const dp = await create('exitingTask', { threads: 2 });
+    dp.model.zeroGrad();
+    expect(() => dp.backward(batch(8, 2))).toThrow('DataParallel.backward: a replica worker exited during the step');
+  });
+
   it('refuses batch norm and dropout in training mode, and runs batch norm in eval mode', async () => {
     const bn = await create('batchNormTask', { threads: 2 });
     expect(() => bn.backward(batch(8, 1))).toThrow(/DataParallel.backward: '1' is a BatchNorm1d in training mode, whose batch statistics couple the shards/);
