@@ -35,7 +35,8 @@ export interface ReplicaTask {
 /**
  * Where a replica comes from: a named export of an ES module that every thread imports, called with
  * `options`, returning a `ReplicaTask` (or a promise of one). The module must not run an application
- * at top level (see `isEngineWorkerThread`).
+ * at top level (see `isEngineWorkerThread`), and a module that names itself as the recipe must not
+ * `await DataParallel.create` at top level: create imports it, which waits for it to finish loading.
  */
 export interface ReplicaRecipe {
   /** URL of the module (e.g. `new URL('./recipe.ts', import.meta.url).href`). */
