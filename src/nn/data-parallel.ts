@@ -111,6 +111,7 @@ export class DataParallel {
     }
     const shards = positiveInteger(options.shards, 'shards', 2);
     const wanted = positiveInteger(options.threads, 'threads', getNumThreads());
+    const bootTimeoutMs = positiveInteger(options.bootTimeoutMs, 'bootTimeoutMs', 60_000);
     const threads = threadsSupported() && workerThreadsModule()?.isMainThread === true ? Math.min(shards, wanted) : 1;
     let loaded: Record<string, unknown>;
     try {
@@ -139,7 +140,7 @@ export class DataParallel {
       try {
         for (let w = 1; w < threads; w++) {
           const ctrl = new Int32Array(new SharedArrayBuffer(4 * CTRL_LENGTH));
-          workers.push(await startReplicaWorker(entry, { ...data, ctrl }, options.bootTimeoutMs ?? 60_000));
+          workers.push(await startReplicaWorker(entry, { ...data, ctrl }, bootTimeoutMs));
         }
       } catch (err) {
         await Promise.all(workers.map((w) => w.terminate()));

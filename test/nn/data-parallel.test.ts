@@ -106,6 +106,21 @@ describe('DataParallel', () => {
     expect(one.model.parameters().some((p) => p.data.buffer instanceof SharedArrayBuffer)).toBe(false);
   });
 
+  it('sees weights loaded into the main model (loadStateDict writes in place) on every thread', async () => {
+    const source = mlpTask({ seed: 11 }).model.stateDict();
+    const results: number[][] = [];
+    for (const threads of [1, 2]) {
+      const dp = await create('mlpTask', { threads });
+      dp.model.loadStateDict(source);
+      dp.model.zeroGrad();
+      results.push([dp.backward(batch(10, 3)), ...bits(grads(dp))]);
+    }
+    expect(results[1]).toEqual(results[0]);
+    const fresh = await create('mlpTask', { threads: 2 });
+    fresh.model.zeroGrad();
+    expect(fresh.backward(batch(10, 3))).not.toBe(results[0]![0]); // the loaded weights changed the loss
+  });
+
   it('passes broadcast tensors whole to every shard', async () => {
     const offset = fromTypedArray(new Float32Array([0.5, -1, 2]), [3]);
     const results: number[][] = [];
@@ -162,6 +177,7 @@ describe('DataParallel', () => {
     await expect(DataParallel.create({ module: new URL('./fixtures/missing.ts', import.meta.url).href, export: 'x' })).rejects.toThrow(/cannot import the recipe module .*missing\.ts/);
     await expect(DataParallel.create(recipe('mlpTask'), { shards: 0 })).rejects.toThrow(/options.shards must be a positive integer, got 0/);
     await expect(DataParallel.create(recipe('mlpTask'), { threads: 1.5 })).rejects.toThrow(/options.threads must be a positive integer, got 1.5/);
+    await expect(DataParallel.create(recipe('mlpTask'), { bootTimeoutMs: -1 })).rejects.toThrow(/options.bootTimeoutMs must be a positive integer, got -1/);
     await expect(DataParallel.create(null as never)).rejects.toThrow(/recipe must be \{ module: URL string, export: string, options\? \}/);
     const dp = await create('mlpTask', { threads: 1, shards: 4 });
     expect(() => dp.backward(batch(3, 1))).toThrow(/a batch of 3 cannot be split into 4 shards/);
