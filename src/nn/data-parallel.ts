@@ -252,6 +252,7 @@ export class DataParallel {
     }
     return {
       kernels: kernelsMode(), relaxed: relaxedSimdInUse(), spin: spinAllowed(this.threads), training: this.model.namedModules().map(([, m]) => m.training),
+      requiresGrad: this.#params.map((p) => p.requiresGrad),
       shards, broadcast: broadcast.map((t) => ship(t, 0, t.ndim === 0 ? 1 : t.shape[0]!)),
     };
   }

@@ -59,6 +59,8 @@ export interface ReplicaStep {
   kernels: KernelsMode;
   relaxed: boolean;
   training: boolean[];
+  /** `requiresGrad` of each parameter of the main model, in `parameters()` order (frozen ones get no gradient). */
+  requiresGrad: boolean[];
   /** Whether the worker may spin for the next step afterwards (threads ≤ cores). */
   spin: boolean;
   /** Shard k, its seed n_k/N, its rows of each input, and one array per parameter for its gradient. */
@@ -118,6 +120,8 @@ export function runReplicaStep(task: ReplicaTask, step: ReplicaStep): ShardResul
   setRelaxedSimd(step.relaxed);
   task.model.namedModules().forEach(([, m], i) => { m.training = step.training[i] ?? m.training; });
   const params = task.model.parameters();
+  // Frozen as on the main thread (which adds no gradient for a frozen parameter anyway): no work for it here.
+  params.forEach((p, i) => { p.requiresGrad = step.requiresGrad[i] ?? p.requiresGrad; });
   const broadcast = tensorsOf(step.broadcast);
   return step.shards.map((shard) => {
     const restore = gradientsInto(params, shard.grads);

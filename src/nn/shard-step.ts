@@ -11,7 +11,8 @@
  * other shard k accumulates into zeroed arrays of its own (`gradientsInto`: 0 + g_k), which are added
  * to the parameters' `.grad` afterwards in shard order (`addGradients`): g = ((g₀ + g₁) + g₂) + …, one
  * float add per element and shard, whatever the thread count. A parameter that a shard's loss does
- * not reach gets zeros from that shard (as in PyTorch's DistributedDataParallel), not a missing grad.
+ * not reach gets zeros from that shard (as in PyTorch's DistributedDataParallel), not a missing grad;
+ * a parameter that does not require grad (frozen) is left alone everywhere.
  */
 import { disposeGraph } from '../autograd/dispose-graph.js';
 import type { TypedArray } from '../tensor/dtype.js';
@@ -105,12 +106,14 @@ export function runShard(task: ReplicaTask, inputs: Tensor[], broadcast: Tensor[
 export function gradientsInto(params: readonly Parameter[], arrays: readonly TypedArray[]): () => void {
   const kept = params.map((p) => p.grad);
   const targets = params.map((p, i) => {
+    if (!p.requiresGrad) return null; // frozen: no gradient, its .grad stays as it is
     const a = arrays[i]!;
     a.fill(0);
     return (p.grad = Tensor.fromData(a, p.shape, p.dtype));
   });
   return () => {
     params.forEach((p, i) => {
+      if (targets[i] === null) return;
       const g = p.grad;
       if (g !== targets[i] && g !== null) arrays[i]!.set(g.contiguousData());
       p.grad = kept[i]!;
@@ -118,9 +121,10 @@ export function gradientsInto(params: readonly Parameter[], arrays: readonly Typ
   };
 }
 
-/** Adds one shard's gradients (`gradientsInto`'s arrays) to the parameters' `.grad`s, in place. */
+/** Adds one shard's gradients (`gradientsInto`'s arrays) to the `.grad`s of the parameters that require grad, in place. */
 export function addGradients(params: readonly Parameter[], arrays: readonly TypedArray[]): void {
   params.forEach((p, i) => {
+    if (!p.requiresGrad) return;
     const source = Tensor.fromData(arrays[i]!, p.shape, p.dtype);
     let g = p.grad;
     if (g === null) {

@@ -121,6 +121,26 @@ describe('DataParallel', () => {
     expect(fresh.backward(batch(10, 3))).not.toBe(results[0]![0]); // the loaded weights changed the loss
   });
 
+  it('leaves a frozen parameter without a gradient on every thread, and freezing follows the main model', async () => {
+    const results: unknown[][] = [];
+    for (const threads of [1, 2]) {
+      const dp = await create('mlpTask', { threads });
+      const [w0, b0] = dp.model.parameters();
+      w0!.requiresGrad = false;
+      dp.model.zeroGrad({ setToNone: true });
+      const loss = dp.backward(batch(9, 4));
+      expect(w0!.grad).toBeNull();
+      expect(b0!.grad).not.toBeNull();
+      results.push([loss, ...bits(dp.model.parameters().slice(1).map((p) => p.grad!.data as Float32Array))]);
+      w0!.requiresGrad = true; // unfrozen again: the next step gives it a gradient everywhere
+      dp.model.zeroGrad({ setToNone: true });
+      dp.backward(batch(9, 4));
+      results.push(bits(grads(dp)));
+    }
+    expect(results[2]).toEqual(results[0]);
+    expect(results[3]).toEqual(results[1]);
+  });
+
   it('passes broadcast tensors whole to every shard', async () => {
     const offset = fromTypedArray(new Float32Array([0.5, -1, 2]), [3]);
     const results: number[][] = [];
