@@ -24,7 +24,7 @@ import { kernelsMode } from '../tensor/wasm/support.js';
 import type { Module } from './module.js';
 import type { Parameter } from './parameter.js';
 import { startIfReplicaWorker, type ManifestEntry, type ReplicaStep, type ShippedTensor } from './replica-worker.js';
-import { addGradients, checkShardable, checkTask, gradientsInto, runShard, shardBounds, type ReplicaRecipe, type ReplicaTask } from './shard-step.js';
+import { addGradients, checkShardable, gradientsInto, loadTask, runShard, shardBounds, type ReplicaRecipe, type ReplicaTask } from './shard-step.js';
 import { startReplicaWorker, type ReplicaWorker } from './replica-spawn.js';
 
 export type { ReplicaRecipe, ReplicaTask } from './shard-step.js';
@@ -113,15 +113,7 @@ export class DataParallel {
     const wanted = positiveInteger(options.threads, 'threads', getNumThreads());
     const bootTimeoutMs = positiveInteger(options.bootTimeoutMs, 'bootTimeoutMs', 60_000);
     const threads = threadsSupported() && workerThreadsModule()?.isMainThread === true ? Math.min(shards, wanted) : 1;
-    let loaded: Record<string, unknown>;
-    try {
-      loaded = (await import(recipe.module)) as Record<string, unknown>;
-    } catch (err) {
-      throw new Error(`${OP}.create: cannot import the recipe module ${recipe.module}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
-    }
-    const build = loaded[recipe.export];
-    if (typeof build !== 'function') throw new TypeError(`${OP}.create: ${recipe.module} has no function export '${recipe.export}'`);
-    const task = checkTask(await (build as (o: unknown) => unknown)(recipe.options), recipe, `${OP}.create`);
+    const task = await loadTask(recipe, `${OP}.create`);
     const workers: ReplicaWorker[] = [];
     if (threads > 1) {
       const parameters = task.model.namedParameters();

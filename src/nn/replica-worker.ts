@@ -27,7 +27,7 @@ import type { Tensor } from '../tensor/tensor.js';
 import { setRelaxedSimd } from '../tensor/wasm/relaxed-simd.js';
 import { setKernelsMode, type KernelsMode } from '../tensor/wasm/support.js';
 import type { Module } from './module.js';
-import { checkTask, gradientsInto, runShard, type ReplicaRecipe, type ReplicaTask } from './shard-step.js';
+import { gradientsInto, loadTask, runShard, type ReplicaRecipe, type ReplicaTask } from './shard-step.js';
 
 /** One tensor of the replica's state as the main model has it: name, shape, dtype. */
 export type ManifestEntry = [name: string, shape: number[], dtype: string];
@@ -134,10 +134,7 @@ export function runReplicaStep(task: ReplicaTask, step: ReplicaStep): ShardResul
 }
 
 async function boot(data: ReplicaWorkerData): Promise<ReplicaTask> {
-  const loaded = (await import(data.recipe.module)) as Record<string, unknown>;
-  const build = loaded[data.recipe.export];
-  if (typeof build !== 'function') throw new TypeError(`${OP}: ${data.recipe.module} has no function export '${data.recipe.export}'`);
-  const task = checkTask(await (build as (o: unknown) => unknown)(data.recipe.options), data.recipe, OP);
+  const task = await loadTask(data.recipe, OP);
   adoptState(task.model, data);
   return task;
 }

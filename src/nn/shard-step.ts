@@ -71,13 +71,21 @@ export function checkShardable(model: Module, op: string): void {
   }
 }
 
-/** Checks what a recipe's export returned. */
-export function checkTask(task: unknown, recipe: ReplicaRecipe, op: string): ReplicaTask {
-  const t = task as Partial<ReplicaTask> | null;
-  if (t === null || typeof t !== 'object' || !(t.model instanceof Module) || typeof t.loss !== 'function') {
+/** Imports the recipe's module, calls its export with the options and checks what comes back. */
+export async function loadTask(recipe: ReplicaRecipe, op: string): Promise<ReplicaTask> {
+  let loaded: Record<string, unknown>;
+  try {
+    loaded = (await import(recipe.module)) as Record<string, unknown>;
+  } catch (err) {
+    throw new Error(`${op}: cannot import the recipe module ${recipe.module}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+  }
+  const build = loaded[recipe.export];
+  if (typeof build !== 'function') throw new TypeError(`${op}: ${recipe.module} has no function export '${recipe.export}'`);
+  const task = (await (build as (o: unknown) => unknown)(recipe.options)) as Partial<ReplicaTask> | null;
+  if (task === null || typeof task !== 'object' || !(task.model instanceof Module) || typeof task.loss !== 'function') {
     throw new TypeError(`${op}: ${recipe.export} of ${recipe.module} must return { model: Module, loss(model, inputs, broadcast) }, got ${describe(task)}`);
   }
-  return t as ReplicaTask;
+  return task as ReplicaTask;
 }
 
 /**

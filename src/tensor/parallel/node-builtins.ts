@@ -82,10 +82,14 @@ export const KERNEL_WORKER_FLAG = 'pqkdKernelWorker';
  * if (!isKernelWorkerThread()) await main(process.argv);
  */
 export function isKernelWorkerThread(): boolean {
+  return workerFlagSet(KERNEL_WORKER_FLAG);
+}
+
+/** True in a worker thread whose workerData has `flag` set to true. */
+function workerFlagSet(flag: string): boolean {
   const wt = workerThreadsModule();
   if (wt === undefined || wt.isMainThread) return false;
-  const data = wt.workerData as { [KERNEL_WORKER_FLAG]?: unknown } | null | undefined;
-  return data?.[KERNEL_WORKER_FLAG] === true;
+  return (wt.workerData as Record<string, unknown> | null | undefined)?.[flag] === true;
 }
 
 /** workerData key that marks a data-parallel replica worker (src/nn/replica-worker.ts). */
@@ -100,8 +104,5 @@ export const REPLICA_WORKER_FLAG = 'pqkdReplicaWorker';
  * if (!isEngineWorkerThread()) await main(process.argv);
  */
 export function isEngineWorkerThread(): boolean {
-  const wt = workerThreadsModule();
-  if (wt === undefined || wt.isMainThread) return false;
-  const data = wt.workerData as Record<string, unknown> | null | undefined;
-  return data?.[KERNEL_WORKER_FLAG] === true || data?.[REPLICA_WORKER_FLAG] === true;
+  return workerFlagSet(KERNEL_WORKER_FLAG) || workerFlagSet(REPLICA_WORKER_FLAG);
 }
